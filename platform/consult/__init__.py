@@ -1,0 +1,1 @@
+"""Real-time workshop and consultation platform."""

@@ -1,0 +1,65 @@
+"""What every API route shares: JSON errors, bearer tokens, JSON bodies."""
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from consult.errors import DomainError, Invalid, TooLarge, Unauthorized
+from consult.people.actor import Actor
+from consult.people.service import actor_for_token
+
+MAX_BODY = 64 * 1024
+
+
+def error_response(status: int, error: str, detail: str, fields: dict | None = None, headers=None) -> JSONResponse:
+    body = {"error": error, "detail": detail}
+    if fields:
+        body["fields"] = fields
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def domain_error(error: DomainError) -> JSONResponse:
+    headers = {"Retry-After": str(error.retry_after)} if hasattr(error, "retry_after") else None
+    return error_response(error.status, error.code, error.detail, error.fields, headers)
+
+
+async def bearer(request: Request, required: bool = True) -> Actor:
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    actor = await request.app.state.core.read(actor_for_token, token)
+    if required and actor.is_anonymous:
+        raise Unauthorized("Send 'Authorization: Bearer <token>' from joining a room or signing in.")
+    return actor
+
+
+async def json_body(request: Request) -> dict:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise TooLarge(f"The request body is over {MAX_BODY // 1024} KiB.")
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        raise Invalid("The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise Invalid("The body must be a JSON object.")
+    return data
+
+
+def int_field(data: dict, name: str, required: bool = False) -> int | None:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise Invalid(f"'{name}' is required.", {name: "Required."})
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"'{name}' must be an integer.", {name: "Not an integer."})
+    return value
+
+
+def str_field(data: dict, name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"'{name}' must be a string.", {name: "Not a string."})
+    return value

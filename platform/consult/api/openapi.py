@@ -1,0 +1,106 @@
+"""The OpenAPI document of /api/v1. A test checks it lists exactly the routes that exist."""
+from __future__ import annotations
+
+from starlette.responses import JSONResponse
+
+from consult.people.models import SECTORS
+from consult.rooms.log import EVENT_TYPES
+
+
+def _obj(**props) -> dict:
+    return {"type": "object", "properties": props}
+
+
+S, I, B = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+ERROR = _obj(error=S, detail=S, fields={"type": "object", "additionalProperties": S})
+COMMENT = _obj(id=I, room_id=I, paragraph_id={"type": ["integer", "null"]}, parent_id={"type": ["integer", "null"]},
+               text=S, attribution={"enum": ["name", "sector"]}, author=S, sector=S, country=S, support=I,
+               created_at={"type": "string", "format": "date-time"})
+PARAGRAPH = _obj(id=I, number=S, text=S)
+SECTION = _obj(id=I, number=I, title=S, paragraphs={"type": "array", "items": PARAGRAPH})
+ROOM = _obj(id=I, name=S, topic=S, session=S, phase={"enum": ["setup", "open", "voting", "closed"]},
+            section_ids={"type": "array", "items": I}, code={"type": "string", "description": "organisers only"})
+EVENT = _obj(seq=I, type={"enum": list(EVENT_TYPES)}, created_at=S)
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _op(summary: str, ok: dict, status: str = "200", body: dict | None = None, auth: bool = True,
+        params: list | None = None) -> dict:
+    op = {"summary": summary, "responses": {status: {"description": "OK", **_json(ok)}}}
+    for code in ("400", "401", "403", "404", "409", "413", "422", "429") if auth else ("400", "404", "422", "429"):
+        op["responses"][code] = {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})}
+    if body:
+        op["requestBody"] = {"required": True, **_json(body)}
+    if auth:
+        op["security"] = [{"bearer": []}]
+    if params:
+        op["parameters"] = params
+    return op
+
+
+def _path(name: str, schema=I) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+AFTER = {"name": "after", "in": "query", "schema": I, "description": "last sequence number seen"}
+
+PATHS = {
+    "/api/v1/events": {"get": _op("Events", _obj(events={"type": "array", "items": _obj(
+        slug=S, title=S, venue=S, starts_on=S, ends_on=S, timezone=S)}), auth=False)},
+    "/api/v1/events/{slug}/rooms": {"get": _op(
+        "Rooms of an event (organisers also get each room's code)", _obj(rooms={"type": "array", "items": ROOM}),
+        params=[_path("slug", S)])},
+    "/api/v1/events/{slug}/documents": {"get": _op(
+        "Base documents with sections and paragraphs", _obj(documents={"type": "array", "items": _obj(
+            id=I, kind={"enum": ["monitoring_plan", "call_for_policies"]}, title=S,
+            sections={"type": "array", "items": SECTION})}), auth=False, params=[_path("slug", S)])},
+    "/api/v1/auth/login": {"post": _op("Organiser sign-in: an API token", _obj(token=S),
+                                       body=_obj(email=S, password=S), auth=False)},
+    "/api/v1/rooms/join": {"post": _op(
+        "Join a room by its code", _obj(participant_id=I, room_id=I, token=S), status="201",
+        body=_obj(code=S, name=S, organisation=S, sector={"enum": list(SECTORS)},
+                  country={"type": "string", "description": "ISO 3166-1 alpha-2"}, named_in_results=B),
+        auth=False)},
+    "/api/v1/rooms/{room_id}": {"get": _op(
+        "A room with its sections and paragraphs",
+        dict(ROOM, properties=dict(ROOM["properties"], sections={"type": "array", "items": SECTION}, last_seq=I)),
+        params=[_path("room_id")])},
+    "/api/v1/rooms/{room_id}/comments": {
+        "get": _op("Comments; replies follow their parent", _obj(comments={"type": "array", "items": COMMENT}),
+                   params=[_path("room_id"), {"name": "sort", "in": "query", "schema": {"enum": ["new", "support"]}}]),
+        "post": _op("Post a comment or a reply; the same Idempotency-Key returns the same comment",
+                    COMMENT, status="201",
+                    body=_obj(text=S, paragraph_id=I, parent_id=I, attribution={"enum": ["name", "sector"]}),
+                    params=[_path("room_id"), {"name": "Idempotency-Key", "in": "header", "required": True,
+                                               "schema": S}]),
+    },
+    "/api/v1/comments/{comment_id}/support": {
+        "put": _op("Support a comment", _obj(comment_id=I, support=I, supported=B), params=[_path("comment_id")]),
+        "delete": _op("Withdraw support", _obj(comment_id=I, support=I, supported=B), params=[_path("comment_id")]),
+    },
+    "/api/v1/rooms/{room_id}/events": {"get": _op(
+        "The room's event log after a sequence number (500 at a time)",
+        _obj(events={"type": "array", "items": EVENT}, last_seq=I, more=B), params=[_path("room_id"), AFTER])},
+    "/api/v1/rooms/{room_id}/stream": {"get": {
+        "summary": "WebSocket: replays events after `after`, then streams them as they commit",
+        "description": "Open as a WebSocket with ?after=SEQ&token=T. Messages are JSON room events, "
+                       "{\"type\": \"presence\", \"here\": N}, or {\"type\": \"reload\"} when too far behind. "
+                       "Send {\"type\": \"ping\"} to get {\"type\": \"pong\"}.",
+        "parameters": [_path("room_id"), AFTER, {"name": "token", "in": "query", "required": True, "schema": S}],
+        "responses": {"101": {"description": "Switching protocols"}}}},
+}
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {"title": "Consult integration API", "version": "1"},
+    "paths": PATHS,
+    "components": {"schemas": {"Error": ERROR},
+                   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+}
+
+
+async def openapi(request):
+    return JSONResponse(DOCUMENT)

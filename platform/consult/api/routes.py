@@ -1,0 +1,154 @@
+"""The v1 integration API: the same services as the pages, spoken in JSON."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from consult.api.common import bearer, domain_error, error_response, int_field, json_body, str_field
+from consult.api.openapi import openapi
+from consult.conference.service import event_id, list_events
+from consult.contributions import service as contributions
+from consult.documents.service import list_documents
+from consult.errors import DomainError, Invalid
+from consult.live.fragments import event_json
+from consult.live.routes import api_stream
+from consult.people import service as people
+from consult.rooms import log
+from consult.rooms.service import check_can_read, list_rooms, room_detail
+
+PAGE = 500
+
+
+def api(handler):
+    """Domain errors become JSON errors with their status; nothing escapes as a 500 page."""
+    async def wrapped(request: Request):
+        try:
+            return await handler(request, request.app.state.core)
+        except DomainError as error:
+            return domain_error(error)
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+@api
+async def events(request, core):
+    return JSONResponse({"events": await core.read(list_events)})
+
+
+@api
+async def rooms(request, core):
+    actor = await bearer(request, required=False)
+    return JSONResponse({"rooms": await core.read(list_rooms, actor, request.path_params["slug"])})
+
+
+@api
+async def documents(request, core):
+    def load(session):
+        return list_documents(session, event_id(session, request.path_params["slug"]))
+    return JSONResponse({"documents": await core.read(load)})
+
+
+@api
+async def login(request, core):
+    data = await json_body(request)
+    email, password = str_field(data, "email") or "", str_field(data, "password") or ""
+    core.login_limit.hit(f"{request.client.host if request.client else ''}:{email.lower()}")
+    organiser_id = await core.read(people.authenticate_organiser, email, password)
+    return JSONResponse({"token": await core.write(people.issue_api_token, organiser_id)})
+
+
+@api
+async def join(request, core):
+    data = await json_body(request)
+    core.join_limit.hit(request.client.host if request.client else "unknown")
+    actor = await bearer(request, required=False)
+    participant, member, token = await core.write(
+        people.join, actor, str_field(data, "code") or "", str_field(data, "name"),
+        str_field(data, "organisation"), str_field(data, "sector"), str_field(data, "country"),
+        bool(data.get("named_in_results", False)))
+    body = {"participant_id": participant.id, "room_id": member.room_id}
+    if token:
+        body["token"] = token
+    return JSONResponse(body, status_code=201)
+
+
+@api
+async def room(request, core):
+    actor = await bearer(request)
+    return JSONResponse(await core.read(room_detail, actor, request.path_params["room_id"]))
+
+
+@api
+async def comments(request, core):
+    actor = await bearer(request)
+    sort = "support" if request.query_params.get("sort") == "support" else "new"
+    return JSONResponse({"comments": await core.read(
+        contributions.list_comments, actor, request.path_params["room_id"], sort)})
+
+
+@api
+async def post_comment(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    key = request.headers.get("idempotency-key")
+    if not key:
+        raise Invalid("Send an Idempotency-Key header, so that a retry cannot post twice.",
+                      {"Idempotency-Key": "Required."})
+    if actor.participant_id:
+        core.post_limit.hit(f"p:{actor.participant_id}")
+    comment, created = await core.write(
+        contributions.post_comment, actor, request.path_params["room_id"], str_field(data, "text"),
+        int_field(data, "paragraph_id"), int_field(data, "parent_id"),
+        str_field(data, "attribution") or "sector", key, core.settings.comment_max_chars)
+    return JSONResponse(comment, status_code=201 if created else 200)
+
+
+@api
+async def support(request, core):
+    actor = await bearer(request)
+    if actor.participant_id:
+        core.post_limit.hit(f"p:{actor.participant_id}")
+    result = await core.write(contributions.set_support, actor, request.path_params["comment_id"],
+                              request.method == "PUT")
+    return JSONResponse(result)
+
+
+@api
+async def room_events(request, core):
+    actor = await bearer(request)
+    room_id = request.path_params["room_id"]
+    try:
+        after = int(request.query_params.get("after", "0"))
+    except ValueError:
+        raise Invalid("'after' must be a whole number.") from None
+
+    def load(session):
+        room, _ = check_can_read(session, actor, room_id)
+        return log.after(session, room_id, after, PAGE), room.last_seq
+
+    found, last_seq = await core.read(load)
+    return JSONResponse({"events": [event_json(e) for e in found], "last_seq": last_seq,
+                         "more": bool(found) and found[-1].seq < last_seq})
+
+
+async def not_found(request: Request):
+    return error_response(404, "not_found", f"No API path {request.url.path}.")
+
+
+routes = [
+    Route("/api/v1/openapi.json", openapi),
+    Route("/api/v1/events", events),
+    Route("/api/v1/events/{slug}/rooms", rooms),
+    Route("/api/v1/events/{slug}/documents", documents),
+    Route("/api/v1/auth/login", login, methods=["POST"]),
+    Route("/api/v1/rooms/join", join, methods=["POST"]),
+    Route("/api/v1/rooms/{room_id:int}", room),
+    Route("/api/v1/rooms/{room_id:int}/comments", comments, methods=["GET"]),
+    Route("/api/v1/rooms/{room_id:int}/comments", post_comment, methods=["POST"]),
+    Route("/api/v1/comments/{comment_id:int}/support", support, methods=["PUT", "DELETE"]),
+    Route("/api/v1/rooms/{room_id:int}/events", room_events),
+    WebSocketRoute("/api/v1/rooms/{room_id:int}/stream", api_stream),
+    Route("/api/v1/{rest:path}", not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+]

@@ -1,0 +1,87 @@
+"""create_app(settings): routes, middleware, lifespan; nothing else."""
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.routing import Mount, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from consult.api.common import domain_error, error_response
+from consult.api.routes import routes as api_routes
+from consult.conference.routes import routes as conference_routes
+from consult.contributions.routes import routes as contribution_routes
+from consult.core import Core
+from consult.errors import DomainError
+from consult.live.routes import page_stream
+from consult.people import passwords
+from consult.people.routes import routes as people_routes
+from consult.rooms.routes import routes as room_routes
+from consult.settings import ROOT, Settings
+from consult.web.auth import ActorMiddleware
+from consult.web.csrf import CSRFMiddleware
+from consult.web.templating import page
+
+log = logging.getLogger("consult")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def on_domain_error(request: Request, error: DomainError):
+    if _is_api(request):
+        return domain_error(error)
+    return page(request, "message.html", {"heading": "That did not work", "message": error.detail,
+                                          "link": "/", "link_text": "Back to the event"}, status=error.status)
+
+
+async def on_http_error(request: Request, error: HTTPException):
+    if _is_api(request):
+        return error_response(error.status_code, "http_error", str(error.detail))
+    return page(request, "message.html", {"heading": str(error.detail), "message": "",
+                                          "link": "/", "link_text": "Back to the event"}, status=error.status_code)
+
+
+async def on_crash(request: Request, error: Exception):
+    log.exception("unhandled error on %s", request.url.path)
+    if _is_api(request):
+        return error_response(500, "internal", "Something went wrong on our side; nothing was saved.")
+    return page(request, "message.html", {"heading": "Something went wrong on our side",
+                                          "message": "Nothing was saved. Try again in a moment.",
+                                          "link": "/", "link_text": "Back to the event"}, status=500)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    passwords.configure(settings.argon2_time_cost, settings.argon2_memory_kib)
+    core = Core(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        core.hub.close()
+        core.db.dispose()
+
+    routes = [
+        *conference_routes, *people_routes, *room_routes, *contribution_routes,
+        WebSocketRoute("/rooms/{room_id:int}/live", page_stream),
+        *api_routes,
+        Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
+    ]
+    middleware = [
+        Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="consult_session",
+                   max_age=30 * 24 * 3600, same_site="lax", https_only=settings.https),
+        Middleware(ActorMiddleware),
+        Middleware(CSRFMiddleware, secure=settings.https),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error,
+                                        Exception: on_crash})
+    app.state.core = core
+    return app

@@ -1,0 +1,67 @@
+"""`python run.py`: migrate, seed the demo into an empty database, serve; and admin commands."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from consult import migrate
+from consult.db import Database
+from consult.demo.seed import join_links, seed
+from consult.people import passwords
+from consult.people.service import create_organiser
+from consult.settings import Settings
+
+DEMO_ORGANISER = ("organiser@example.org", "brussels-demo-2024")
+
+
+def prepare(settings: Settings) -> Database:
+    """Migrate, and seed the demo conference (with a demo organiser) when the database is empty."""
+    db = Database(settings.database_url)
+    migrate.upgrade(db.write_engine)
+    seeded, _ = db.write(seed)
+    if seeded:
+        db.write(create_organiser, *DEMO_ORGANISER)
+    return db
+
+
+def serve(args) -> None:
+    import uvicorn
+
+    settings = Settings.from_env()
+    passwords.configure(settings.argon2_time_cost, settings.argon2_memory_kib)
+    db = prepare(settings)
+    base = f"http://{args.host}:{args.port}"
+    links = db.read(join_links, base)
+    db.dispose()
+    print(f"\nConsult is serving the demo conference at {base}\n\nJoin links:")
+    print("\n".join(links))
+    print(f"\nOrganiser sign-in: {base}/organiser/login  as {DEMO_ORGANISER[0]} / {DEMO_ORGANISER[1]}"
+          "\n(demo only; `python run.py create-organiser` adds real accounts)\n", flush=True)
+    uvicorn.run("consult.app:create_app", factory=True, host=args.host, port=args.port,
+                log_level=args.log_level, ws_per_message_deflate=False)
+
+
+def organiser(args) -> None:
+    settings = Settings.from_env()
+    passwords.configure(settings.argon2_time_cost, settings.argon2_memory_kib)
+    db = Database(settings.database_url)
+    migrate.upgrade(db.write_engine)
+    created, _ = db.write(lambda s: create_organiser(s, args.email, args.password).email)
+    print(f"Organiser {created} can now sign in.")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="run.py", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--log-level", default="info")
+    sub = parser.add_subparsers(dest="command")
+    org = sub.add_parser("create-organiser", help="create an organiser (or reset their password)")
+    org.add_argument("--email", required=True)
+    org.add_argument("--password", required=True)
+    args = parser.parse_args(argv)
+    from consult.errors import DomainError
+    try:
+        {"create-organiser": organiser}.get(args.command, serve)(args)
+    except DomainError as error:
+        sys.exit(f"error: {error.detail}")

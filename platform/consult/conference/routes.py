@@ -1,0 +1,33 @@
+"""The event's home page and the privacy page."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from consult.conference import service
+from consult.web.templating import page
+
+
+async def index(request: Request):
+    slug = await request.app.state.core.read(service.first_event_slug)
+    if slug is None:
+        return page(request, "message.html", {"heading": "No event yet",
+                                              "message": "Run `python run.py` to seed the demo conference."})
+    return RedirectResponse(f"/e/{slug}", status_code=302)
+
+
+async def event_home(request: Request):
+    view = await request.app.state.core.read(service.event_home, request.state.actor, request.path_params["slug"])
+    return page(request, "conference/home.html", view)
+
+
+async def privacy(request: Request):
+    return page(request, "privacy.html", {})
+
+
+routes = [
+    Route("/", index),
+    Route("/e/{slug}", event_home),
+    Route("/privacy", privacy),
+]

@@ -1,0 +1,42 @@
+"""What participants write in a room: comments (one level of replies) and support on them."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from consult.db import Base
+
+# How a comment is attributed to others: by the author's name, or only by sector and country
+# (many participants are police officers or officials; the subject is sensitive).
+ATTRIBUTIONS = ("name", "sector")
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (
+        # A retried post carries the same key: the unique index makes the retry find the first.
+        UniqueConstraint("author_id", "idempotency_key"),
+        Index("ix_comments_room_paragraph", "room_id", "paragraph_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    paragraph_id: Mapped[int | None] = mapped_column(ForeignKey("paragraphs.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    attribution: Mapped[str] = mapped_column(String(8), default="sector")
+    text: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    support: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime]
+
+
+class Support(Base):
+    __tablename__ = "supports"
+
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"),
+                                                primary_key=True, index=True)
+    created_at: Mapped[dt.datetime]

@@ -1,0 +1,70 @@
+"""Posting comments and support from the room page."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from consult.contributions import service
+from consult.errors import DomainError
+from consult.web.forms import back_to, is_htmx, optional_int
+from consult.web.templating import page
+
+
+async def post_comment(request: Request):
+    core = request.app.state.core
+    actor = request.state.actor
+    room_id = request.path_params["room_id"]
+    form = await request.form()
+    values = {"text": form.get("text", ""), "attribution": form.get("attribution", "sector")}
+    paragraph_id = parent_id = None
+    try:
+        paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
+        parent_id = optional_int(form.get("parent_id"), "parent_id")
+        if actor.participant_id:
+            core.post_limit.hit(f"p:{actor.participant_id}")
+        comment, _ = await core.write(
+            service.post_comment, actor, room_id, values["text"], paragraph_id, parent_id,
+            values["attribution"], form.get("idempotency_key"), core.settings.comment_max_chars)
+    except DomainError as error:
+        if not is_htmx(request):
+            return page(request, "message.html", {"heading": "Not posted", "message": error.detail,
+                                                  "link": f"/rooms/{room_id}", "link_text": "Back to the room"},
+                        status=error.status)
+        # The form comes back with what was typed and why it was refused; its key is kept, so
+        # sending it again after a fix cannot post twice.
+        return page(request, "contributions/posted.html", {
+            "room_id": room_id, "paragraph_id": paragraph_id, "parent_id": parent_id, "values": values,
+            "errors": error.fields, "message": None if error.fields.get("text") else error.detail,
+            "key": form.get("idempotency_key"), "comment": None}, status=error.status)
+    if not is_htmx(request):
+        return back_to(f"/rooms/{room_id}#c-{comment['id']}")
+    return page(request, "contributions/posted.html", {
+        "room_id": room_id, "paragraph_id": comment["paragraph_id"], "parent_id": comment["parent_id"],
+        "values": {"attribution": values["attribution"]}, "errors": {}, "message": None, "key": None,
+        "comment": comment})
+
+
+async def set_support(request: Request):
+    core = request.app.state.core
+    actor = request.state.actor
+    comment_id = request.path_params["comment_id"]
+    form = await request.form()
+    on = form.get("on") == "1"
+    try:
+        if actor.participant_id:
+            core.post_limit.hit(f"p:{actor.participant_id}")
+        result = await core.write(service.set_support, actor, comment_id, on)
+    except DomainError as error:
+        return page(request, "message.html", {"heading": "Not counted", "message": error.detail,
+                                              "link": "/", "link_text": "Back"}, status=error.status,
+                    block="notice" if is_htmx(request) else None)
+    if not is_htmx(request):
+        return back_to(request.headers.get("referer") or "/")
+    return page(request, "contributions/supported.html",
+                {"comment": {"id": comment_id, "support": result["support"]}, "supported": result["supported"]})
+
+
+routes = [
+    Route("/rooms/{room_id:int}/comments", post_comment, methods=["POST"]),
+    Route("/comments/{comment_id:int}/support", set_support, methods=["POST"]),
+]

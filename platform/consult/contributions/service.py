@@ -1,0 +1,167 @@
+"""Comments and support: check (may I, is it valid), then do (change, log the event)."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from consult import clock
+from consult.contributions.models import ATTRIBUTIONS, Comment, Support
+from consult.errors import Invalid, NotFound
+from consult.people.actor import Actor
+from consult.people.models import SECTORS, Participant
+from consult.rooms import log, phases
+from consult.rooms.service import check_can_read, check_member, room_paragraph_ids
+from consult.text import clean_text
+
+MAX_COMMENT_CHARS = 2000
+_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def comment_view(comment: Comment, author: Participant) -> dict:
+    """What others may see of a comment. The author's identity appears only as they chose."""
+    where = f"{SECTORS[author.sector]}, {author.country}"
+    return {
+        "id": comment.id,
+        "room_id": comment.room_id,
+        "paragraph_id": comment.paragraph_id,
+        "parent_id": comment.parent_id,
+        "text": comment.text,
+        "attribution": comment.attribution,
+        "author": f"{author.name} ({where})" if comment.attribution == "name" else where,
+        "sector": author.sector,
+        "country": author.country,
+        "support": comment.support,
+        "created_at": comment.created_at.isoformat(timespec="seconds") + "Z",
+    }
+
+
+def check_comment(session: Session, room_id: int, text: str | None, paragraph_id: int | None,
+                  parent_id: int | None, attribution: str | None, key: str | None,
+                  max_chars: int = MAX_COMMENT_CHARS) -> dict:
+    text = clean_text(text)
+    errors = {}
+    if not text:
+        errors["text"] = "Write something before posting."
+    elif len(text) > max_chars:
+        errors["text"] = f"Keep it under {max_chars} characters (this has {len(text)})."
+    if attribution not in ATTRIBUTIONS:
+        errors["attribution"] = "Choose how your comment is signed."
+    if not key or not _KEY.match(key):
+        errors["idempotency_key"] = "A request key of 8 to 64 letters, digits, '-' or '_' is needed."
+    parent = None
+    if parent_id is not None:
+        parent = session.get(Comment, parent_id)
+        if parent is None or parent.room_id != room_id:
+            raise NotFound("The comment you reply to is not in this room.")
+        # One level of replies: a reply to a reply joins the thread of the first comment.
+        if parent.parent_id is not None:
+            parent = session.get(Comment, parent.parent_id)
+        paragraph_id = parent.paragraph_id
+    elif paragraph_id is not None and paragraph_id not in room_paragraph_ids(session, room_id):
+        raise NotFound("That paragraph is not one this room works on.")
+    if errors:
+        raise Invalid("The comment was not posted.", errors)
+    return {"text": text, "paragraph_id": paragraph_id, "parent_id": parent.id if parent else None,
+            "attribution": attribution, "idempotency_key": key}
+
+
+def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
+                 paragraph_id: int | None = None, parent_id: int | None = None,
+                 attribution: str | None = "sector", idempotency_key: str | None = None,
+                 max_chars: int = MAX_COMMENT_CHARS) -> tuple[dict, bool]:
+    """Returns the comment and whether it is new; a retry with the same key returns the first."""
+    room, member = check_member(session, actor, room_id)
+    if idempotency_key:
+        existing = _by_key(session, member.participant_id, idempotency_key)
+        if existing is not None:
+            return existing, False
+    phases.require(room.phase, "comment")
+    fields = check_comment(session, room_id, text, paragraph_id, parent_id, attribution, idempotency_key,
+                           max_chars)
+    comment = Comment(room_id=room_id, author_id=member.participant_id, created_at=clock.now(), **fields)
+    try:
+        with session.begin_nested():
+            session.add(comment)
+    except IntegrityError:
+        # The same key raced in from another request (PostgreSQL; SQLite serialises writers).
+        return _by_key(session, member.participant_id, idempotency_key), False
+    view = comment_view(comment, session.get(Participant, member.participant_id))
+    in_room = select(func.count()).select_from(Comment).where(Comment.room_id == room_id)
+    log.record(session, room_id, "comment_posted", {
+        "comment": view,
+        "thread_count": session.scalar(in_room.where(
+            Comment.paragraph_id.is_(None) if comment.paragraph_id is None
+            else Comment.paragraph_id == comment.paragraph_id)),
+        "room_count": session.scalar(in_room),
+    })
+    return view, True
+
+
+def _by_key(session: Session, participant_id: int, key: str) -> dict | None:
+    comment = session.scalar(select(Comment).where(Comment.author_id == participant_id,
+                                                   Comment.idempotency_key == key))
+    return comment_view(comment, session.get(Participant, participant_id)) if comment else None
+
+
+def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> dict:
+    """Set or clear the actor's support. Setting twice is the same as once, so a retried
+    request never counts double; the count changes by an atomic update of the comment row."""
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("No such comment.")
+    room, member = check_member(session, actor, comment.room_id)
+    phases.require(room.phase, "support")
+    if on:
+        insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Support)
+        changed = session.execute(insert.values(
+            comment_id=comment_id, participant_id=member.participant_id, created_at=clock.now()
+        ).on_conflict_do_nothing()).rowcount
+    else:
+        changed = session.execute(delete(Support).where(
+            Support.comment_id == comment_id, Support.participant_id == member.participant_id)).rowcount
+    if changed:
+        count = session.execute(
+            update(Comment).where(Comment.id == comment_id)
+            .values(support=Comment.support + (1 if on else -1)).returning(Comment.support)
+        ).scalar_one()
+        log.record(session, comment.room_id, "support_changed", {"comment_id": comment_id, "support": count})
+    else:
+        count = session.scalar(select(Comment.support).where(Comment.id == comment_id))
+    return {"comment_id": comment_id, "support": count, "supported": on}
+
+
+def list_comments(session: Session, actor: Actor, room_id: int, sort: str = "new") -> list[dict]:
+    """Top-level comments (newest or most supported first), each reply right after its parent,
+    replies oldest first so that a conversation reads down."""
+    check_can_read(session, actor, room_id)
+    rows = session.execute(
+        select(Comment, Participant).join(Participant, Participant.id == Comment.author_id)
+        .where(Comment.room_id == room_id)
+    ).all()
+    views = [comment_view(c, p) for c, p in rows]
+    top = [v for v in views if v["parent_id"] is None]
+    if sort == "support":
+        top.sort(key=lambda v: (-v["support"], -v["id"]))
+    else:
+        top.sort(key=lambda v: -v["id"])
+    replies: dict[int, list[dict]] = {}
+    for v in sorted((v for v in views if v["parent_id"] is not None), key=lambda v: v["id"]):
+        replies.setdefault(v["parent_id"], []).append(v)
+    ordered = []
+    for v in top:
+        ordered.append(v)
+        ordered.extend(replies.get(v["id"], []))
+    return ordered
+
+
+def supported_by(session: Session, actor: Actor, room_id: int) -> set[int]:
+    """The comments in this room the actor supports: per-viewer state for the page."""
+    if actor.participant_id is None:
+        return set()
+    return set(session.scalars(
+        select(Support.comment_id).join(Comment, Comment.id == Support.comment_id)
+        .where(Comment.room_id == room_id, Support.participant_id == actor.participant_id)))

@@ -1,0 +1,33 @@
+"""What every route is handed: the database, the hub and the limits, with the one rule that
+ties them together: run the service in a transaction, then publish what it committed."""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+
+from consult.db import Database
+from consult.live.hub import Hub
+from consult.ratelimit import Limiter
+from consult.settings import Settings
+
+T = TypeVar("T")
+
+
+class Core:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        self.hub = Hub(settings.socket_queue)
+        self.post_limit = Limiter(settings.post_burst, settings.post_per_minute, "posts")
+        self.join_limit = Limiter(settings.join_per_minute_per_address // 4,
+                                  settings.join_per_minute_per_address, "joins from this network")
+        self.login_limit = Limiter(5, 6, "sign-in attempts")
+
+    async def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
+        result, events = await run_in_threadpool(self.db.write, fn, *args, **kwargs)
+        self.hub.publish(events)
+        return result
+
+    async def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
+        return await run_in_threadpool(self.db.read, fn, *args, **kwargs)

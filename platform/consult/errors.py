@@ -1,0 +1,51 @@
+"""Domain errors: services raise them, the web and API layers turn them into statuses."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, detail: str, fields: dict[str, str] | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.fields = fields or {}
+
+
+class Invalid(DomainError):
+    status = 422
+    code = "invalid"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, detail: str, retry_after: int = 10):
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -1,0 +1,144 @@
+"""The realtime hub: a channel per room, a bounded queue per socket.
+
+It never touches the database: it is handed committed events and passes them on. A socket
+that cannot keep up is told to reconnect (and catch up from the log) instead of being allowed
+to grow memory. Tallies that change many times a second are coalesced per room.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from consult.db import Committed
+
+# Event types whose latest value replaces earlier ones: a burst of supports on one comment is
+# sent as a few updates a second, not one per click.
+COALESCE = {"support_changed": "comment_id"}
+COALESCE_SECONDS = 0.15
+PRESENCE_SECONDS = 0.3
+
+CLOSE = object()
+
+
+@dataclass(eq=False)
+class Message:
+    """One event (or presence change) as it goes out, rendered at most once per format."""
+
+    event: Committed | None
+    presence: int | None = None
+    _rendered: dict[Any, Any] = field(default_factory=dict)
+
+    def render(self, key: Any, renderer: Callable[["Message"], Any]) -> Any:
+        if key not in self._rendered:
+            self._rendered[key] = renderer(self)
+        return self._rendered[key]
+
+    @property
+    def seq(self) -> int | None:
+        return self.event.seq if self.event else None
+
+
+@dataclass(eq=False)
+class Subscriber:
+    room_id: int
+    who: str  # "p:<id>" or "o:<id>": presence counts people, not devices
+    role: str
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue())
+
+    def offer(self, message: Message) -> bool:
+        try:
+            self.queue.put_nowait(message)
+            return True
+        except asyncio.QueueFull:
+            return False
+
+
+class Hub:
+    def __init__(self, queue_size: int = 256):
+        self.queue_size = queue_size
+        self.rooms: dict[int, set[Subscriber]] = defaultdict(set)
+        self._pending: dict[int, dict[tuple, Committed]] = defaultdict(dict)
+        self._flush_handles: dict[int, asyncio.TimerHandle] = {}
+        self._presence_handles: dict[int, asyncio.TimerHandle] = {}
+        self.delivered = 0
+        self.dropped_subscribers = 0
+
+    # -- subscriptions -------------------------------------------------------------
+    def subscribe(self, room_id: int, who: str, role: str) -> Subscriber:
+        sub = Subscriber(room_id, who, role, asyncio.Queue(maxsize=self.queue_size))
+        self.rooms[room_id].add(sub)
+        self._presence_changed(room_id)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        subs = self.rooms.get(sub.room_id)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self.rooms[sub.room_id]
+        self._presence_changed(sub.room_id)
+
+    def presence(self, room_id: int) -> int:
+        return len({s.who for s in self.rooms.get(room_id, ())})
+
+    # -- publishing ----------------------------------------------------------------
+    def publish(self, events: Iterable[Committed]) -> None:
+        """Called on the event loop, after commit."""
+        for event in events:
+            key_field = COALESCE.get(event.type)
+            if key_field is None:
+                self._flush(event.room_id)
+                self._deliver(event.room_id, Message(event))
+                continue
+            self._pending[event.room_id][(event.type, event.payload[key_field])] = event
+            if event.room_id not in self._flush_handles:
+                loop = asyncio.get_running_loop()
+                self._flush_handles[event.room_id] = loop.call_later(
+                    COALESCE_SECONDS, self._flush, event.room_id)
+
+    def _flush(self, room_id: int) -> None:
+        handle = self._flush_handles.pop(room_id, None)
+        if handle is not None:
+            handle.cancel()
+        pending = self._pending.pop(room_id, None)
+        if pending:
+            for event in sorted(pending.values(), key=lambda e: e.seq):
+                self._deliver(room_id, Message(event))
+
+    def _deliver(self, room_id: int, message: Message) -> None:
+        for sub in list(self.rooms.get(room_id, ())):
+            if sub.offer(message):
+                self.delivered += 1
+            else:
+                self._evict(sub)
+
+    def _evict(self, sub: Subscriber) -> None:
+        """A full queue means a socket too slow to follow: drop what it holds and tell its
+        writer to close; the client reconnects and replays from the log."""
+        self.dropped_subscribers += 1
+        while not sub.queue.empty():
+            sub.queue.get_nowait()
+        sub.queue.put_nowait(CLOSE)
+        self.unsubscribe(sub)
+
+    def _presence_changed(self, room_id: int) -> None:
+        if room_id in self._presence_handles:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._presence_handles[room_id] = loop.call_later(PRESENCE_SECONDS, self._send_presence, room_id)
+
+    def _send_presence(self, room_id: int) -> None:
+        self._presence_handles.pop(room_id, None)
+        self._deliver(room_id, Message(None, presence=self.presence(room_id)))
+
+    def close(self) -> None:
+        for handle in [*self._flush_handles.values(), *self._presence_handles.values()]:
+            handle.cancel()
+        for subs in self.rooms.values():
+            for sub in subs:
+                sub.offer(CLOSE)

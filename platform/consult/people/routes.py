@@ -1,0 +1,163 @@
+"""Joining, personal links, the participant's own page, organiser sign-in."""
+from __future__ import annotations
+
+import segno
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from consult.conference.service import first_event_slug
+from consult.errors import DomainError, NotFound, Unauthorized
+from consult.people import service
+from consult.people.actor import Actor
+from consult.rooms.service import list_rooms
+from consult.web import auth
+from consult.web.forms import back_to, is_htmx
+from consult.web.templating import page
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _join_context(request: Request, code: str) -> dict:
+    core = request.app.state.core
+
+    def load(session):
+        room = service.room_by_code(session, code)
+        actor = request.state.actor
+        profile = service.participant_profile(session, actor.participant_id) if actor.participant_id else None
+        if profile and session.get(service.Participant, actor.participant_id).event_id != room.session.event_id:
+            profile = None
+        return {"room": {"name": room.name, "topic": room.topic, "session": room.session.title,
+                         "code_typed": code}, "profile": profile}
+
+    return await core.read(load)
+
+
+async def join_form(request: Request):
+    code = request.query_params.get("code", "")
+    try:
+        context = await _join_context(request, code)
+    except NotFound as error:
+        return page(request, "message.html", {"heading": "Unknown room code", "message": error.detail,
+                                              "link": "/", "link_text": "Try another code"}, status=404)
+    return page(request, "people/join.html", dict(context, values={}, errors={}))
+
+
+async def join(request: Request):
+    core = request.app.state.core
+    form = await request.form()
+    code = form.get("code", "")
+    values = {k: form.get(k, "") for k in ("name", "organisation", "sector", "country", "named_in_results")}
+    try:
+        core.join_limit.hit(_client_address(request))
+        participant, member, token = await core.write(
+            service.join, request.state.actor, code, values["name"], values["organisation"],
+            values["sector"], values["country"], bool(values["named_in_results"]))
+    except DomainError as error:
+        try:
+            context = await _join_context(request, code)
+        except NotFound:
+            return page(request, "message.html", {"heading": "Unknown room code", "message": error.detail,
+                                                  "link": "/", "link_text": "Try another code"}, status=404)
+        return page(request, "people/join.html",
+                    dict(context, values=values, errors=error.fields or {"form": error.detail},
+                         message=error.detail), status=error.status, block="join_form" if is_htmx(request) else None)
+    auth.sign_in_participant(request.session, participant.id)
+    if token:
+        # Shown once on the participant's page; only its hash is stored.
+        request.session["pt"] = token
+    target = f"/rooms/{member.room_id}"
+    if is_htmx(request):
+        return page(request, "message.html", {}, headers={"HX-Redirect": target})
+    return back_to(target)
+
+
+async def personal_link(request: Request):
+    core = request.app.state.core
+    token = request.path_params["token"]
+    actor = await core.read(service.actor_for_token, token)
+    if actor.participant_id is None:
+        return page(request, "message.html", {"heading": "This link does not work",
+                                              "message": "Ask the organisers, or join your room again with its code.",
+                                              "link": "/", "link_text": "Go to the event"}, status=404)
+    auth.sign_in_participant(request.session, actor.participant_id)
+    request.session["pt"] = token
+    room_id = await core.read(service.latest_room_id, actor.participant_id)
+    return RedirectResponse(f"/rooms/{room_id}" if room_id else "/me", status_code=303)
+
+
+async def me(request: Request):
+    core = request.app.state.core
+    actor = request.state.actor
+    if actor.participant_id is None:
+        return RedirectResponse("/", status_code=302)
+
+    profile = await core.read(service.participant_profile, actor.participant_id)
+    rooms = await core.read(service.rooms_of, actor.participant_id)
+    token = request.session.get("pt")
+    link = str(request.url_for("personal_link", token=token)) if token else None
+    qr = segno.make(link, error="m").svg_inline(scale=4, dark="#111") if link else None
+    return page(request, "people/me.html", {"profile": profile, "rooms": rooms, "link": link, "qr": qr})
+
+
+async def consent(request: Request):
+    core = request.app.state.core
+    form = await request.form()
+
+    def save(session):
+        p = session.get(service.Participant, request.state.actor.participant_id or 0)
+        if p is None:
+            raise Unauthorized("Join a room first.")
+        p.named_in_results = bool(form.get("named_in_results"))
+
+    await core.write(save)
+    return back_to("/me")
+
+
+async def login_form(request: Request):
+    return page(request, "organiser/login.html", {"values": {}})
+
+
+async def login(request: Request):
+    core = request.app.state.core
+    form = await request.form()
+    email = str(form.get("email", ""))
+    try:
+        core.login_limit.hit(f"{_client_address(request)}:{email.lower()}")
+        organiser_id = await core.read(service.authenticate_organiser, email, str(form.get("password", "")))
+    except DomainError as error:
+        return page(request, "organiser/login.html", {"values": {"email": email}, "message": error.detail},
+                    status=error.status)
+    request.session.clear()
+    auth.sign_in_organiser(request.session, organiser_id)
+    return back_to("/organiser")
+
+
+async def logout(request: Request):
+    auth.sign_out(request.session)
+    return back_to("/")
+
+
+async def organiser_home(request: Request):
+    core = request.app.state.core
+    actor: Actor = request.state.actor
+    if not actor.is_organiser:
+        return RedirectResponse("/organiser/login", status_code=302)
+    slug = await core.read(first_event_slug)
+    rooms = await core.read(list_rooms, actor, slug) if slug else []
+    return page(request, "organiser/home.html", {"event": {"title": slug or "no event"}, "rooms": rooms})
+
+
+routes = [
+    Route("/join", join_form, methods=["GET"], name="join_form"),
+    Route("/join", join, methods=["POST"]),
+    Route("/p/{token}", personal_link, name="personal_link"),
+    Route("/me", me),
+    Route("/me/consent", consent, methods=["POST"]),
+    Route("/organiser/login", login_form, methods=["GET"]),
+    Route("/organiser/login", login, methods=["POST"]),
+    Route("/organiser/logout", logout, methods=["POST"]),
+    Route("/organiser", organiser_home),
+]

@@ -1,0 +1,164 @@
+"""Joining rooms, personal links, and organiser accounts."""
+from __future__ import annotations
+
+import re
+
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from consult import clock
+from consult.conference.models import ConferenceSession
+from consult.errors import Invalid, NotFound, Unauthorized
+from consult.people import passwords
+from consult.people.actor import Actor
+from consult.people.models import SECTORS, ApiToken, Organiser, Participant
+from consult.people.tokens import new_token, token_hash
+from consult.rooms import log
+from consult.rooms.models import Membership, Room
+from consult.rooms.service import member_count
+from consult.text import clean_line
+
+COUNTRIES = {c.alpha_2: c.name for c in sorted(pycountry.countries, key=lambda c: c.name)}
+_CODE = re.compile(r"[^A-Z0-9]")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_code(code: str | None) -> str:
+    """Codes are read aloud and typed on phones: case, spaces and dashes do not matter."""
+    return _CODE.sub("", (code or "").upper())
+
+
+def room_by_code(session: Session, code: str | None) -> Room:
+    room = session.scalar(select(Room).where(Room.code == normalise_code(code))) if code else None
+    if room is None:
+        raise NotFound("No room has this code. Check it with the room's screen.", {"code": "Unknown code."})
+    return room
+
+
+def check_profile(name, organisation, sector, country) -> dict:
+    fields, errors = {
+        "name": clean_line(name),
+        "organisation": clean_line(organisation),
+        "sector": (sector or "").strip(),
+        "country": (country or "").strip().upper(),
+    }, {}
+    if not fields["name"]:
+        errors["name"] = "Enter the name others will see if you sign a comment."
+    elif len(fields["name"]) > 80:
+        errors["name"] = "Use at most 80 characters."
+    if len(fields["organisation"]) > 120:
+        errors["organisation"] = "Use at most 120 characters."
+    if fields["sector"] not in SECTORS:
+        errors["sector"] = "Choose your sector from the list."
+    if fields["country"] not in COUNTRIES:
+        errors["country"] = "Choose your country from the list."
+    if errors:
+        raise Invalid("Some details need attention.", errors)
+    return fields
+
+
+def join(session: Session, actor: Actor, code: str, name, organisation, sector, country,
+         named_in_results: bool = False) -> tuple[Participant, Membership, str | None]:
+    """Join a room. A participant already known (cookie or token) keeps their identity and
+    joins one more room; otherwise a new participant is made and their token returned once."""
+    room = room_by_code(session, code)
+    event_id = session.get(ConferenceSession, room.session_id).event_id
+    participant = session.get(Participant, actor.participant_id) if actor.participant_id else None
+    token = None
+    if participant is None or participant.event_id != event_id:
+        fields = check_profile(name, organisation, sector, country)
+        token = new_token()
+        participant = Participant(event_id=event_id, named_in_results=bool(named_in_results),
+                                  token_hash=token_hash(token), created_at=clock.now(), **fields)
+        session.add(participant)
+        session.flush()
+    member = session.scalar(select(Membership).where(
+        Membership.room_id == room.id, Membership.participant_id == participant.id))
+    if member is None:
+        member = Membership(room_id=room.id, participant_id=participant.id, joined_at=clock.now())
+        session.add(member)
+        session.flush()
+        log.record(session, room.id, "member_joined", {"members": member_count(session, room.id)})
+    return participant, member, token
+
+
+def update_profile(session: Session, actor: Actor, name, organisation, sector, country,
+                   named_in_results: bool) -> Participant:
+    participant = session.get(Participant, actor.participant_id) if actor.participant_id else None
+    if participant is None:
+        raise Unauthorized("Join a room first.")
+    for key, value in check_profile(name, organisation, sector, country).items():
+        setattr(participant, key, value)
+    participant.named_in_results = bool(named_in_results)
+    return participant
+
+
+def actor_for_token(session: Session, token: str | None) -> Actor:
+    """A bearer token is a participant's personal token or an organiser's API token."""
+    if not token:
+        return Actor()
+    digest = token_hash(token)
+    participant_id = session.scalar(select(Participant.id).where(Participant.token_hash == digest))
+    if participant_id is not None:
+        return Actor(participant_id=participant_id)
+    organiser_id = session.scalar(select(ApiToken.organiser_id).where(ApiToken.token_hash == digest))
+    if organiser_id is not None:
+        return Actor(organiser_id=organiser_id)
+    return Actor()
+
+
+def latest_room_id(session: Session, participant_id: int) -> int | None:
+    return session.scalar(select(Membership.room_id).where(Membership.participant_id == participant_id)
+                          .order_by(Membership.joined_at.desc(), Membership.id.desc()).limit(1))
+
+
+def rooms_of(session: Session, participant_id: int) -> list[dict]:
+    rows = session.execute(select(Room.id, Room.name).join(Membership, Membership.room_id == Room.id)
+                           .where(Membership.participant_id == participant_id).order_by(Membership.joined_at))
+    return [{"id": room_id, "name": name} for room_id, name in rows]
+
+
+def participant_profile(session: Session, participant_id: int) -> dict | None:
+    p = session.get(Participant, participant_id)
+    if p is None:
+        return None
+    return {"id": p.id, "name": p.name, "organisation": p.organisation, "sector": p.sector,
+            "sector_label": SECTORS[p.sector], "country": p.country,
+            "named_in_results": p.named_in_results}
+
+
+def create_organiser(session: Session, email: str, password: str) -> Organiser:
+    email = (email or "").strip().lower()
+    if not _EMAIL.match(email):
+        raise Invalid("Enter a valid email address.", {"email": "Not an email address."})
+    if len(password or "") < 10:
+        raise Invalid("Use a password of at least 10 characters.", {"password": "Too short."})
+    existing = session.scalar(select(Organiser).where(Organiser.email == email))
+    if existing is not None:
+        existing.password_hash = passwords.hash_password(password)
+        return existing
+    organiser = Organiser(email=email, password_hash=passwords.hash_password(password), created_at=clock.now())
+    session.add(organiser)
+    session.flush()
+    return organiser
+
+
+def authenticate_organiser(session: Session, email: str, password: str) -> int:
+    organiser = session.scalar(select(Organiser).where(Organiser.email == (email or "").strip().lower()))
+    if organiser is None:
+        passwords.dummy_verify(password or "")
+        raise Unauthorized("Wrong email or password.")
+    if not passwords.verify_password(organiser.password_hash, password or ""):
+        raise Unauthorized("Wrong email or password.")
+    return organiser.id
+
+
+def issue_api_token(session: Session, organiser_id: int) -> str:
+    token = new_token()
+    session.add(ApiToken(organiser_id=organiser_id, token_hash=token_hash(token), created_at=clock.now()))
+    return token
+
+
+def organiser_exists(session: Session, organiser_id: int) -> bool:
+    return session.get(Organiser, organiser_id) is not None

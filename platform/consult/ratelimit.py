@@ -1,0 +1,33 @@
+"""Token buckets in memory, per process: enough to stop a flood from one participant."""
+from __future__ import annotations
+
+import threading
+import time
+
+from consult.errors import RateLimited
+
+
+class Limiter:
+    def __init__(self, burst: int, per_minute: int, what: str):
+        self.burst = burst
+        self.rate = per_minute / 60.0
+        self.what = what
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.burst), now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens < 1:
+                wait = int((1 - tokens) / self.rate) + 1
+                raise RateLimited(f"Too many {self.what} in a short time; try again in {wait} s.", wait)
+            self._buckets[key] = (tokens - 1, now)
+            if len(self._buckets) > 50_000:
+                self._forget_idle(now)
+
+    def _forget_idle(self, now: float) -> None:
+        idle = self.burst / self.rate
+        for key in [k for k, (_, last) in self._buckets.items() if now - last > idle]:
+            del self._buckets[key]

@@ -1,0 +1,38 @@
+"""The room event log: a gapless per-room sequence, written in the change's own transaction."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from consult import clock
+from consult.db import Committed
+from consult.rooms.models import Room, RoomEvent
+
+# Every event type a room can log. The live page has one template block per type and the
+# API documents each; tests check the three lists agree.
+EVENT_TYPES = ("member_joined", "comment_posted", "support_changed")
+
+
+def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -> RoomEvent:
+    if type not in EVENT_TYPES:
+        raise ValueError(f"unknown room event type {type!r}")
+    # Incrementing the room's counter takes that row's write lock (PostgreSQL) or runs under
+    # the database write lock (SQLite): the room's writers queue here, and rolled-back
+    # transactions give their number back, so the sequence has no gaps.
+    seq = session.execute(
+        update(Room).where(Room.id == room_id).values(last_seq=Room.last_seq + 1).returning(Room.last_seq)
+    ).scalar_one()
+    event = RoomEvent(room_id=room_id, seq=seq, type=type, payload=payload, created_at=clock.now())
+    session.add(event)
+    session.info.setdefault("room_events", []).append(event)
+    return event
+
+
+def after(session: Session, room_id: int, seq: int, limit: int) -> list[Committed]:
+    rows = session.scalars(
+        select(RoomEvent).where(RoomEvent.room_id == room_id, RoomEvent.seq > seq)
+        .order_by(RoomEvent.seq).limit(limit)
+    )
+    return [Committed(e.room_id, e.seq, e.type, e.payload, e.created_at.isoformat()) for e in rows]

@@ -1,0 +1,44 @@
+"""Page and block rendering. One template serves a page and its htmx fragments."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from jinja2_fragments import render_block
+from jinja2_fragments.starlette import Jinja2Blocks
+
+from consult.people.models import SECTORS
+from consult.people.service import COUNTRIES
+from consult.rooms.phases import PHASE_LABELS
+from consult.settings import ROOT
+
+templates = Jinja2Blocks(directory=str(ROOT / "templates"))
+env = templates.env
+env.globals.update(sectors=SECTORS, countries=COUNTRIES, phase_labels=PHASE_LABELS)
+
+
+def _time(value: str) -> str:
+    """ISO time (UTC) -> 'HH:MM' for display; the full time stays in a <time> element."""
+    return dt.datetime.fromisoformat(value.rstrip("Z")).strftime("%d %b %H:%M")
+
+
+env.filters["hhmm"] = _time
+
+
+def page(request, name: str, context: dict, status: int = 200, block: str | None = None, headers=None):
+    context = {"actor": request.state.actor, "csrf_token": request.state.csrf_token, **context}
+    return templates.TemplateResponse(request, name, context, status_code=status, block_name=block,
+                                      headers=headers)
+
+
+def block(name: str, block_name: str, **context) -> str:
+    """A block rendered outside any request: what sockets push."""
+    return render_block(env, name, block_name, **context)
+
+
+def _new_key() -> str:
+    """A fresh idempotency key for a form: a retried submission carries the same one."""
+    return uuid.uuid4().hex
+
+
+env.globals["new_key"] = _new_key

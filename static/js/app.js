@@ -1,0 +1,91 @@
+// Small behaviours htmx does not cover: catching up after a dropped socket, keeping unsent
+// text across reloads, and saying plainly when something did not reach the server.
+(function () {
+  "use strict";
+
+  // --- live socket: reconnect with the last sequence seen, so the server replays what we missed
+  function liveRoot() { return document.querySelector("[data-live-url]"); }
+
+  function setStatus(state, text) {
+    var el = document.getElementById("live-status");
+    if (el) { el.dataset.state = state; el.textContent = text; }
+  }
+
+  document.addEventListener("htmx:ws:before:connection", function (evt) {
+    var root = liveRoot();
+    if (!root) return;
+    evt.detail.connection.url = new URL(root.dataset.liveUrl + "?after=" + root.dataset.lastSeq,
+      location.href).href.replace(/^http/, "ws");
+  });
+  document.addEventListener("htmx:ws:after:connection", function () { setStatus("live", "Live"); });
+  document.addEventListener("htmx:ws:close", function (evt) {
+    setStatus("offline", evt.detail.code === 4403 || evt.detail.code === 4404 ? "Closed" : "Reconnecting…");
+  });
+  document.addEventListener("htmx:ws:after:message:incoming", function (evt) {
+    var root = liveRoot();
+    var data;
+    try { data = JSON.parse(evt.detail.message.data); } catch (e) { return; }
+    if (data.type === "reload") { location.reload(); return; }
+    if (root && typeof data.seq === "number" && data.seq > Number(root.dataset.lastSeq)) {
+      root.dataset.lastSeq = String(data.seq);
+      // A reconnect made by the extension itself (tab shown again) reuses this URL.
+      evt.detail.connection.url = evt.detail.connection.url.replace(/after=\d+/, "after=" + data.seq);
+    }
+    resortThreads();
+  });
+
+  // Threads sorted by support re-sort when counts change; newest-first order is kept by the
+  // upsert swap itself.
+  function resortThreads() {
+    document.querySelectorAll('ol.thread[data-sort="support"]').forEach(function (list) {
+      var items = Array.prototype.slice.call(list.children);
+      function support(li) {
+        var n = li.querySelector(".support-n");
+        return n ? Number(n.dataset.support) : 0;
+      }
+      var sorted = items.slice().sort(function (a, b) {
+        return support(b) - support(a) || Number(b.dataset.created) - Number(a.dataset.created);
+      });
+      if (sorted.some(function (li, i) { return li !== items[i]; })) {
+        sorted.forEach(function (li) { list.appendChild(li); });
+      }
+    });
+  }
+
+  // --- drafts: what someone is writing survives a dropped connection and a reload
+  function draftKey(form) { return form && form.dataset.draftKey; }
+
+  document.addEventListener("input", function (evt) {
+    var form = evt.target.closest && evt.target.closest("form[data-draft-key]");
+    if (form && evt.target.name === "text") {
+      try { localStorage.setItem(draftKey(form), evt.target.value); } catch (e) { /* storage full or off */ }
+    }
+  });
+
+  function restoreDrafts(scope) {
+    (scope || document).querySelectorAll("form[data-draft-key]").forEach(function (form) {
+      var key = draftKey(form);
+      var area = form.querySelector("textarea[name=text]");
+      try {
+        if (form.hasAttribute("data-posted")) { localStorage.removeItem(key); return; }
+        var saved = localStorage.getItem(key);
+        if (area && saved && !area.value) {
+          area.value = saved;
+          var details = form.closest("details");
+          if (details) details.open = true;
+        }
+      } catch (e) { /* storage off: nothing to restore */ }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { restoreDrafts(document); });
+  document.addEventListener("htmx:after:swap", function () { restoreDrafts(document); });
+
+  // --- a post that never reached the server: keep the text, say so, let them send again
+  document.addEventListener("htmx:error", function (evt) {
+    var source = evt.detail && evt.detail.ctx && evt.detail.ctx.sourceElement;
+    var form = source && (source.closest ? source.closest("form") : null);
+    var status = form && form.querySelector(".form-status");
+    if (status) status.textContent = "Not sent: the connection dropped. Your text is kept; press the button again.";
+  });
+})();
