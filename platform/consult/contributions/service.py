@@ -115,14 +115,16 @@ def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> di
         raise NotFound("No such comment.")
     room, member = check_member(session, actor, comment.room_id)
     phases.require(room.phase, "support")
+    # RETURNING, not rowcount: drivers disagree on rowcount after ON CONFLICT DO NOTHING.
     if on:
         insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Support)
         changed = session.execute(insert.values(
             comment_id=comment_id, participant_id=member.participant_id, created_at=clock.now()
-        ).on_conflict_do_nothing()).rowcount
+        ).on_conflict_do_nothing().returning(Support.comment_id)).first() is not None
     else:
         changed = session.execute(delete(Support).where(
-            Support.comment_id == comment_id, Support.participant_id == member.participant_id)).rowcount
+            Support.comment_id == comment_id, Support.participant_id == member.participant_id
+        ).returning(Support.comment_id)).first() is not None
     if changed:
         count = session.execute(
             update(Comment).where(Comment.id == comment_id)

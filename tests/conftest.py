@@ -1,0 +1,111 @@
+"""Fixtures: real databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the
+app in-process, and the real server started by run.py for socket and browser tests."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "platform"))
+
+from consult import migrate  # noqa: E402
+from consult.cli import prepare  # noqa: E402
+from consult.db import Database  # noqa: E402
+from consult.settings import Settings  # noqa: E402
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+CHEAP_ARGON2 = dict(argon2_time_cost=1, argon2_memory_kib=1024)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL tests cannot run")
+        pytest.skip("TEST_DATABASE_URL is not set")
+    _reset_postgres(PG_URL)
+    engine = create_engine(PG_URL)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def db(db_url):
+    database = Database(db_url)
+    migrate.upgrade(database.write_engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", secret_key="test-secret", **CHEAP_ARGON2)
+
+
+@pytest.fixture
+def client(settings):
+    """The app in-process on a migrated, demo-seeded SQLite database."""
+    from starlette.testclient import TestClient
+
+    from consult.app import create_app
+
+    prepare(settings).dispose()
+    with TestClient(create_app(settings), base_url="http://testserver") as test_client:
+        yield test_client
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """`python run.py` itself, on a fresh SQLite database, on a free port."""
+    port = _free_port()
+    data = tmp_path_factory.mktemp("live")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{data / 'live.db'}", SECRET_KEY="live-test-secret")
+    log = open(data / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--port", str(port), "--log-level", "warning"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError((data / "server.log").read_text())
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("the server did not start in 30 s")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)
+    log.close()
