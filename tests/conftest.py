@@ -18,11 +18,13 @@ sys.path.insert(0, str(ROOT / "platform"))
 from consult import migrate  # noqa: E402
 from consult.cli import prepare  # noqa: E402
 from consult.db import Database  # noqa: E402
+from consult.people import passwords  # noqa: E402
 from consult.settings import Settings  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 CHEAP_ARGON2 = dict(argon2_time_cost=1, argon2_memory_kib=1024)
+passwords.configure(CHEAP_ARGON2["argon2_time_cost"], CHEAP_ARGON2["argon2_memory_kib"])
 
 
 def _reset_postgres(url: str) -> None:

@@ -12,6 +12,10 @@ class DomainError(Exception):
         self.fields = fields or {}
 
 
+class BadRequest(DomainError):
+    """The request itself is malformed (not JSON, not an object)."""
+
+
 class Invalid(DomainError):
     status = 422
     code = "invalid"

@@ -6,7 +6,7 @@ import json
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from consult.errors import DomainError, Invalid, TooLarge, Unauthorized
+from consult.errors import BadRequest, DomainError, Invalid, TooLarge, Unauthorized
 from consult.people.actor import Actor
 from consult.people.service import actor_for_token
 
@@ -41,9 +41,9 @@ async def json_body(request: Request) -> dict:
     try:
         data = json.loads(raw or b"{}")
     except ValueError:
-        raise Invalid("The body is not valid JSON.") from None
+        raise BadRequest("The body is not valid JSON.") from None
     if not isinstance(data, dict):
-        raise Invalid("The body must be a JSON object.")
+        raise BadRequest("The body must be a JSON object.")
     return data
 
 

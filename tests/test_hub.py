@@ -1,0 +1,69 @@
+"""The hub alone: delivery per room, coalesced tallies, slow sockets let go."""
+from __future__ import annotations
+
+import asyncio
+
+from consult.db import Committed
+from consult.live import hub as hub_module
+from consult.live.hub import CLOSE, Hub
+
+
+def event(room_id, seq, type="comment_posted", **payload):
+    return Committed(room_id, seq, type, payload, "2024-11-26T10:00:00")
+
+
+def drain(queue):
+    items = []
+    while not queue.empty():
+        items.append(queue.get_nowait())
+    return items
+
+
+def test_events_reach_every_socket_of_their_room_and_no_other():
+    async def scenario():
+        hub = Hub()
+        a1, a2, b = hub.subscribe(1, "p:1", "participant"), hub.subscribe(1, "p:2", "participant"), \
+            hub.subscribe(2, "p:3", "participant")
+        hub.publish([event(1, 5)])
+        return [[m.seq for m in drain(s.queue)] for s in (a1, a2, b)]
+    assert asyncio.run(scenario()) == [[5], [5], []]
+
+
+def test_a_burst_of_tallies_is_coalesced_to_the_latest_value():
+    async def scenario():
+        hub = Hub()
+        sub = hub.subscribe(1, "p:1", "participant")
+        hub.publish([event(1, seq, "support_changed", comment_id=7, support=seq) for seq in range(1, 31)])
+        assert sub.queue.empty()
+        await asyncio.sleep(hub_module.COALESCE_SECONDS + 0.1)
+        return [(m.seq, m.event.payload["support"]) for m in drain(sub.queue) if m.event]
+    assert asyncio.run(scenario()) == [(30, 30)]
+
+
+def test_a_pending_tally_goes_out_before_the_next_event_to_keep_order():
+    async def scenario():
+        hub = Hub()
+        sub = hub.subscribe(1, "p:1", "participant")
+        hub.publish([event(1, 1, "support_changed", comment_id=7, support=1), event(1, 2)])
+        return [m.seq for m in drain(sub.queue) if m.event]
+    assert asyncio.run(scenario()) == [1, 2]
+
+
+def test_a_socket_that_cannot_keep_up_is_told_to_reconnect_not_buffered():
+    async def scenario():
+        hub = Hub(queue_size=4)
+        slow = hub.subscribe(1, "p:1", "participant")
+        hub.publish([event(1, seq) for seq in range(1, 10)])
+        return drain(slow.queue), hub.presence(1), hub.dropped_subscribers
+    items, presence, dropped = asyncio.run(scenario())
+    assert items == [CLOSE] and presence == 0 and dropped == 1
+
+
+def test_presence_counts_people_not_devices():
+    async def scenario():
+        hub = Hub()
+        hub.subscribe(1, "p:1", "participant")
+        hub.subscribe(1, "p:1", "participant")
+        hub.subscribe(1, "p:2", "participant")
+        return hub.presence(1)
+    assert asyncio.run(scenario()) == 2
