@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.db import Base
@@ -30,6 +30,8 @@ class Comment(Base):
     text: Mapped[str] = mapped_column(Text)
     idempotency_key: Mapped[str] = mapped_column(String(64))
     support: Mapped[int] = mapped_column(default=0)
+    # Marked by the rapporteur when the room's text or conclusions draw on it.
+    taken_into_account: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime]
 
 

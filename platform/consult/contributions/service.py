@@ -14,16 +14,20 @@ from consult.errors import Invalid, NotFound
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
 from consult.rooms import log, phases
-from consult.rooms.service import check_can_read, check_member, room_paragraph_ids
+from consult.rooms.service import check_can_read, check_member, check_rapporteur, room_paragraph_ids
 from consult.text import clean_text
 
 MAX_COMMENT_CHARS = 2000
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
-def comment_view(comment: Comment, author: Participant) -> dict:
-    """What others may see of a comment. The author's identity appears only as they chose."""
+def attribution_label(author: Participant, attribution: str) -> str:
+    """What others see of an author: their name only where they chose to sign with it."""
     where = f"{SECTORS[author.sector]}, {author.country}"
+    return f"{author.name} ({where})" if attribution == "name" else where
+
+
+def comment_view(comment: Comment, author: Participant) -> dict:
     return {
         "id": comment.id,
         "room_id": comment.room_id,
@@ -31,10 +35,11 @@ def comment_view(comment: Comment, author: Participant) -> dict:
         "parent_id": comment.parent_id,
         "text": comment.text,
         "attribution": comment.attribution,
-        "author": f"{author.name} ({where})" if comment.attribution == "name" else where,
+        "author": attribution_label(author, comment.attribution),
         "sector": author.sector,
         "country": author.country,
         "support": comment.support,
+        "taken_into_account": comment.taken_into_account,
         "created_at": comment.created_at.isoformat(timespec="seconds") + "Z",
     }
 
@@ -167,3 +172,28 @@ def supported_by(session: Session, actor: Actor, room_id: int) -> set[int]:
     return set(session.scalars(
         select(Support.comment_id).join(Comment, Comment.id == Support.comment_id)
         .where(Comment.room_id == room_id, Support.participant_id == actor.participant_id)))
+
+
+def mark_taken(session: Session, actor: Actor, comment_id: int, taken: bool) -> dict:
+    """The rapporteur marks a comment as taken into account (or not)."""
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("No such comment.")
+    room = check_rapporteur(session, actor, comment.room_id)
+    phases.require(room.phase, "decide amendments")
+    if comment.taken_into_account != taken:
+        comment.taken_into_account = taken
+        log.record(session, comment.room_id, "comment_marked", {"comment_id": comment_id, "taken": taken})
+    return {"comment_id": comment_id, "taken_into_account": taken}
+
+
+def filter_comments(comments: list[dict], paragraph: str | None = None, sector: str | None = None,
+                    min_support: int = 0) -> list[dict]:
+    """The workbench's filters; paragraph is an id, or 'room' for general comments."""
+    def keep(c):
+        if paragraph == "room" and c["paragraph_id"] is not None:
+            return False
+        if paragraph not in (None, "", "room") and str(c["paragraph_id"]) != paragraph:
+            return False
+        return (not sector or c["sector"] == sector) and c["support"] >= min_support
+    return [c for c in comments if keep(c)]

@@ -12,7 +12,14 @@ from consult.rooms.models import Room, RoomEvent
 
 # Every event type a room can log. The live page has one template block per type and the
 # API documents each; tests check the three lists agree.
-EVENT_TYPES = ("member_joined", "comment_posted", "support_changed")
+EVENT_TYPES = (
+    "member_joined", "rapporteur_assigned", "phase_changed",
+    "comment_posted", "support_changed", "comment_marked",
+    "amendment_proposed", "amendment_voted", "amendment_decided",
+    "draft_changed",
+    "reaction_changed", "priorities_changed",
+    "poll_opened", "poll_answered", "poll_closed",
+)
 
 
 def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -> RoomEvent:

@@ -26,6 +26,8 @@ class Room(Base):
     # The last sequence number handed out in this room's log. Allocating by updating this row
     # serialises the room's writers, which keeps the sequence gapless.
     last_seq: Mapped[int] = mapped_column(default=0)
+    # How many priority dots each participant spreads in the voting phase.
+    dots: Mapped[int] = mapped_column(default=5)
 
     session: Mapped["ConferenceSession"] = relationship(back_populates="rooms")  # noqa: F821
     room_sections: Mapped[list["RoomSection"]] = relationship(order_by="RoomSection.position",

@@ -6,6 +6,14 @@ from consult.errors import Conflict
 ALLOWS = {
     "comment": {"open"},
     "support": {"open", "voting"},
+    "propose an amendment": {"open"},
+    "vote": {"voting"},
+    "react": {"open", "voting"},
+    "place priority dots": {"voting"},
+    "decide amendments": {"open", "voting"},
+    "edit the draft": {"setup", "open", "voting"},
+    "ask a poll": {"setup", "open", "voting"},
+    "answer polls": {"open", "voting"},
 }
 
 PHASE_LABELS = {

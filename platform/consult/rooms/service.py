@@ -7,9 +7,11 @@ from sqlalchemy.orm import Session, selectinload
 from consult.conference.models import ConferenceSession, Event
 from consult.documents.models import Document, Paragraph, Section
 from consult.documents.service import section_view
-from consult.errors import Forbidden, NotFound
+from consult.errors import Forbidden, Invalid, NotFound
 from consult.people.actor import Actor
-from consult.rooms.models import Membership, Room, RoomSection
+from consult.people.models import Participant
+from consult.rooms import log
+from consult.rooms.models import PHASES, Membership, Room, RoomSection
 from consult.rooms.phases import PHASE_LABELS
 
 
@@ -37,6 +39,64 @@ def check_member(session: Session, actor: Actor, room_id: int) -> tuple[Room, Me
     if member is None:
         raise Forbidden("Only members of this room can take part in it.")
     return room, member
+
+
+def check_rapporteur(session: Session, actor: Actor, room_id: int) -> Room:
+    """The room's rapporteurs, and organisers stepping in, steer the room."""
+    room, member = check_can_read(session, actor, room_id)
+    if not actor.is_organiser and (member is None or member.role != "rapporteur"):
+        raise Forbidden("Only the room's rapporteur or an organiser can do this.")
+    return room
+
+
+def role_in(session: Session, actor: Actor, room_id: int) -> str | None:
+    member = membership(session, actor, room_id)
+    if member is not None:
+        return member.role
+    return "organiser" if actor.is_organiser else None
+
+
+def actor_label(session: Session, actor: Actor) -> str:
+    """How an act of steering is signed: rapporteurs act under their name, as the room knows them."""
+    if actor.participant_id is not None:
+        return session.get(Participant, actor.participant_id).name
+    return "Organiser"
+
+
+def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> dict:
+    room = check_rapporteur(session, actor, room_id)
+    if phase not in PHASES:
+        raise Invalid(f"A phase is one of {', '.join(PHASES)}.", {"phase": "Unknown phase."})
+    if room.phase != phase:
+        room.phase = phase
+        log.record(session, room_id, "phase_changed", {"phase": phase, "label": PHASE_LABELS[phase],
+                                                       "by": actor_label(session, actor)})
+    return {"room_id": room_id, "phase": room.phase}
+
+
+def make_rapporteur(session: Session, actor: Actor, room_id: int, participant_id: int) -> dict:
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers assign rapporteurs.")
+    if session.get(Room, room_id) is None:
+        raise NotFound("No such room.")
+    member = session.scalar(select(Membership).where(Membership.room_id == room_id,
+                                                     Membership.participant_id == participant_id))
+    if member is None:
+        raise NotFound("That person has not joined this room.")
+    if member.role != "rapporteur":
+        member.role = "rapporteur"
+        log.record(session, room_id, "rapporteur_assigned",
+                   {"name": session.get(Participant, participant_id).name})
+    return {"room_id": room_id, "participant_id": participant_id, "role": member.role}
+
+
+def members(session: Session, actor: Actor, room_id: int) -> list[dict]:
+    """Who is in the room, for those who steer it."""
+    check_rapporteur(session, actor, room_id)
+    rows = session.execute(select(Membership, Participant).join(Participant)
+                           .where(Membership.room_id == room_id).order_by(Membership.joined_at))
+    return [{"participant_id": p.id, "name": p.name, "organisation": p.organisation, "sector": p.sector,
+             "country": p.country, "role": m.role} for m, p in rows]
 
 
 def member_count(session: Session, room_id: int) -> int:

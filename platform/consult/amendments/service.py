@@ -1,0 +1,205 @@
+"""Amendments: propose, vote, decide. Check (may I, is it valid), then do (change, log)."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from consult import clock
+from consult.amendments.models import CHOICES, KINDS, Amendment, AmendmentVote
+from consult.contributions.models import ATTRIBUTIONS
+from consult.contributions.service import attribution_label
+from consult.drafting import service as drafting
+from consult.errors import Conflict, Invalid, NotFound
+from consult.people.actor import Actor
+from consult.people.models import Participant
+from consult.rooms import log, phases
+from consult.rooms.service import actor_label, check_can_read, check_member, check_rapporteur, role_in
+from consult.text import clean_text
+
+MAX_TEXT = 5000
+MAX_RATIONALE = 2000
+_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+PRIVILEGED = ("rapporteur", "organiser")
+
+
+def amendment_view(a: Amendment, author: Participant) -> dict:
+    return {
+        "id": a.id, "room_id": a.room_id, "paragraph_id": a.paragraph_id, "kind": a.kind, "text": a.text,
+        "rationale": a.rationale, "original": a.original, "status": a.status,
+        "author": attribution_label(author, a.attribution), "sector": author.sector, "country": author.country,
+        "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
+        "decided_by": a.decided_by, "decision_reason": a.decision_reason, "accepted_text": a.accepted_text,
+        "created_at": a.created_at.isoformat(timespec="seconds") + "Z",
+    }
+
+
+def _view(session: Session, a: Amendment) -> dict:
+    return amendment_view(a, session.get(Participant, a.author_id))
+
+
+def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, text, rationale,
+            attribution="sector", idempotency_key=None) -> tuple[dict, bool]:
+    room, member = check_member(session, actor, room_id)
+    if idempotency_key:
+        existing = session.scalar(select(Amendment).where(Amendment.author_id == member.participant_id,
+                                                          Amendment.idempotency_key == idempotency_key))
+        if existing is not None:
+            return _view(session, existing), False
+    phases.require(room.phase, "propose an amendment")
+    text, rationale, errors = clean_text(text), clean_text(rationale), {}
+    if kind not in KINDS:
+        errors["kind"] = "Choose replace, insert after or delete."
+    if kind in ("replace", "insert_after") and not text:
+        errors["text"] = "Write the text you propose."
+    if len(text) > MAX_TEXT:
+        errors["text"] = f"Keep it under {MAX_TEXT} characters (this has {len(text)})."
+    if not rationale:
+        errors["rationale"] = "Say why: the room votes on reasons, not only on words."
+    elif len(rationale) > MAX_RATIONALE:
+        errors["rationale"] = f"Keep the rationale under {MAX_RATIONALE} characters."
+    if attribution not in ATTRIBUTIONS:
+        errors["attribution"] = "Choose how your amendment is signed."
+    if not idempotency_key or not _KEY.match(idempotency_key):
+        errors["idempotency_key"] = "A request key of 8 to 64 letters, digits, '-' or '_' is needed."
+    if not isinstance(paragraph_id, int):
+        errors["paragraph_id"] = "Choose the paragraph to amend."
+    if errors:
+        raise Invalid("The amendment was not proposed.", errors)
+    _, content = drafting.latest(session, room_id)
+    original = drafting.text_of(content, paragraph_id)
+    if kind == "replace" and text == original:
+        raise Invalid("The amendment was not proposed.", {"text": "This is the current text: change something."})
+    amendment = Amendment(room_id=room_id, paragraph_id=paragraph_id, kind=kind,
+                          text="" if kind == "delete" else text, rationale=rationale, original=original,
+                          author_id=member.participant_id, attribution=attribution,
+                          idempotency_key=idempotency_key, created_at=clock.now())
+    try:
+        with session.begin_nested():
+            session.add(amendment)
+    except IntegrityError:
+        return _view(session, session.scalar(select(Amendment).where(
+            Amendment.author_id == member.participant_id, Amendment.idempotency_key == idempotency_key))), False
+    view = _view(session, amendment)
+    count = session.scalar(select(func.count()).select_from(Amendment).where(
+        Amendment.room_id == room_id, Amendment.paragraph_id == paragraph_id))
+    log.record(session, room_id, "amendment_proposed", {"amendment": view, "paragraph_count": count})
+    return view, True
+
+
+def tally_by_sector(session: Session, amendment_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
+    rows = session.execute(
+        select(AmendmentVote.amendment_id, Participant.sector, AmendmentVote.choice, func.count())
+        .join(Participant, Participant.id == AmendmentVote.participant_id)
+        .where(AmendmentVote.amendment_id.in_(amendment_ids))
+        .group_by(AmendmentVote.amendment_id, Participant.sector, AmendmentVote.choice))
+    out: dict[int, dict[str, dict[str, int]]] = {}
+    for amendment_id, sector, choice, n in rows:
+        out.setdefault(amendment_id, {}).setdefault(sector, dict.fromkeys(CHOICES, 0))[choice] = n
+    return out
+
+
+def _locked(session: Session, amendment_id: int) -> Amendment:
+    amendment = session.scalar(select(Amendment).where(Amendment.id == amendment_id).with_for_update())
+    if amendment is None:
+        raise NotFound("No such amendment.")
+    return amendment
+
+
+def vote(session: Session, actor: Actor, amendment_id: int, choice: str) -> dict:
+    """One vote per person, changeable while the room votes. The amendment row is locked first
+    so that the recount after the change sees every vote committed before it."""
+    amendment = session.get(Amendment, amendment_id)
+    if amendment is None:
+        raise NotFound("No such amendment.")
+    room, member = check_member(session, actor, amendment.room_id)
+    phases.require(room.phase, "vote")
+    if choice not in CHOICES:
+        raise Invalid("Vote agree, disagree or abstain.", {"choice": "Unknown choice."})
+    amendment = _locked(session, amendment_id)
+    if amendment.status != "pending":
+        raise Conflict(f"This amendment was already {amendment.status}; votes on it are closed.")
+    existing = session.get(AmendmentVote, (amendment_id, member.participant_id))
+    if existing is None:
+        session.add(AmendmentVote(amendment_id=amendment_id, participant_id=member.participant_id, choice=choice,
+                                  updated_at=clock.now()))
+    elif existing.choice != choice:
+        existing.choice, existing.updated_at = choice, clock.now()
+    else:
+        return {"amendment_id": amendment_id, "choice": choice, "tally": _tally(amendment)}
+    session.flush()
+    counts = dict(session.execute(select(AmendmentVote.choice, func.count()).where(
+        AmendmentVote.amendment_id == amendment_id).group_by(AmendmentVote.choice)).all())
+    for c in CHOICES:
+        setattr(amendment, c, counts.get(c, 0))
+    session.flush()
+    log.record(session, amendment.room_id, "amendment_voted", {
+        "amendment_id": amendment_id, "tally": _tally(amendment),
+        "restricted": {"by_sector": tally_by_sector(session, [amendment_id]).get(amendment_id, {})}})
+    return {"amendment_id": amendment_id, "choice": choice, "tally": _tally(amendment)}
+
+
+def _tally(a: Amendment) -> dict:
+    return {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain}
+
+
+def decide(session: Session, actor: Actor, amendment_id: int, decision: str, reason: str | None = None,
+           text: str | None = None) -> dict:
+    amendment = session.get(Amendment, amendment_id)
+    if amendment is None:
+        raise NotFound("No such amendment.")
+    room = check_rapporteur(session, actor, amendment.room_id)
+    phases.require(room.phase, "decide amendments")
+    if decision not in ("accept", "reject"):
+        raise Invalid("Decide accept or reject.", {"decision": "Unknown decision."})
+    reason = clean_text(reason)
+    final_text = clean_text(text) if text is not None and amendment.kind != "delete" else amendment.text
+    if decision == "reject" and not reason:
+        raise Invalid("Give the room a reason for rejecting it.", {"reason": "Required when rejecting."})
+    if decision == "accept" and amendment.kind != "delete" and not final_text:
+        raise Invalid("The accepted text cannot be empty.", {"text": "Required."})
+    if len(final_text) > MAX_TEXT or len(reason) > MAX_RATIONALE:
+        raise Invalid("Too long.", {"text": f"At most {MAX_TEXT} characters; a reason at most {MAX_RATIONALE}."})
+    # Only a pending amendment can be decided, and only once: of two rapporteurs deciding at
+    # the same moment, the second finds it no longer pending.
+    status = "accepted" if decision == "accept" else "rejected"
+    won = session.execute(
+        update(Amendment).where(Amendment.id == amendment_id, Amendment.status == "pending")
+        .values(status=status, decided_by=actor_label(session, actor), decided_at=clock.now(),
+                decision_reason=reason or None,
+                accepted_text=final_text if decision == "accept" and final_text != amendment.text else None)
+        .returning(Amendment.id)).first()
+    if won is None:
+        session.refresh(amendment)
+        raise Conflict(f"This amendment was already {amendment.status} by {amendment.decided_by}.")
+    session.refresh(amendment)
+    draft_version = None
+    if decision == "accept":
+        draft_version = drafting.record_amendment(session, actor, amendment.room_id, amendment_id, amendment.kind,
+                                                  amendment.paragraph_id, final_text)["version"]
+    view = _view(session, amendment)
+    log.record(session, amendment.room_id, "amendment_decided", {"amendment": view, "draft_version": draft_version})
+    return dict(view, draft_version=draft_version)
+
+
+def list_amendments(session: Session, actor: Actor, room_id: int) -> list[dict]:
+    check_can_read(session, actor, room_id)
+    rows = session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
+                           .where(Amendment.room_id == room_id).order_by(Amendment.id)).all()
+    views = [amendment_view(a, p) for a, p in rows]
+    if role_in(session, actor, room_id) in PRIVILEGED:
+        by_sector = tally_by_sector(session, [v["id"] for v in views])
+        for v in views:
+            v["by_sector"] = by_sector.get(v["id"], {})
+    return views
+
+
+def my_votes(session: Session, actor: Actor, room_id: int) -> dict[int, str]:
+    if actor.participant_id is None:
+        return {}
+    return dict(session.execute(select(AmendmentVote.amendment_id, AmendmentVote.choice)
+                                .join(Amendment, Amendment.id == AmendmentVote.amendment_id)
+                                .where(Amendment.room_id == room_id,
+                                       AmendmentVote.participant_id == actor.participant_id)).all())

@@ -1,0 +1,39 @@
+"""The room's conclusions: Markdown, rendered with markdown-it-py, then sanitised with nh3.
+
+Citations `#c12` (comment 12) and `#a5` (amendment 5) become links to their sources. Raw HTML
+in the source is not rendered, and nh3 keeps only a small allow-list of tags and attributes,
+so script, event handlers, javascript: links and hx-* attributes never reach a page."""
+from __future__ import annotations
+
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
+CITATION = re.compile(r"(?<![\w&/#])#([ca])(\d+)\b")
+TAGS = {"p", "br", "strong", "em", "del", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4",
+        "a", "table", "thead", "tbody", "tr", "th", "td", "hr"}
+ATTRIBUTES = {"a": {"href", "title", "class"}}
+
+
+def citations(source: str) -> dict[str, set[int]]:
+    """The comments and amendments a text cites."""
+    found: dict[str, set[int]] = {"comments": set(), "amendments": set()}
+    for kind, number in CITATION.findall(source or ""):
+        found["comments" if kind == "c" else "amendments"].add(int(number))
+    return found
+
+
+def _link(match: re.Match) -> str:
+    kind, number = match.groups()
+    label = "comment" if kind == "c" else "amendment"
+    return f"[{label} {number}](#{'c' if kind == 'c' else 'a'}-{number})"
+
+
+def render(source: str) -> Markup:
+    html = _md.render(CITATION.sub(_link, source or ""))
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                      link_rel="noopener noreferrer nofollow")
+    return Markup(clean)

@@ -1,0 +1,222 @@
+"""Reactions on paragraphs, priority dots and quick polls."""
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from consult import clock
+from consult.amendments.models import Amendment
+from consult.contributions.models import Comment
+from consult.engagement.models import DOT_TARGETS, STANCES, Dot, Poll, PollVote, Reaction
+from consult.errors import Conflict, Invalid, NotFound
+from consult.people.actor import Actor
+from consult.people.models import Participant
+from consult.rooms import log, phases
+from consult.rooms.models import Room
+from consult.rooms.service import actor_label, check_can_read, check_member, check_rapporteur, room_paragraph_ids
+from consult.text import clean_line
+
+# -- reactions -------------------------------------------------------------------------
+
+
+def spread(session: Session, room_id: int, paragraph_ids: list[int] | None = None) -> dict[int, dict]:
+    """Per paragraph: how many agree, disagree, pass, and flag it for discussion; and the same by sector."""
+    query = (select(Reaction.paragraph_id, Participant.sector, Reaction.stance, Reaction.needs_discussion, func.count())
+             .join(Participant, Participant.id == Reaction.participant_id).where(Reaction.room_id == room_id)
+             .group_by(Reaction.paragraph_id, Participant.sector, Reaction.stance, Reaction.needs_discussion))
+    if paragraph_ids is not None:
+        query = query.where(Reaction.paragraph_id.in_(paragraph_ids))
+    out: dict[int, dict] = {}
+    for pid, sector, stance, discuss, n in session.execute(query):
+        entry = out.setdefault(pid, {"agree": 0, "disagree": 0, "pass": 0, "discuss": 0, "by_sector": {}})
+        row = entry["by_sector"].setdefault(sector, {"agree": 0, "disagree": 0, "pass": 0, "discuss": 0})
+        for target in (entry, row):
+            if stance:
+                target[stance] += n
+            if discuss:
+                target["discuss"] += n
+    return out
+
+
+def react(session: Session, actor: Actor, room_id: int, paragraph_id: int, stance: str | None = None,
+          needs_discussion: bool | None = None) -> dict:
+    """Set a stance (agree, disagree, pass, or '' to clear) and/or the discussion flag."""
+    room, member = check_member(session, actor, room_id)
+    phases.require(room.phase, "react")
+    if paragraph_id not in room_paragraph_ids(session, room_id):
+        raise NotFound("That paragraph is not one this room works on.")
+    if stance not in (None, "", *STANCES):
+        raise Invalid("React agree, disagree or pass.", {"stance": "Unknown stance."})
+    reaction = session.get(Reaction, (room_id, paragraph_id, member.participant_id))
+    if reaction is None:
+        reaction = Reaction(room_id=room_id, paragraph_id=paragraph_id, participant_id=member.participant_id,
+                            needs_discussion=False, updated_at=clock.now())
+        session.add(reaction)
+    if stance is not None:
+        reaction.stance = stance or None
+    if needs_discussion is not None:
+        reaction.needs_discussion = needs_discussion
+    reaction.updated_at = clock.now()
+    session.flush()
+    entry = spread(session, room_id, [paragraph_id]).get(
+        paragraph_id, {"agree": 0, "disagree": 0, "pass": 0, "discuss": 0, "by_sector": {}})
+    by_sector = entry.pop("by_sector")
+    log.record(session, room_id, "reaction_changed", {"paragraph_id": paragraph_id, "spread": entry,
+                                                      "restricted": {"by_sector": by_sector}})
+    return {"paragraph_id": paragraph_id, "stance": reaction.stance, "needs_discussion": reaction.needs_discussion,
+            "spread": entry}
+
+
+def my_reactions(session: Session, actor: Actor, room_id: int) -> dict[int, dict]:
+    if actor.participant_id is None:
+        return {}
+    rows = session.scalars(select(Reaction).where(Reaction.room_id == room_id,
+                                                  Reaction.participant_id == actor.participant_id))
+    return {r.paragraph_id: {"stance": r.stance, "needs_discussion": r.needs_discussion} for r in rows}
+
+
+# -- priority dots ---------------------------------------------------------------------
+
+
+def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
+    rows = session.execute(select(Dot.target_type, Dot.target_id, func.sum(Dot.dots).label("n"))
+                           .where(Dot.room_id == room_id).group_by(Dot.target_type, Dot.target_id)
+                           .having(func.sum(Dot.dots) > 0)
+                           .order_by(func.sum(Dot.dots).desc(), Dot.target_type, Dot.target_id).limit(limit)).all()
+    out = []
+    for target_type, target_id, n in rows:
+        model = Amendment if target_type == "amendment" else Comment
+        item = session.get(model, target_id)
+        summary = (item.text or item.rationale) if target_type == "amendment" else item.text
+        out.append({"type": target_type, "id": target_id, "dots": int(n),
+                    "label": f"{'Amendment' if target_type == 'amendment' else 'Comment'} {target_id}",
+                    "summary": summary[:120]})
+    return out
+
+
+def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, target_id: int, dots: int) -> dict:
+    room, member = check_member(session, actor, room_id)
+    phases.require(room.phase, "place priority dots")
+    if target_type not in DOT_TARGETS:
+        raise Invalid("Dots go on amendments or comments.", {"target_type": "Unknown."})
+    if not isinstance(dots, int) or dots < 0:
+        raise Invalid("Dots are a whole number, zero or more.", {"dots": "Not a count."})
+    model = Amendment if target_type == "amendment" else Comment
+    target = session.get(model, target_id)
+    if target is None or target.room_id != room_id:
+        raise NotFound(f"No such {target_type} in this room.")
+    used_elsewhere = session.scalar(select(func.coalesce(func.sum(Dot.dots), 0)).where(
+        Dot.room_id == room_id, Dot.participant_id == member.participant_id,
+        ~((Dot.target_type == target_type) & (Dot.target_id == target_id))))
+    if used_elsewhere + dots > room.dots:
+        raise Invalid(f"You have {room.dots - used_elsewhere} dot(s) left to place.", {"dots": "Not enough dots."})
+    row = session.get(Dot, (room_id, member.participant_id, target_type, target_id))
+    if dots == 0:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(Dot(room_id=room_id, participant_id=member.participant_id, target_type=target_type,
+                        target_id=target_id, dots=dots))
+    else:
+        row.dots = dots
+    session.flush()
+    log.record(session, room_id, "priorities_changed", {"ranking": ranking(session, room_id)})
+    return {"target_type": target_type, "target_id": target_id, "dots": dots,
+            "left": room.dots - used_elsewhere - dots}
+
+
+def my_dots(session: Session, actor: Actor, room_id: int) -> dict[tuple[str, int], int]:
+    if actor.participant_id is None:
+        return {}
+    rows = session.scalars(select(Dot).where(Dot.room_id == room_id, Dot.participant_id == actor.participant_id))
+    return {(d.target_type, d.target_id): d.dots for d in rows}
+
+
+# -- quick polls -------------------------------------------------------------------------
+
+
+def poll_view(session: Session, poll: Poll) -> dict:
+    counts = dict(session.execute(select(PollVote.option, func.count()).where(PollVote.poll_id == poll.id)
+                                  .group_by(PollVote.option)).all())
+    voters = session.scalar(select(func.count(func.distinct(PollVote.participant_id))).where(PollVote.poll_id == poll.id))
+    total = sum(counts.values())
+    return {"id": poll.id, "room_id": poll.room_id, "question": poll.question, "multiple": poll.multiple,
+            "open": poll.open, "asked_by": poll.asked_by, "voters": voters,
+            "options": [{"index": i, "text": text, "votes": counts.get(i, 0),
+                         "percent": round(100 * counts.get(i, 0) / total) if total else 0}
+                        for i, text in enumerate(poll.options)]}
+
+
+def ask(session: Session, actor: Actor, room_id: int, question: str, options: list[str], multiple: bool) -> dict:
+    room = check_rapporteur(session, actor, room_id)
+    phases.require(room.phase, "ask a poll")
+    question = clean_line(question)
+    options = [clean_line(o) for o in options or [] if clean_line(o)]
+    errors = {}
+    if not question or len(question) > 300:
+        errors["question"] = "Ask a question of 1 to 300 characters."
+    if not 2 <= len(options) <= 8:
+        errors["options"] = "Give 2 to 8 options."
+    elif any(len(o) > 120 for o in options) or len(set(options)) != len(options):
+        errors["options"] = "Options must differ and be at most 120 characters each."
+    if errors:
+        raise Invalid("The poll was not opened.", errors)
+    poll = Poll(room_id=room_id, question=question, options=options, multiple=bool(multiple), open=True,
+                asked_by=actor_label(session, actor), created_at=clock.now())
+    session.add(poll)
+    session.flush()
+    view = poll_view(session, poll)
+    log.record(session, room_id, "poll_opened", {"poll": view})
+    return view
+
+
+def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> dict:
+    poll = session.get(Poll, poll_id)
+    if poll is None:
+        raise NotFound("No such poll.")
+    room, member = check_member(session, actor, poll.room_id)
+    phases.require(room.phase, "answer polls")
+    if not poll.open:
+        raise Conflict("This poll is closed.")
+    chosen = sorted(set(chosen))
+    if not chosen or any(not isinstance(i, int) or not 0 <= i < len(poll.options) for i in chosen):
+        raise Invalid("Choose one of the options.", {"options": "Unknown option."})
+    if len(chosen) > 1 and not poll.multiple:
+        raise Invalid("Choose only one option in this poll.", {"options": "One only."})
+    session.scalar(select(Poll.id).where(Poll.id == poll_id).with_for_update())
+    session.execute(delete(PollVote).where(PollVote.poll_id == poll_id, PollVote.participant_id == member.participant_id))
+    session.add_all(PollVote(poll_id=poll_id, participant_id=member.participant_id, option=i) for i in chosen)
+    session.flush()
+    view = poll_view(session, poll)
+    log.record(session, poll.room_id, "poll_answered", {"poll": view})
+    return dict(view, mine=chosen)
+
+
+def close_poll(session: Session, actor: Actor, poll_id: int) -> dict:
+    poll = session.get(Poll, poll_id)
+    if poll is None:
+        raise NotFound("No such poll.")
+    check_rapporteur(session, actor, poll.room_id)
+    if poll.open:
+        poll.open = False
+        session.flush()
+        log.record(session, poll.room_id, "poll_closed", {"poll": poll_view(session, poll)})
+    return poll_view(session, poll)
+
+
+def polls(session: Session, actor: Actor, room_id: int) -> list[dict]:
+    check_can_read(session, actor, room_id)
+    views = [poll_view(session, p) for p in session.scalars(
+        select(Poll).where(Poll.room_id == room_id).order_by(Poll.id.desc()))]
+    if actor.participant_id is not None:
+        mine: dict[int, list[int]] = {}
+        for poll_id, option in session.execute(select(PollVote.poll_id, PollVote.option).where(
+                PollVote.participant_id == actor.participant_id, PollVote.poll_id.in_([v["id"] for v in views]))):
+            mine.setdefault(poll_id, []).append(option)
+        for v in views:
+            v["mine"] = mine.get(v["id"], [])
+    return views
+
+
+def room_dots(session: Session, room_id: int) -> int:
+    return session.get(Room, room_id).dots

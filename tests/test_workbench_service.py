@@ -1,0 +1,300 @@
+"""Amendments, votes, decisions, the versioned draft, phases, reactions, dots and polls."""
+from __future__ import annotations
+
+import threading
+from html.parser import HTMLParser
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from builders import build_event, build_member
+from consult.amendments import service as amendments
+from consult.contributions import service as contributions
+from consult.drafting import service as drafting
+from consult.drafting.markdown import render
+from consult.engagement import service as engagement
+from consult.errors import Conflict, Forbidden, Invalid, NotFound
+from consult.people.actor import Actor
+from consult.rooms import service as rooms
+
+ORGANISER = Actor(organiser_id=1)
+
+
+@pytest.fixture
+def room(db):
+    world, _ = db.write(build_event)
+    anna, _ = db.write(build_member, world["codes"][0], "Anna", "health")
+    rita, _ = db.write(build_member, world["codes"][0], "Rita", "law_enforcement")
+    db.write(_organiser)
+    db.write(rooms.make_rapporteur, ORGANISER, world["rooms"][0], rita.participant_id)
+    return dict(world, id=world["rooms"][0], anna=anna, rita=rita, p1=world["paragraphs"][0], p2=world["paragraphs"][1])
+
+
+def _organiser(session):
+    from consult.people.service import create_organiser
+    create_organiser(session, "org@example.org", "long enough password")
+
+
+def phase(db, room, value):
+    db.write(rooms.set_phase, ORGANISER, room["id"], value)
+
+
+def propose(db, room, kind="replace", text="New wording.", key="amend-key-1", actor=None, paragraph=None):
+    return db.write(amendments.propose, actor or room["anna"], room["id"], paragraph or room["p1"], kind, text,
+                    "Because it is clearer.", "sector", key)[0][0]
+
+
+def test_an_amendment_keeps_the_text_it_amends_and_is_idempotent(db, room):
+    a = propose(db, room)
+    assert a["original"] == "Paragraph 1.1 text." and a["status"] == "pending" and a["tally"]["agree"] == 0
+    again = propose(db, room)
+    assert again["id"] == a["id"]
+
+
+@pytest.mark.parametrize("kind, text, field", [
+    ("replace", "", "text"), ("move", "x", "kind"), ("replace", "Paragraph 1.1 text.", "text"),
+])
+def test_bad_amendments_are_refused(db, room, kind, text, field):
+    with pytest.raises(Invalid) as error:
+        propose(db, room, kind, text)
+    assert field in error.value.fields
+
+
+def test_amendments_need_a_rationale_and_a_paragraph_of_the_room(db, room):
+    with pytest.raises(Invalid):
+        db.write(amendments.propose, room["anna"], room["id"], room["p1"], "replace", "x", " ", "sector", "k-0000001")
+    with pytest.raises(NotFound):
+        propose(db, room, paragraph=room["other_paragraphs"][0])
+
+
+def test_votes_only_while_voting_one_per_person_changeable(db, room):
+    a = propose(db, room)
+    with pytest.raises(Conflict):
+        db.write(amendments.vote, room["anna"], a["id"], "agree")
+    phase(db, room, "voting")
+    db.write(amendments.vote, room["anna"], a["id"], "agree")
+    result, events = db.write(amendments.vote, room["anna"], a["id"], "disagree")
+    assert result["tally"] == {"agree": 0, "disagree": 1, "abstain": 0}
+    assert events[0].payload["restricted"]["by_sector"] == {"health": {"agree": 0, "disagree": 1, "abstain": 0}}
+    _, none = db.write(amendments.vote, room["anna"], a["id"], "disagree")
+    assert none == []
+    with pytest.raises(Invalid):
+        db.write(amendments.vote, room["anna"], a["id"], "maybe")
+
+
+def test_no_votes_from_another_room(db, room):
+    a = propose(db, room)
+    phase(db, room, "voting")
+    stranger, _ = db.write(build_member, room["codes"][1], "Stan")
+    with pytest.raises(Forbidden):
+        db.write(amendments.vote, stranger, a["id"], "agree")
+
+
+def test_thirty_concurrent_votes_are_counted_exactly(db, room):
+    a = propose(db, room)
+    phase(db, room, "voting")
+    voters = [db.write(build_member, room["codes"][0], f"V{i}", "research")[0] for i in range(30)]
+    choices = ["agree", "disagree", "abstain"]
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        list(pool.map(lambda iv: db.write(amendments.vote, iv[1], a["id"], choices[iv[0] % 3]), enumerate(voters)))
+    listed = db.read(amendments.list_amendments, room["rita"], room["id"])[0]
+    assert listed["tally"] == {"agree": 10, "disagree": 10, "abstain": 10}
+    assert listed["by_sector"]["research"] == {"agree": 10, "disagree": 10, "abstain": 10}
+
+
+def test_only_rapporteurs_and_organisers_see_the_tally_by_sector(db, room):
+    propose(db, room)
+    assert "by_sector" not in db.read(amendments.list_amendments, room["anna"], room["id"])[0]
+    assert "by_sector" in db.read(amendments.list_amendments, room["rita"], room["id"])[0]
+    assert "by_sector" in db.read(amendments.list_amendments, ORGANISER, room["id"])[0]
+
+
+def test_a_participant_cannot_decide(db, room):
+    a = propose(db, room)
+    with pytest.raises(Forbidden):
+        db.write(amendments.decide, room["anna"], a["id"], "accept")
+
+
+def test_accepting_changes_the_working_text_as_a_new_version(db, room):
+    a = propose(db, room)
+    decided, events = db.write(amendments.decide, room["rita"], a["id"], "accept")
+    assert decided["status"] == "accepted" and decided["decided_by"] == "Rita" and decided["draft_version"] == 1
+    assert [e.type for e in events] == ["draft_changed", "amendment_decided"]
+    draft = db.read(drafting.view, room["anna"], room["id"])
+    assert draft["version"] == 1
+    assert draft["sections"][0]["paragraphs"][0] == {
+        "id": f"p{room['p1']}", "base_paragraph_id": room["p1"], "after": None, "number": "1.1",
+        "text": "New wording.", "deleted": False, "amendment_id": a["id"]}
+
+
+def test_edit_and_accept_insert_and_delete(db, room):
+    ins = propose(db, room, "insert_after", "An inserted paragraph.", key="amend-ins-1")
+    ins2 = propose(db, room, "insert_after", "A second insert.", key="amend-ins-2")
+    dele = propose(db, room, "delete", "", key="amend-del-1", paragraph=room["p2"])
+    db.write(amendments.decide, room["rita"], ins["id"], "accept", None, "An edited inserted paragraph.")
+    db.write(amendments.decide, room["rita"], ins2["id"], "accept")
+    db.write(amendments.decide, room["rita"], dele["id"], "accept")
+    paragraphs = db.read(drafting.view, room["anna"], room["id"])["sections"][0]["paragraphs"]
+    assert [(p["id"], p["text"], p["deleted"]) for p in paragraphs] == [
+        (f"p{room['p1']}", "Paragraph 1.1 text.", False),
+        (f"i{ins['id']}", "An edited inserted paragraph.", False),
+        (f"i{ins2['id']}", "A second insert.", False),
+        (f"p{room['p2']}", "Paragraph 1.2 text.", True),
+    ]
+    assert paragraphs[1]["after"] == room["p1"]
+    listed = {a["id"]: a for a in db.read(amendments.list_amendments, room["anna"], room["id"])}
+    assert listed[ins["id"]]["accepted_text"] == "An edited inserted paragraph."
+
+
+def test_rejecting_needs_a_reason_and_leaves_the_text(db, room):
+    a = propose(db, room)
+    with pytest.raises(Invalid):
+        db.write(amendments.decide, room["rita"], a["id"], "reject")
+    decided, _ = db.write(amendments.decide, room["rita"], a["id"], "reject", "Out of scope.")
+    assert decided["status"] == "rejected" and decided["decision_reason"] == "Out of scope."
+    assert db.read(drafting.view, room["anna"], room["id"])["version"] == 0
+
+
+def test_two_rapporteurs_deciding_at_once_one_wins_and_the_text_changes_once(db, room):
+    a = propose(db, room)
+    barrier = threading.Barrier(2)
+
+    def decide(actor):
+        barrier.wait()
+        try:
+            return db.write(amendments.decide, actor, a["id"], "accept")[0]["status"]
+        except Conflict:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = sorted(pool.map(decide, [room["rita"], ORGANISER]))
+    assert results == ["accepted", "conflict"]
+    assert [v["version"] for v in db.read(drafting.history, room["anna"], room["id"])] == [1]
+
+
+def test_a_stale_draft_save_is_refused_with_the_current_version(db, room):
+    pid = f"p{room['p1']}"
+    saved, _ = db.write(drafting.save, room["rita"], room["id"], 0, [{"id": pid, "text": "First edit."}])
+    assert saved["version"] == 1
+    with pytest.raises(drafting.StaleDraft) as stale:
+        db.write(drafting.save, ORGANISER, room["id"], 0, [{"id": pid, "text": "Second edit."}])
+    assert stale.value.version == 1 and stale.value.content["paragraphs"][0]["text"] == "First edit."
+    assert db.read(drafting.view, room["anna"], room["id"])["sections"][0]["paragraphs"][0]["text"] == "First edit."
+
+
+def test_draft_history_and_diffs_between_versions(db, room):
+    pid = f"p{room['p1']}"
+    db.write(drafting.save, room["rita"], room["id"], 0, [{"id": pid, "text": "Paragraph 1.1 revised text."}])
+    db.write(drafting.save, room["rita"], room["id"], 1, None, "We agree with #c1.")
+    history = db.read(drafting.history, room["anna"], room["id"])
+    assert [(h["version"], h["author"]) for h in history] == [(2, "Rita"), (1, "Rita")]
+    rows = {r["id"]: r for r in db.read(drafting.compare, room["anna"], room["id"], 0, 2)}
+    assert str(rows[pid]["diff"]) == "Paragraph 1.1 <ins>revised </ins>text."
+    assert rows["conclusions"]["changed"]
+
+
+def test_participants_cannot_edit_the_draft_and_nothing_changes_in_a_closed_room(db, room):
+    with pytest.raises(Forbidden):
+        db.write(drafting.save, room["anna"], room["id"], 0, None, "My conclusions")
+    a = propose(db, room)
+    phase(db, room, "closed")
+    for attempt in (
+        lambda: db.write(drafting.save, room["rita"], room["id"], 0, None, "x"),
+        lambda: db.write(amendments.decide, room["rita"], a["id"], "accept"),
+        lambda: propose(db, room, key="amend-key-closed"),
+        lambda: db.write(engagement.react, room["anna"], room["id"], room["p1"], "agree"),
+        lambda: db.write(contributions.post_comment, room["anna"], room["id"], "x", idempotency_key="closed-key-1"),
+    ):
+        with pytest.raises(Conflict):
+            attempt()
+
+
+def test_phases_are_moved_by_rapporteurs_and_organisers_only(db, room):
+    with pytest.raises(Forbidden):
+        db.write(rooms.set_phase, room["anna"], room["id"], "voting")
+    result, events = db.write(rooms.set_phase, room["rita"], room["id"], "voting")
+    assert result["phase"] == "voting" and events[0].payload["phase"] == "voting"
+    with pytest.raises(Invalid):
+        db.write(rooms.set_phase, room["rita"], room["id"], "finished")
+
+
+def test_reactions_spread_with_sectors_for_the_rapporteur(db, room):
+    db.write(engagement.react, room["anna"], room["id"], room["p1"], "agree")
+    result, events = db.write(engagement.react, room["rita"], room["id"], room["p1"], "disagree", True)
+    assert result["spread"] == {"agree": 1, "disagree": 1, "pass": 0, "discuss": 1}
+    assert events[0].payload["restricted"]["by_sector"]["law_enforcement"]["disagree"] == 1
+    changed, _ = db.write(engagement.react, room["anna"], room["id"], room["p1"], "")
+    assert changed["spread"]["agree"] == 0
+
+
+def test_dots_are_limited_to_the_room_setting_and_rank_items(db, room):
+    a = propose(db, room)
+    (comment, _), _ = db.write(contributions.post_comment, room["anna"], room["id"], "c", idempotency_key="dots-key-1")
+    with pytest.raises(Conflict):
+        db.write(engagement.set_dots, room["anna"], room["id"], "amendment", a["id"], 1)
+    phase(db, room, "voting")
+    db.write(engagement.set_dots, room["anna"], room["id"], "amendment", a["id"], 3)
+    result, events = db.write(engagement.set_dots, room["anna"], room["id"], "comment", comment["id"], 2)
+    assert result["left"] == 0
+    with pytest.raises(Invalid):
+        db.write(engagement.set_dots, room["anna"], room["id"], "comment", comment["id"], 3)
+    db.write(engagement.set_dots, room["rita"], room["id"], "comment", comment["id"], 2)
+    ranking = db.read(engagement.ranking, room["id"])
+    assert [(r["type"], r["dots"]) for r in ranking] == [("comment", 4), ("amendment", 3)]
+
+
+def test_polls_single_and_multiple_choice(db, room):
+    with pytest.raises(Forbidden):
+        db.write(engagement.ask, room["anna"], room["id"], "Q?", ["a", "b"], False)
+    with pytest.raises(Invalid):
+        db.write(engagement.ask, room["rita"], room["id"], "Q?", ["only one"], False)
+    poll, _ = db.write(engagement.ask, room["rita"], room["id"], "Which indicator first?", ["Homicides", "Shootings", "Debt violence"], False)
+    with pytest.raises(Invalid):
+        db.write(engagement.answer, room["anna"], poll["id"], [0, 1])
+    db.write(engagement.answer, room["anna"], poll["id"], [0])
+    result, _ = db.write(engagement.answer, room["anna"], poll["id"], [2])
+    assert [o["votes"] for o in result["options"]] == [0, 0, 1] and result["voters"] == 1
+    multi, _ = db.write(engagement.ask, room["rita"], room["id"], "Which sources?", ["Police", "Hospitals"], True)
+    both, _ = db.write(engagement.answer, room["anna"], multi["id"], [0, 1])
+    assert [o["percent"] for o in both["options"]] == [50, 50]
+    db.write(engagement.close_poll, room["rita"], poll["id"])
+    with pytest.raises(Conflict):
+        db.write(engagement.answer, room["anna"], poll["id"], [1])
+
+
+def test_marking_comments_taken_into_account(db, room):
+    (comment, _), _ = db.write(contributions.post_comment, room["anna"], room["id"], "c", idempotency_key="mark-key-1")
+    with pytest.raises(Forbidden):
+        db.write(contributions.mark_taken, room["anna"], comment["id"], True)
+    db.write(contributions.mark_taken, room["rita"], comment["id"], True)
+    assert db.read(contributions.list_comments, room["anna"], room["id"])[0]["taken_into_account"] is True
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("source", [
+    "<script>alert(1)</script>", "[click](javascript:alert(1))", '<a href="/x" hx-get="/evil">x</a>',
+    '<img src=x onerror="alert(1)">', "[x](  JaVaScRiPt:alert(1))", '<div hx-post="/x" hx-trigger="load">',
+    "[x](data:text/html;base64,PHNjcmlwdD4=)",
+])
+def test_hostile_markdown_is_rendered_harmless(source):
+    parser = _Tags()
+    parser.feed(str(render(source)))
+    for tag, attrs in parser.tags:
+        assert tag in {"p", "a", "strong", "em"}, tag
+        assert not any(name.startswith(("on", "hx-", "data-hx")) for name in attrs), attrs
+        assert not attrs.get("href", "").strip().lower().startswith(("javascript:", "data:")), attrs
+
+
+def test_conclusions_cite_comments_and_amendments_with_links(db, room):
+    db.write(drafting.save, room["rita"], room["id"], 0, None, "Agreed (#c12, #a5); not #x9.")
+    draft = db.read(drafting.view, room["anna"], room["id"])
+    assert draft["cites"] == {"comments": [12], "amendments": [5]}
+    assert '<a href="#c-12"' in draft["conclusions_html"] and '<a href="#a-5"' in draft["conclusions_html"]
