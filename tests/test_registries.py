@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from consult.api.openapi import DOCUMENT
+from consult.live.hub import NOTICE_KINDS
 from consult.rooms.log import EVENT_TYPES
 from consult.settings import ROOT
 
@@ -11,7 +12,7 @@ from consult.settings import ROOT
 def test_every_room_event_type_has_a_live_block_and_is_documented():
     live = (ROOT / "templates" / "rooms" / "live.html").read_text()
     blocks = set(re.findall(r"{%\s*block\s+(\w+)", live))
-    assert blocks == set(EVENT_TYPES) | {"presence"}
+    assert blocks == set(EVENT_TYPES) | set(NOTICE_KINDS)
     documented = DOCUMENT["paths"]["/api/v1/rooms/{room_id}/events"]["get"]["responses"]["200"]
     schema = documented["content"]["application/json"]["schema"]["properties"]["events"]["items"]
     assert schema["properties"]["type"]["enum"] == list(EVENT_TYPES)

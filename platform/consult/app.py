@@ -12,11 +12,14 @@ from starlette.requests import Request
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from consult.amendments.routes import routes as amendment_routes
 from consult.api.common import domain_error, error_response
 from consult.api.routes import routes as api_routes
 from consult.conference.routes import routes as conference_routes
 from consult.contributions.routes import routes as contribution_routes
 from consult.core import Core
+from consult.drafting.routes import routes as drafting_routes
+from consult.engagement.routes import routes as engagement_routes
 from consult.errors import DomainError
 from consult.live.routes import page_stream
 from consult.people import passwords
@@ -69,7 +72,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         core.db.dispose()
 
     routes = [
-        *conference_routes, *people_routes, *room_routes, *contribution_routes,
+        *conference_routes, *people_routes, *room_routes, *contribution_routes, *amendment_routes,
+        *engagement_routes, *drafting_routes,
         WebSocketRoute("/rooms/{room_id:int}/live", page_stream),
         *api_routes,
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),

@@ -32,6 +32,59 @@
       evt.detail.connection.url = evt.detail.connection.url.replace(/after=\d+/, "after=" + data.seq);
     }
     resortThreads();
+    if (data.type) {
+      document.body.dispatchEvent(new CustomEvent("room:" + data.type, {detail: data}));
+      refreshFor(data.type);
+    }
+    if (data.type === "editing") expireEditingNotice();
+  });
+
+  // Events that change what this viewer may do (phase, roles) or that feed a panel built for
+  // this viewer (the workbench) make the page fetch its own fresh copy of that part, merged in
+  // by morphing so that text being typed stays.
+  var pendingRefresh = {};
+  function refreshFor(type) {
+    document.querySelectorAll("[data-refresh-on]").forEach(function (el) {
+      if (!el.id || el.dataset.refreshOn.split(" ").indexOf(type) < 0 || pendingRefresh[el.id]) return;
+      pendingRefresh[el.id] = setTimeout(function () {
+        delete pendingRefresh[el.id];
+        var url = new URL(location.href);
+        url.searchParams.set("panel", el.id === "room-body" ? "room_body" : el.id);
+        htmx.ajax("GET", url.pathname + url.search, {target: "#" + el.id, swap: "outerMorph"});
+      }, 250);
+    });
+  }
+
+  var editingTimer = null;
+  function expireEditingNotice() {
+    clearTimeout(editingTimer);
+    editingTimer = setTimeout(function () {
+      var el = document.getElementById("editing");
+      if (el) el.textContent = "";
+    }, 20000);
+  }
+
+  // Rapporteurs tell the room what they are editing, over the socket (the server only relays
+  // it from rapporteurs and organisers).
+  var socket = null;
+  document.addEventListener("htmx:ws:after:connection", function (evt) { socket = evt.detail.connection.socket; });
+  function sayEditing(target, label) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({type: "editing", target: target, label: label}));
+    }
+  }
+  document.addEventListener("focusin", function (evt) {
+    var form = evt.target.closest && evt.target.closest("form[data-editing]");
+    if (form && evt.target.tagName === "TEXTAREA") sayEditing(form.dataset.editing, form.dataset.label);
+  });
+  document.addEventListener("focusout", function (evt) {
+    var form = evt.target.closest && evt.target.closest("form[data-editing]");
+    if (form && evt.target.tagName === "TEXTAREA") sayEditing(null, null);
+  });
+
+  // "Show the room's changes": the working text with what the room struck and inserted.
+  document.addEventListener("change", function (evt) {
+    if (evt.target.id === "show-changes") document.body.classList.toggle("hide-changes", !evt.target.checked);
   });
 
   // Threads sorted by support re-sort when counts change; newest-first order is kept by the

@@ -93,6 +93,46 @@ PATHS = {
         "responses": {"101": {"description": "Switching protocols"}}}},
 }
 
+AMENDMENT = _obj(id=I, room_id=I, paragraph_id=I, kind={"enum": ["replace", "insert_after", "delete"]}, text=S,
+                 rationale=S, original=S, status={"enum": ["pending", "accepted", "rejected"]}, author=S,
+                 tally=_obj(agree=I, disagree=I, abstain=I), decided_by=S, decision_reason=S, accepted_text=S,
+                 by_sector={"type": "object", "description": "rapporteurs and organisers only"})
+DRAFT = _obj(version=I, conclusions=S, conclusions_html=S,
+             cites=_obj(comments={"type": "array", "items": I}, amendments={"type": "array", "items": I}),
+             sections={"type": "array", "items": _obj(section_id=I, paragraphs={"type": "array", "items": _obj(
+                 id=S, base_paragraph_id={"type": ["integer", "null"]}, after={"type": ["integer", "null"]},
+                 number=S, text=S, deleted=B, amendment_id={"type": ["integer", "null"]})})})
+ROOM_ID, AMENDMENT_ID = _path("room_id"), _path("amendment_id")
+
+PATHS.update({
+    "/api/v1/rooms/{room_id}/rapporteurs": {"post": _op(
+        "Organisers: make a room member its rapporteur", _obj(room_id=I, participant_id=I, role=S), status="201",
+        body=_obj(participant_id=I), params=[ROOM_ID])},
+    "/api/v1/rooms/{room_id}/phase": {"put": _op(
+        "Rapporteur or organiser: move the room to a phase", _obj(room_id=I, phase=S),
+        body=_obj(phase={"enum": ["setup", "open", "voting", "closed"]}), params=[ROOM_ID])},
+    "/api/v1/rooms/{room_id}/amendments": {
+        "get": _op("Amendments with status and tally", _obj(amendments={"type": "array", "items": AMENDMENT}),
+                   params=[ROOM_ID]),
+        "post": _op("Propose an amendment while the room is open (Idempotency-Key header)", AMENDMENT,
+                    status="201", body=_obj(paragraph_id=I, kind={"enum": ["replace", "insert_after", "delete"]},
+                                            text=S, rationale=S, attribution={"enum": ["name", "sector"]}),
+                    params=[ROOM_ID])},
+    "/api/v1/amendments/{amendment_id}/vote": {"put": _op(
+        "Vote while the room votes; one per person, changeable", _obj(amendment_id=I, choice=S,
+                                                                      tally=_obj(agree=I, disagree=I, abstain=I)),
+        body=_obj(choice={"enum": ["agree", "disagree", "abstain"]}), params=[AMENDMENT_ID])},
+    "/api/v1/amendments/{amendment_id}/decision": {"post": _op(
+        "Rapporteur or organiser: accept (optionally with edited text) or reject (with a reason)",
+        dict(AMENDMENT, properties=dict(AMENDMENT["properties"], draft_version={"type": ["integer", "null"]})),
+        body=_obj(decision={"enum": ["accept", "reject"]}, reason=S, text=S), params=[AMENDMENT_ID])},
+    "/api/v1/rooms/{room_id}/draft": {
+        "get": _op("The room's working text and conclusions", DRAFT, params=[ROOM_ID]),
+        "put": _op("Rapporteur: save a new version; 409 with the current one when base_version is stale",
+                   DRAFT, body=_obj(base_version=I, conclusions=S, paragraphs={"type": "array", "items": _obj(
+                       id=S, text=S, deleted=B)}), params=[ROOM_ID])},
+})
+
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {"title": "Consult integration API", "version": "1"},

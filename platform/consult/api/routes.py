@@ -8,13 +8,16 @@ from starlette.routing import Route, WebSocketRoute
 from consult.api.common import bearer, domain_error, error_response, int_field, json_body, str_field
 from consult.api.openapi import openapi
 from consult.conference.service import event_id, list_events
+from consult.amendments import service as amendments
 from consult.contributions import service as contributions
+from consult.drafting import service as drafting
 from consult.documents.service import list_documents
 from consult.errors import DomainError, Invalid
-from consult.live.fragments import event_json
+from consult.live.fragments import PRIVILEGED, event_json
 from consult.live.routes import api_stream
 from consult.people import service as people
 from consult.rooms import log
+from consult.rooms import service as rooms_service
 from consult.rooms.service import check_can_read, list_rooms, room_detail
 
 PAGE = 500
@@ -126,11 +129,91 @@ async def room_events(request, core):
 
     def load(session):
         room, _ = check_can_read(session, actor, room_id)
-        return log.after(session, room_id, after, PAGE), room.last_seq
+        privileged = rooms_service.role_in(session, actor, room_id) in PRIVILEGED
+        return log.after(session, room_id, after, PAGE), room.last_seq, privileged
 
-    found, last_seq = await core.read(load)
-    return JSONResponse({"events": [event_json(e) for e in found], "last_seq": last_seq,
+    found, last_seq, privileged = await core.read(load)
+    return JSONResponse({"events": [event_json(e, privileged) for e in found], "last_seq": last_seq,
                          "more": bool(found) and found[-1].seq < last_seq})
+
+
+@api
+async def rapporteurs(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    return JSONResponse(await core.write(rooms_service.make_rapporteur, actor, request.path_params["room_id"],
+                                         int_field(data, "participant_id", required=True)), status_code=201)
+
+
+@api
+async def phase(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    return JSONResponse(await core.write(rooms_service.set_phase, actor, request.path_params["room_id"],
+                                         str_field(data, "phase")))
+
+
+@api
+async def list_amendments(request, core):
+    actor = await bearer(request)
+    return JSONResponse({"amendments": await core.read(amendments.list_amendments, actor,
+                                                       request.path_params["room_id"])})
+
+
+@api
+async def propose_amendment(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    key = request.headers.get("idempotency-key") or str_field(data, "idempotency_key")
+    if actor.participant_id:
+        core.post_limit.hit(f"p:{actor.participant_id}")
+    view, created = await core.write(
+        amendments.propose, actor, request.path_params["room_id"], int_field(data, "paragraph_id", required=True),
+        str_field(data, "kind"), str_field(data, "text"), str_field(data, "rationale"),
+        str_field(data, "attribution") or "sector", key)
+    return JSONResponse(view, status_code=201 if created else 200)
+
+
+@api
+async def vote(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    if actor.participant_id:
+        core.post_limit.hit(f"p:{actor.participant_id}")
+    return JSONResponse(await core.write(amendments.vote, actor, request.path_params["amendment_id"],
+                                         str_field(data, "choice")))
+
+
+@api
+async def decide(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    return JSONResponse(await core.write(amendments.decide, actor, request.path_params["amendment_id"],
+                                         str_field(data, "decision"), str_field(data, "reason"),
+                                         str_field(data, "text")))
+
+
+@api
+async def get_draft(request, core):
+    actor = await bearer(request)
+    return JSONResponse(await core.read(drafting.view, actor, request.path_params["room_id"]))
+
+
+@api
+async def put_draft(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    edits = data.get("paragraphs")
+    if edits is not None and (not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits)):
+        raise Invalid("'paragraphs' is a list of {id, text, deleted?}.", {"paragraphs": "Not a list of objects."})
+    try:
+        saved = await core.write(drafting.save, actor, request.path_params["room_id"],
+                                 int_field(data, "base_version", required=True), edits,
+                                 str_field(data, "conclusions"))
+    except drafting.StaleDraft as stale:
+        return JSONResponse({"error": stale.code, "detail": stale.detail,
+                             "current": drafting.draft_view(stale.version, stale.content)}, status_code=409)
+    return JSONResponse(drafting.draft_view(saved["version"], saved["content"]))
 
 
 async def not_found(request: Request):
@@ -150,5 +233,13 @@ routes = [
     Route("/api/v1/comments/{comment_id:int}/support", support, methods=["PUT", "DELETE"]),
     Route("/api/v1/rooms/{room_id:int}/events", room_events),
     WebSocketRoute("/api/v1/rooms/{room_id:int}/stream", api_stream),
+    Route("/api/v1/rooms/{room_id:int}/rapporteurs", rapporteurs, methods=["POST"]),
+    Route("/api/v1/rooms/{room_id:int}/phase", phase, methods=["PUT"]),
+    Route("/api/v1/rooms/{room_id:int}/amendments", list_amendments, methods=["GET"]),
+    Route("/api/v1/rooms/{room_id:int}/amendments", propose_amendment, methods=["POST"]),
+    Route("/api/v1/amendments/{amendment_id:int}/vote", vote, methods=["PUT"]),
+    Route("/api/v1/amendments/{amendment_id:int}/decision", decide, methods=["POST"]),
+    Route("/api/v1/rooms/{room_id:int}/draft", get_draft, methods=["GET"]),
+    Route("/api/v1/rooms/{room_id:int}/draft", put_draft, methods=["PUT"]),
     Route("/api/v1/{rest:path}", not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
 ]

@@ -6,7 +6,7 @@ from starlette.routing import Route
 
 from consult.contributions import service
 from consult.errors import DomainError
-from consult.web.forms import back_to, is_htmx, optional_int
+from consult.web.forms import back_to, is_htmx, optional_int, refused
 from consult.web.templating import page
 
 
@@ -55,16 +55,26 @@ async def set_support(request: Request):
             core.post_limit.hit(f"p:{actor.participant_id}")
         result = await core.write(service.set_support, actor, comment_id, on)
     except DomainError as error:
-        return page(request, "message.html", {"heading": "Not counted", "message": error.detail,
-                                              "link": "/", "link_text": "Back"}, status=error.status,
-                    block="notice" if is_htmx(request) else None)
+        return refused(request, error)
     if not is_htmx(request):
         return back_to(request.headers.get("referer") or "/")
     return page(request, "contributions/supported.html",
                 {"comment": {"id": comment_id, "support": result["support"]}, "supported": result["supported"]})
 
 
+async def mark_taken(request: Request):
+    core = request.app.state.core
+    form = await request.form()
+    try:
+        await core.write(service.mark_taken, request.state.actor, request.path_params["comment_id"],
+                         form.get("taken") == "1")
+    except DomainError as error:
+        return refused(request, error)
+    return back_to(request.headers.get("referer") or "/")
+
+
 routes = [
     Route("/rooms/{room_id:int}/comments", post_comment, methods=["POST"]),
     Route("/comments/{comment_id:int}/support", set_support, methods=["POST"]),
+    Route("/comments/{comment_id:int}/taken", mark_taken, methods=["POST"]),
 ]

@@ -34,8 +34,8 @@ def base_content(session: Session, room_id: int) -> dict:
     return {
         "paragraphs": [
             {"id": f"p{p.id}", "section_id": s.id, "base_paragraph_id": p.id, "after": None,
-             "number": f"{s.position + 1}.{p.position + 1}", "text": p.text, "deleted": False,
-             "amendment_id": None}
+             "number": f"{s.position + 1}.{p.position + 1}", "text": p.text, "base_text": p.text,
+             "deleted": False, "amendment_id": None}
             for p, s in rows
         ],
         "conclusions": "",
@@ -96,8 +96,8 @@ def apply_amendment(content: dict, amendment_id: int, kind: str, base_paragraph_
     while position < len(paragraphs) and paragraphs[position]["after"] == base_paragraph_id:
         position += 1
     inserted = {"id": f"i{amendment_id}", "section_id": target["section_id"], "base_paragraph_id": None,
-                "after": base_paragraph_id, "number": f"{target['number']}+", "text": text, "deleted": False,
-                "amendment_id": amendment_id}
+                "after": base_paragraph_id, "number": f"{target['number']}+", "text": text, "base_text": None,
+                "deleted": False, "amendment_id": amendment_id}
     paragraphs.insert(position, inserted)
     return content, inserted["id"]
 

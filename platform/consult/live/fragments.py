@@ -1,7 +1,8 @@
 """Turn a hub message into what a socket sends: HTML partials for pages, JSON for the API.
 
-Each is rendered once per message and format, then sent to every socket in the room. Nothing
-per viewer goes in (see rooms/_comments.html)."""
+Each is rendered once per message, format and role, then sent to every socket of that role
+in the room. Nothing per viewer goes in (see rooms/_comments.html). What only rapporteurs and
+organisers may see travels in the payload's "restricted" part and is dropped for others."""
 from __future__ import annotations
 
 import json
@@ -9,21 +10,27 @@ import json
 from consult.live.hub import Message
 from consult.web.templating import block
 
+PRIVILEGED = ("rapporteur", "organiser")
 
-def html(message: Message) -> str:
+
+def html(message: Message, role: str) -> str:
     if message.event is None:
-        content = block("rooms/live.html", "presence", presence=message.presence)
-        return json.dumps({"content": content})
+        content = block("rooms/live.html", message.kind, privileged=role in PRIVILEGED, **message.data)
+        return json.dumps({"type": message.kind, "content": content})
     event = message.event
-    content = block("rooms/live.html", event.type, payload=event.payload)
-    return json.dumps({"seq": event.seq, "content": content})
+    content = block("rooms/live.html", event.type, payload=event.payload, privileged=role in PRIVILEGED)
+    return json.dumps({"seq": event.seq, "type": event.type, "content": content})
 
 
-def api_json(message: Message) -> str:
+def api_json(message: Message, role: str) -> str:
     if message.event is None:
-        return json.dumps({"type": "presence", "here": message.presence})
-    return json.dumps(event_json(message.event))
+        return json.dumps({"type": message.kind, **message.data})
+    return json.dumps(event_json(message.event, role in PRIVILEGED))
 
 
-def event_json(event) -> dict:
-    return {"seq": event.seq, "type": event.type, "created_at": event.created_at + "Z", **event.payload}
+def event_json(event, privileged: bool) -> dict:
+    payload = dict(event.payload)
+    restricted = payload.pop("restricted", None)
+    if privileged and restricted:
+        payload.update(restricted)
+    return {"seq": event.seq, "type": event.type, "created_at": event.created_at + "Z", **payload}

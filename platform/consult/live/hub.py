@@ -13,21 +13,27 @@ from typing import Any, Callable, Iterable
 
 from consult.db import Committed
 
-# Event types whose latest value replaces earlier ones: a burst of supports on one comment is
-# sent as a few updates a second, not one per click.
-COALESCE = {"support_changed": "comment_id"}
+# Event types whose latest value replaces earlier ones, with the payload field naming what it
+# is the value of (None: the whole room): a burst of votes on one amendment is sent as a few
+# updates a second, not one per click.
+COALESCE = {"support_changed": "comment_id", "amendment_voted": "amendment_id",
+            "reaction_changed": "paragraph_id", "priorities_changed": None, "poll_answered": "poll"}
 COALESCE_SECONDS = 0.15
 PRESENCE_SECONDS = 0.3
 
 CLOSE = object()
+# Passing notices: sent live, never logged, never replayed.
+NOTICE_KINDS = ("presence", "editing")
 
 
 @dataclass(eq=False)
 class Message:
-    """One event (or presence change) as it goes out, rendered at most once per format."""
+    """One committed event, or a passing notice (presence, who is editing) that is never
+    logged, as it goes out; rendered at most once per format and role."""
 
     event: Committed | None
-    presence: int | None = None
+    kind: str = "event"
+    data: dict[str, Any] = field(default_factory=dict)
     _rendered: dict[Any, Any] = field(default_factory=dict)
 
     def render(self, key: Any, renderer: Callable[["Message"], Any]) -> Any:
@@ -87,12 +93,15 @@ class Hub:
     def publish(self, events: Iterable[Committed]) -> None:
         """Called on the event loop, after commit."""
         for event in events:
-            key_field = COALESCE.get(event.type)
-            if key_field is None:
+            if event.type not in COALESCE:
                 self._flush(event.room_id)
                 self._deliver(event.room_id, Message(event))
                 continue
-            self._pending[event.room_id][(event.type, event.payload[key_field])] = event
+            key_field = COALESCE[event.type]
+            key = event.payload[key_field] if key_field else None
+            if isinstance(key, dict):
+                key = key["id"]
+            self._pending[event.room_id][(event.type, key)] = event
             if event.room_id not in self._flush_handles:
                 loop = asyncio.get_running_loop()
                 self._flush_handles[event.room_id] = loop.call_later(
@@ -134,7 +143,15 @@ class Hub:
 
     def _send_presence(self, room_id: int) -> None:
         self._presence_handles.pop(room_id, None)
-        self._deliver(room_id, Message(None, presence=self.presence(room_id)))
+        self._deliver(room_id, self.presence_message(room_id))
+
+    def presence_message(self, room_id: int) -> Message:
+        return Message(None, "presence", {"here": self.presence(room_id)})
+
+    def notice(self, room_id: int, kind: str, data: dict[str, Any]) -> None:
+        """A passing notice to the room, not logged: replayed to nobody."""
+        assert kind in NOTICE_KINDS, kind
+        self._deliver(room_id, Message(None, kind, data))
 
     def close(self) -> None:
         for handle in [*self._flush_handles.values(), *self._presence_handles.values()]:

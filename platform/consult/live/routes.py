@@ -17,7 +17,7 @@ from consult.live.hub import CLOSE, Message
 from consult.people.actor import Actor
 from consult.people.service import actor_for_token
 from consult.rooms import log
-from consult.rooms.service import check_can_read
+from consult.rooms.service import actor_label, check_can_read, role_in
 from consult.web.csrf import same_origin
 
 REPLAY_LIMIT = 2000
@@ -46,14 +46,15 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
         return await websocket.close(code=4400, reason="bad room id or sequence")
     try:
         await core.read(check_can_read, actor, room_id)
+        role, name = await core.read(_role_and_name, actor, room_id)
     except DomainError as error:
         return await websocket.close(code=4000 + error.status, reason=error.detail[:100])
 
     await websocket.accept()
     who = f"o:{actor.organiser_id}" if actor.participant_id is None else f"p:{actor.participant_id}"
-    sub = core.hub.subscribe(room_id, who, "organiser" if actor.is_organiser else "participant")
-    key = (render, sub.role)
-    reader = asyncio.create_task(_read(websocket, core, actor, room_id))
+    sub = core.hub.subscribe(room_id, who, role)
+    key = (render, role)
+    reader = asyncio.create_task(_read(websocket, core, actor, room_id, role, name))
     try:
         missed = await core.read(log.after, room_id, after, REPLAY_LIMIT + 1)
         if len(missed) > REPLAY_LIMIT:
@@ -61,9 +62,9 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
             await websocket.send_text(json.dumps({"type": "reload", "last_seq": missed[-1].seq}))
             return await websocket.close(code=1000)
         for event in missed:
-            await websocket.send_text(Message(event).render(key, render))
+            await websocket.send_text(Message(event).render(key, lambda m: render(m, role)))
             after = event.seq
-        await websocket.send_text(Message(None, presence=core.hub.presence(room_id)).render(key, render))
+        await websocket.send_text(render(core.hub.presence_message(room_id), role))
         while True:
             getter = asyncio.create_task(sub.queue.get())
             done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
@@ -77,7 +78,7 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
                 if message.seq <= after:
                     continue
                 after = message.seq
-            await websocket.send_text(message.render(key, render))
+            await websocket.send_text(message.render(key, lambda m: render(m, role)))
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
@@ -85,9 +86,14 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
         core.hub.unsubscribe(sub)
 
 
-async def _read(websocket: WebSocket, core, actor: Actor, room_id: int) -> None:
-    """Messages from the client: only pings are understood. Anything else gets an error reply
-    on this socket alone; nothing a client sends can disturb another's connection."""
+def _role_and_name(session, actor: Actor, room_id: int) -> tuple[str, str]:
+    return role_in(session, actor, room_id) or "participant", actor_label(session, actor)
+
+
+async def _read(websocket: WebSocket, core, actor: Actor, room_id: int, role: str, name: str) -> None:
+    """Messages from the client: pings, and rapporteurs saying what they are editing. Anything
+    else gets an error reply on this socket alone; nothing a client sends can disturb another's
+    connection."""
     while True:
         try:
             text = await websocket.receive_text()
@@ -106,6 +112,15 @@ async def _read(websocket: WebSocket, core, actor: Actor, room_id: int) -> None:
                 await websocket.close(code=4000 + error.status)
                 return
             await websocket.send_text(json.dumps({"type": "pong"}))
+        elif kind == "editing" and role in ("rapporteur", "organiser"):
+            target = data.get("target")
+            label = data.get("label")
+            if target is not None and not (isinstance(target, str) and len(target) <= 40
+                                           and isinstance(label, str) and len(label) <= 80):
+                await websocket.send_text(json.dumps({"type": "error", "error": "bad_message",
+                                                      "detail": "editing needs a short target and label"}))
+                continue
+            core.hub.notice(room_id, "editing", {"who": name, "target": target, "label": label})
         else:
             await websocket.send_text(json.dumps(
                 {"type": "error", "error": "bad_message", "detail": "Send {\"type\": \"ping\"} or nothing."}))

@@ -1,4 +1,4 @@
-"""The room page and its join QR code."""
+"""The room page, its join QR code, and steering the room (phase, rapporteurs)."""
 from __future__ import annotations
 
 import segno
@@ -6,10 +6,46 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from consult.amendments import service as amendments
 from consult.contributions.service import list_comments, supported_by
+from consult.drafting import service as drafting
+from consult.engagement import service as engagement
 from consult.errors import Forbidden
-from consult.rooms.service import check_can_read, room_detail
+from consult.live.fragments import PRIVILEGED
+from consult.rooms import service
+from consult.web.forms import back_to, is_htmx, optional_int
 from consult.web.templating import page
+
+
+def room_context(session, actor, room_id: int, sort: str) -> dict:
+    """Everything the room page shows, read in one transaction."""
+    room = service.room_detail(session, actor, room_id)
+    version, content = drafting.latest(session, room_id)
+    author = drafting.history(session, actor, room_id)[0]["author"] if version else None
+    comments = list_comments(session, actor, room_id, sort)
+    listed = amendments.list_amendments(session, actor, room_id)
+    by_paragraph: dict[int, list] = {}
+    for a in listed:
+        by_paragraph.setdefault(a["paragraph_id"], []).append(a)
+    my_dots = engagement.my_dots(session, actor, room_id)
+    counts: dict = {}
+    for c in comments:
+        counts[c["paragraph_id"]] = counts.get(c["paragraph_id"], 0) + 1
+    return {
+        "room": room, "sort": sort, "privileged": room["role"] in PRIVILEGED,
+        "draft": {"version": version, "author": author, "paragraphs": content["paragraphs"],
+                  "conclusions": content["conclusions"]},
+        "draft_by_base": {p["base_paragraph_id"]: p for p in content["paragraphs"] if p["base_paragraph_id"]},
+        "comments": comments, "supports": supported_by(session, actor, room_id), "counts": counts,
+        "amendments_by_p": by_paragraph, "my_votes": amendments.my_votes(session, actor, room_id),
+        "spread": engagement.spread(session, room_id), "my_reactions": engagement.my_reactions(session, actor, room_id),
+        "polls": engagement.polls(session, actor, room_id), "ranking": engagement.ranking(session, room_id),
+        "my_dots": my_dots, "dots_left": room_dots_left(session, room_id, my_dots),
+    }
+
+
+def room_dots_left(session, room_id: int, my_dots: dict) -> int:
+    return engagement.room_dots(session, room_id) - sum(my_dots.values())
 
 
 async def room_page(request: Request):
@@ -17,32 +53,49 @@ async def room_page(request: Request):
     actor = request.state.actor
     room_id = request.path_params["room_id"]
     sort = "support" if request.query_params.get("sort") == "support" else "new"
-
-    def load(session):
-        room = room_detail(session, actor, room_id)
-        return room, list_comments(session, actor, room_id, sort), supported_by(session, actor, room_id)
-
     try:
-        room, comments, supports = await core.read(load)
+        context = await core.read(room_context, actor, room_id, sort)
     except Forbidden:
         return RedirectResponse("/", status_code=302)
-    counts: dict = {}
-    for c in comments:
-        counts[c["paragraph_id"]] = counts.get(c["paragraph_id"], 0) + 1
-    return page(request, "rooms/room.html", {
-        "room": room, "comments": comments, "supports": supports, "counts": counts, "sort": sort,
-        "presence": core.hub.presence(room_id)})
+    context["presence"] = core.hub.presence(room_id)
+    return page(request, "rooms/room.html", context)
 
 
 async def join_qr(request: Request):
     core = request.app.state.core
-    room, _ = await core.read(check_can_read, request.state.actor, request.path_params["room_id"])
+    room, _ = await core.read(service.check_can_read, request.state.actor, request.path_params["room_id"])
     url = str(request.url_for("join_form").include_query_params(code=room.code))
     svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})
 
 
+async def set_phase(request: Request):
+    core = request.app.state.core
+    room_id = request.path_params["room_id"]
+    form = await request.form()
+    await core.write(service.set_phase, request.state.actor, room_id, form.get("phase"))
+    return _done(request, f"/rooms/{room_id}/workbench")
+
+
+async def make_rapporteur(request: Request):
+    core = request.app.state.core
+    room_id = request.path_params["room_id"]
+    form = await request.form()
+    participant_id = optional_int(form.get("participant_id"), "participant_id")
+    await core.write(service.make_rapporteur, request.state.actor, room_id, participant_id)
+    return _done(request, f"/rooms/{room_id}/workbench")
+
+
+def _done(request: Request, url: str):
+    """Steering actions reach every page through the socket; the acting page just reloads."""
+    if is_htmx(request):
+        return Response("", headers={"HX-Refresh": "true"})
+    return back_to(url)
+
+
 routes = [
     Route("/rooms/{room_id:int}", room_page),
     Route("/rooms/{room_id:int}/qr.svg", join_qr),
+    Route("/rooms/{room_id:int}/phase", set_phase, methods=["POST"]),
+    Route("/rooms/{room_id:int}/rapporteurs", make_rapporteur, methods=["POST"]),
 ]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 
 from consult.errors import Invalid
 
@@ -23,3 +23,14 @@ def optional_int(value, name: str) -> int | None:
 def back_to(url: str) -> RedirectResponse:
     """After a plain (non-htmx) form post: see the result on the page, and a reload does not post again."""
     return RedirectResponse(url, status_code=303)
+
+
+def refused(request: Request, error) -> Response:
+    """A refused action: on the page in the flash area (htmx), or as a page of its own."""
+    from consult.web.templating import page
+    context = {"heading": "That did not work", "message": error.detail,
+               "link": request.headers.get("referer") or "/", "link_text": "Back"}
+    if is_htmx(request):
+        return page(request, "message.html", context, status=error.status, block="notice",
+                    headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+    return page(request, "message.html", context, status=error.status)

@@ -7,10 +7,12 @@ import uuid
 from jinja2_fragments import render_block
 from jinja2_fragments.starlette import Jinja2Blocks
 
+from consult.drafting.markdown import render as render_markdown
 from consult.people.models import SECTORS
 from consult.people.service import COUNTRIES
 from consult.rooms.phases import PHASE_LABELS
 from consult.settings import ROOT
+from consult.textdiff import diff_html
 
 templates = Jinja2Blocks(directory=str(ROOT / "templates"))
 env = templates.env
@@ -42,3 +44,10 @@ def _new_key() -> str:
 
 
 env.globals["new_key"] = _new_key
+
+
+def _diff(old: str | None, new: str | None):
+    return diff_html(old or "", new or "")
+
+
+env.globals.update(diff_html=_diff, render_markdown=render_markdown, dict=dict)

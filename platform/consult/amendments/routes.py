@@ -1,0 +1,74 @@
+"""Proposing, voting on and deciding amendments from the pages."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from consult.amendments import service
+from consult.errors import DomainError
+from consult.rooms.service import role_in
+from consult.web.forms import back_to, is_htmx, optional_int, refused
+from consult.web.templating import page
+
+
+async def propose(request: Request):
+    core = request.app.state.core
+    actor = request.state.actor
+    room_id = request.path_params["room_id"]
+    form = await request.form()
+    values = {k: form.get(k, "") for k in ("kind", "text", "rationale", "attribution")}
+    paragraph_id = None
+    try:
+        paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
+        if actor.participant_id:
+            core.post_limit.hit(f"p:{actor.participant_id}")
+        amendment, _ = await core.write(service.propose, actor, room_id, paragraph_id, values["kind"],
+                                        values["text"], values["rationale"], values["attribution"] or "sector",
+                                        form.get("idempotency_key"))
+    except DomainError as error:
+        if not is_htmx(request) or paragraph_id is None:
+            return refused(request, error)
+        return page(request, "amendments/proposed.html", {
+            "room_id": room_id, "paragraph_id": paragraph_id, "values": values, "errors": error.fields,
+            "message": error.detail, "key": form.get("idempotency_key"), "amendment": None}, status=error.status)
+    if not is_htmx(request):
+        return back_to(f"/rooms/{room_id}#a-{amendment['id']}")
+    return page(request, "amendments/proposed.html", {
+        "room_id": room_id, "paragraph_id": paragraph_id, "values": {"attribution": values["attribution"]},
+        "errors": {}, "message": None, "key": None, "amendment": amendment})
+
+
+async def vote(request: Request):
+    core = request.app.state.core
+    amendment_id = request.path_params["amendment_id"]
+    form = await request.form()
+    try:
+        result = await core.write(service.vote, request.state.actor, amendment_id, form.get("choice"))
+    except DomainError as error:
+        return refused(request, error)
+    if not is_htmx(request):
+        return back_to(request.headers.get("referer") or "/")
+    return page(request, "amendments/voted.html", {"a": {"id": amendment_id}, "mine": result["choice"]})
+
+
+async def decide(request: Request):
+    core = request.app.state.core
+    amendment_id = request.path_params["amendment_id"]
+    form = await request.form()
+    text = form.get("text") if form.get("edited") else None
+    try:
+        result = await core.write(service.decide, request.state.actor, amendment_id, form.get("decision"),
+                                  form.get("reason"), text)
+    except DomainError as error:
+        return refused(request, error)
+    if not is_htmx(request):
+        return back_to(f"/rooms/{result['room_id']}/workbench")
+    role = await core.read(role_in, request.state.actor, result["room_id"])
+    return page(request, "amendments/decided.html", {"a": result, "privileged": role is not None})
+
+
+routes = [
+    Route("/rooms/{room_id:int}/amendments", propose, methods=["POST"]),
+    Route("/amendments/{amendment_id:int}/vote", vote, methods=["POST"]),
+    Route("/amendments/{amendment_id:int}/decision", decide, methods=["POST"]),
+]

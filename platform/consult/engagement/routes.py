@@ -1,0 +1,88 @@
+"""Reactions, priority dots and quick polls from the pages."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from consult.engagement import service
+from consult.errors import DomainError
+from consult.web.forms import back_to, is_htmx, optional_int, refused
+from consult.web.templating import page
+
+
+async def react(request: Request):
+    core = request.app.state.core
+    room_id = request.path_params["room_id"]
+    form = await request.form()
+    discuss = form.get("discuss")
+    try:
+        paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
+        result = await core.write(service.react, request.state.actor, room_id, paragraph_id,
+                                  form.get("stance") if "stance" in form else None,
+                                  None if discuss is None else discuss == "1")
+    except DomainError as error:
+        return refused(request, error)
+    if not is_htmx(request):
+        return back_to(f"/rooms/{room_id}#p-{paragraph_id}")
+    return page(request, "engagement/reacted.html", {"room_id": room_id, "paragraph_id": paragraph_id,
+                                                     "mine": result})
+
+
+async def dots(request: Request):
+    core = request.app.state.core
+    room_id = request.path_params["room_id"]
+    form = await request.form()
+    try:
+        target_id = optional_int(form.get("target_id"), "target_id")
+        count = optional_int(form.get("dots"), "dots")
+        result = await core.write(service.set_dots, request.state.actor, room_id, form.get("target_type"),
+                                  target_id, count)
+    except DomainError as error:
+        return refused(request, error)
+    if not is_htmx(request):
+        return back_to(f"/rooms/{room_id}")
+    return page(request, "engagement/dotted.html", {"room_id": room_id, "r": result})
+
+
+async def ask(request: Request):
+    core = request.app.state.core
+    room_id = request.path_params["room_id"]
+    form = await request.form()
+    try:
+        await core.write(service.ask, request.state.actor, room_id, form.get("question"),
+                         form.getlist("option"), bool(form.get("multiple")))
+    except DomainError as error:
+        return refused(request, error)
+    return back_to(f"/rooms/{room_id}/workbench#polls-panel")
+
+
+async def answer(request: Request):
+    core = request.app.state.core
+    poll_id = request.path_params["poll_id"]
+    form = await request.form()
+    try:
+        chosen = [optional_int(v, "option") for v in form.getlist("option")]
+        result = await core.write(service.answer, request.state.actor, poll_id, chosen)
+    except DomainError as error:
+        return refused(request, error)
+    if not is_htmx(request):
+        return back_to(request.headers.get("referer") or "/")
+    return page(request, "engagement/answered.html", {"poll": result})
+
+
+async def close(request: Request):
+    core = request.app.state.core
+    try:
+        poll = await core.write(service.close_poll, request.state.actor, request.path_params["poll_id"])
+    except DomainError as error:
+        return refused(request, error)
+    return back_to(f"/rooms/{poll['room_id']}/workbench")
+
+
+routes = [
+    Route("/rooms/{room_id:int}/reactions", react, methods=["POST"]),
+    Route("/rooms/{room_id:int}/dots", dots, methods=["POST"]),
+    Route("/rooms/{room_id:int}/polls", ask, methods=["POST"]),
+    Route("/polls/{poll_id:int}/answer", answer, methods=["POST"]),
+    Route("/polls/{poll_id:int}/close", close, methods=["POST"]),
+]
