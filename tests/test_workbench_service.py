@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import threading
-from html.parser import HTMLParser
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from builders import build_event, build_member
+from html_checks import assert_harmless
 from consult.amendments import service as amendments
 from consult.contributions import service as contributions
 from consult.drafting import service as drafting
@@ -270,27 +270,13 @@ def test_marking_comments_taken_into_account(db, room):
     assert db.read(contributions.list_comments, room["anna"], room["id"])[0]["taken_into_account"] is True
 
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
 @pytest.mark.parametrize("source", [
     "<script>alert(1)</script>", "[click](javascript:alert(1))", '<a href="/x" hx-get="/evil">x</a>',
     '<img src=x onerror="alert(1)">', "[x](  JaVaScRiPt:alert(1))", '<div hx-post="/x" hx-trigger="load">',
     "[x](data:text/html;base64,PHNjcmlwdD4=)",
 ])
 def test_hostile_markdown_is_rendered_harmless(source):
-    parser = _Tags()
-    parser.feed(str(render(source)))
-    for tag, attrs in parser.tags:
-        assert tag in {"p", "a", "strong", "em"}, tag
-        assert not any(name.startswith(("on", "hx-", "data-hx")) for name in attrs), attrs
-        assert not attrs.get("href", "").strip().lower().startswith(("javascript:", "data:")), attrs
+    assert_harmless(str(render(source)))
 
 
 def test_conclusions_cite_comments_and_amendments_with_links(db, room):

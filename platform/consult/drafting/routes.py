@@ -85,8 +85,9 @@ async def save(request: Request):
         return refused(request, error)
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}/workbench")
-    return page(request, "drafting/saved.html", {"room_id": room_id, "version": saved["version"],
-                                                 "paragraph": paragraph})
+    edited = next((p for p in saved["content"]["paragraphs"] if p["id"] == paragraph), None)
+    return page(request, "drafting/saved.html", {"room_id": room_id, "version": saved["version"], "p": edited,
+                                                 "conclusions": saved["content"]["conclusions"]})
 
 
 async def preview(request: Request):

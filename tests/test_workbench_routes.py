@@ -1,0 +1,123 @@
+"""The workbench and the room's new forms, in-process, as a browser would post them."""
+from __future__ import annotations
+
+import re
+
+from starlette.testclient import TestClient
+
+from html_checks import assert_harmless
+from web_helpers import HTMX, csrf_token, join, room_id
+
+CODE = "K7MPQ2"
+
+
+def organiser(client) -> TestClient:
+    org = TestClient(client.app)
+    token = csrf_token(org, "/organiser/login")
+    org.post("/organiser/login", data={"csrf_token": token, "email": "organiser@example.org",
+                                       "password": "brussels-demo-2024"})
+    return org
+
+
+def post(client, path, data):
+    return client.post(path, data=data, headers={**HTMX, "X-CSRF-Token": csrf_token(client)})
+
+
+def setup_room(client):
+    """Ana joins; Rita joins and is made rapporteur by the organiser."""
+    rid = room_id(join(client, CODE, name="Ana"))
+    rita = TestClient(client.app)
+    join(rita, CODE, name="Rita", sector="law_enforcement")
+    org = organiser(client)
+    members = org.get(f"/rooms/{rid}/workbench").text
+    rita_id = re.search(r'Rita.*?name="participant_id" value="(\d+)"', members, re.S).group(1)
+    assert post(org, f"/rooms/{rid}/rapporteurs", {"participant_id": rita_id}).status_code == 200
+    return rid, rita, org
+
+
+def first_base_paragraph(client, rid) -> int:
+    return int(re.search(r'id="af-(\d+)"', client.get(f"/rooms/{rid}").text).group(1))
+
+
+def test_participants_cannot_open_the_workbench_or_steer(client):
+    rid, rita, _ = setup_room(client)
+    assert client.get(f"/rooms/{rid}/workbench").status_code == 403
+    assert post(client, f"/rooms/{rid}/phase", {"phase": "voting"}).status_code == 403
+    assert rita.get(f"/rooms/{rid}/workbench").status_code == 200
+    assert "Rapporteur's workbench" in rita.get(f"/rooms/{rid}").text
+    assert "Rapporteur's workbench" not in client.get(f"/rooms/{rid}").text
+
+
+def test_propose_vote_accept_through_the_pages(client):
+    rid, rita, _ = setup_room(client)
+    pid = first_base_paragraph(client, rid)
+    proposed = post(client, f"/rooms/{rid}/amendments", {
+        "paragraph_id": pid, "kind": "replace", "text": "A new definition.", "rationale": "Clearer.",
+        "attribution": "sector", "idempotency_key": "html-amend-1"})
+    assert proposed.status_code == 200 and "data-posted" in proposed.text and "<ins>" in proposed.text
+    amendment_id = int(re.search(r'id="a-(\d+)"', proposed.text).group(1))
+    assert post(client, f"/amendments/{amendment_id}/vote", {"choice": "agree"}).status_code == 409
+    assert post(rita, f"/rooms/{rid}/phase", {"phase": "voting"}).headers.get("hx-refresh") == "true"
+    voted = post(client, f"/amendments/{amendment_id}/vote", {"choice": "agree"})
+    assert 'value="agree" aria-pressed="true"' in voted.text
+    assert post(client, f"/amendments/{amendment_id}/decision", {"decision": "accept"}).status_code == 403
+    decided = post(rita, f"/amendments/{amendment_id}/decision", {"decision": "accept"})
+    assert decided.status_code == 200 and "Accepted by Rita" in decided.text
+    page = client.get(f"/rooms/{rid}").text
+    assert "A new definition." in page and "Changed by the room" in page
+
+
+def test_a_refused_amendment_keeps_what_was_typed(client):
+    rid, _, _ = setup_room(client)
+    pid = first_base_paragraph(client, rid)
+    refused = post(client, f"/rooms/{rid}/amendments", {
+        "paragraph_id": pid, "kind": "replace", "text": "Kept text", "rationale": "",
+        "idempotency_key": "html-amend-2"})
+    assert refused.status_code == 422 and "Kept text" in refused.text and "Say why" in refused.text
+
+
+def test_a_stale_save_shows_both_versions_and_saves_nothing(client):
+    rid, rita, org = setup_room(client)
+    pid = f"p{first_base_paragraph(client, rid)}"
+    first = post(rita, f"/rooms/{rid}/draft", {"paragraph": pid, "text": "Rita's version.", "base_version": "0"})
+    assert first.status_code == 200 and 'name="base_version" value="1"' in first.text
+    stale = post(org, f"/rooms/{rid}/draft", {"paragraph": pid, "text": "Organiser's version.", "base_version": "0"})
+    assert stale.status_code == 409
+    assert "Rita&#39;s version." in stale.text and "Organiser&#39;s version." in stale.text
+    history = client.get(f"/rooms/{rid}/draft/history").text
+    assert "Version 1" in history and "Version 2" not in history
+
+
+def test_hostile_conclusions_are_harmless_on_the_page(client):
+    rid, rita, _ = setup_room(client)
+    hostile = '<script>alert(1)</script> [x](javascript:alert(1)) <a hx-get="/x">y</a> see #c1'
+    assert post(rita, f"/rooms/{rid}/draft", {"conclusions": hostile, "base_version": "0"}).status_code == 200
+    page = client.get(f"/rooms/{rid}").text
+    section = page[page.index('id="conclusions"'):]
+    section = section[section.index(">") + 1:section.index("</div>")]
+    assert_harmless(section)
+    assert '<a href="#c-1"' in section and "&lt;script&gt;" in section
+
+
+def test_reactions_dots_and_polls_through_the_pages(client):
+    rid, rita, _ = setup_room(client)
+    pid = first_base_paragraph(client, rid)
+    reacted = post(client, f"/rooms/{rid}/reactions", {"paragraph_id": pid, "stance": "disagree"})
+    assert 'class="stance-disagree"' in reacted.text and reacted.text.count('aria-pressed="true"') == 1
+    asked = rita.post(f"/rooms/{rid}/polls", data={"csrf_token": csrf_token(rita), "question": "First?",
+                                                   "option": ["A", "B", ""]}, follow_redirects=False)
+    assert asked.status_code == 303
+    poll_id = int(re.search(r'id="poll-(\d+)"', client.get(f"/rooms/{rid}").text).group(1))
+    answered = post(client, f"/polls/{poll_id}/answer", {"option": "1"})
+    assert "1 (100%)" in answered.text
+    assert post(client, f"/polls/{poll_id}/answer", {"option": "7"}).status_code == 422
+    proposed = post(client, f"/rooms/{rid}/amendments", {
+        "paragraph_id": pid, "kind": "delete", "rationale": "Redundant.", "idempotency_key": "html-amend-dots"})
+    amendment_id = re.search(r'id="a-(\d+)"', proposed.text).group(1)
+    post(rita, f"/rooms/{rid}/phase", {"phase": "voting"})
+    dotted = post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": amendment_id, "dots": "2"})
+    assert "Your priority dots: <strong>2</strong>" in dotted.text and "You have 3 left." in dotted.text
+    assert post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": amendment_id,
+                                              "dots": "6"}).status_code == 422
+    assert post(client, f"/rooms/{rid}/dots", {"target_type": "comment", "target_id": "999", "dots": "1"}).status_code == 404
+    assert f"Amendment {amendment_id}</a> · <strong>2 dots" in client.get(f"/rooms/{rid}").text
