@@ -42,17 +42,26 @@
   // Events that change what this viewer may do (phase, roles) or that feed a panel built for
   // this viewer (the workbench) make the page fetch its own fresh copy of that part, merged in
   // by morphing so that text being typed stays.
+  // A refresh fetched before a live event but answered after it would hide that event, so each
+  // refreshed part says which sequence it reflects (data-seq) and is fetched again if behind.
   var pendingRefresh = {};
   function refreshFor(type) {
     document.querySelectorAll("[data-refresh-on]").forEach(function (el) {
-      if (!el.id || el.dataset.refreshOn.split(" ").indexOf(type) < 0 || pendingRefresh[el.id]) return;
-      pendingRefresh[el.id] = setTimeout(function () {
-        delete pendingRefresh[el.id];
-        var url = new URL(location.href);
-        url.searchParams.set("panel", el.id === "room-body" ? "room_body" : el.id);
-        htmx.ajax("GET", url.pathname + url.search, {target: "#" + el.id, swap: "outerMorph"});
-      }, 250);
+      if (el.id && el.dataset.refreshOn.split(" ").indexOf(type) >= 0) refresh(el.id, 3);
     });
+  }
+  function refresh(id, attempts) {
+    if (pendingRefresh[id]) return;
+    pendingRefresh[id] = setTimeout(function () {
+      var url = new URL(location.href);
+      url.searchParams.set("panel", id === "room-body" ? "room_body" : id);
+      htmx.ajax("GET", url.pathname + url.search, {target: "#" + id, swap: "outerMorph"}).finally(function () {
+        delete pendingRefresh[id];
+        var el = document.getElementById(id);
+        var root = liveRoot();
+        if (el && root && attempts > 1 && Number(el.dataset.seq) < Number(root.dataset.lastSeq)) refresh(id, attempts - 1);
+      });
+    }, 250);
   }
 
   var editingTimer = null;

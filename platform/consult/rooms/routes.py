@@ -58,7 +58,8 @@ async def room_page(request: Request):
     except Forbidden:
         return RedirectResponse("/", status_code=302)
     context["presence"] = core.hub.presence(room_id)
-    return page(request, "rooms/room.html", context)
+    panel = "room_body" if is_htmx(request) and request.query_params.get("panel") == "room_body" else None
+    return page(request, "rooms/room.html", context, block=panel)
 
 
 async def join_qr(request: Request):
