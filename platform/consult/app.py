@@ -17,11 +17,13 @@ from consult.api.common import domain_error, error_response
 from consult.api.routes import routes as api_routes
 from consult.conference.routes import routes as conference_routes
 from consult.contributions.routes import routes as contribution_routes
+from consult.consolidation.routes import routes as consolidation_routes
 from consult.core import Core
 from consult.drafting.routes import routes as drafting_routes
 from consult.engagement.routes import routes as engagement_routes
 from consult.errors import DomainError
 from consult.live.routes import page_stream
+from consult.organiser.routes import routes as organiser_routes
 from consult.people import passwords
 from consult.people.routes import routes as people_routes
 from consult.rooms.routes import routes as room_routes
@@ -73,7 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes = [
         *conference_routes, *people_routes, *room_routes, *contribution_routes, *amendment_routes,
-        *engagement_routes, *drafting_routes,
+        *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes,
         WebSocketRoute("/rooms/{room_id:int}/live", page_stream),
         *api_routes,
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),

@@ -6,6 +6,7 @@ import sys
 
 from consult import migrate
 from consult.db import Database
+from consult.demo.activity import fill
 from consult.demo.seed import join_links, seed
 from consult.people import passwords
 from consult.people.service import create_organiser
@@ -50,6 +51,14 @@ def organiser(args) -> None:
     print(f"Organiser {created} can now sign in.")
 
 
+def demo_activity(args) -> None:
+    settings = Settings.from_env()
+    db = prepare(settings)
+    filled, _ = db.write(fill)
+    print("The demo rooms now hold sample comments, amendments, votes and decisions." if filled
+          else "The demo rooms already hold work; nothing was added.")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="run.py", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -59,9 +68,10 @@ def main(argv=None) -> None:
     org = sub.add_parser("create-organiser", help="create an organiser (or reset their password)")
     org.add_argument("--email", required=True)
     org.add_argument("--password", required=True)
+    sub.add_parser("demo-activity", help="fill the demo's parallel rooms with sample work to consolidate")
     args = parser.parse_args(argv)
     from consult.errors import DomainError
     try:
-        {"create-organiser": organiser}.get(args.command, serve)(args)
+        {"create-organiser": organiser, "demo-activity": demo_activity}.get(args.command, serve)(args)
     except DomainError as error:
         sys.exit(f"error: {error.detail}")

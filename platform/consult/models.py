@@ -1,6 +1,7 @@
 """Every mapped class, imported once so the metadata and the migrations see them all."""
 from consult.amendments.models import Amendment, AmendmentVote  # noqa: F401
 from consult.conference.models import ConferenceSession, Event  # noqa: F401
+from consult.consolidation.models import ConsolidatedVersion, Resolution  # noqa: F401
 from consult.contributions.models import Comment, Support  # noqa: F401
 from consult.drafting.models import DraftVersion  # noqa: F401
 from consult.documents.models import Document, Paragraph, Section  # noqa: F401

@@ -133,6 +133,35 @@ PATHS.update({
                        id=S, text=S, deleted=B)}), params=[ROOM_ID])},
 })
 
+CONSOLIDATED = _obj(
+    document_id=I, document_title=S, version=I, note=S, created_by=S, created_at=S, published=B,
+    rooms={"type": "array", "items": _obj(id=I, name=S, session=S, draft_version=I)},
+    conclusions={"type": "array", "items": _obj(session=S, rooms={"type": "array", "items": _obj(
+        room_id=I, room=S, rapporteurs={"type": "array", "items": S}, conclusions=S, draft_version=I)})},
+    paragraphs={"type": "array", "items": _obj(
+        key=S, base_paragraph_id={"type": ["integer", "null"]}, after={"type": ["integer", "null"]}, section_id=I,
+        section_title=S, number=S, base_text={"type": ["string", "null"]}, text={"type": ["string", "null"]},
+        status={"enum": ["unchanged", "changed", "conflict", "inserted", "deleted"]},
+        rooms={"type": "array", "items": I}, room_names={"type": "array", "items": S},
+        candidates={"type": "array", "items": _obj(room_id=I, room_name=S, text={"type": ["string", "null"]},
+                                                   deleted=B)},
+        resolution={"type": ["object", "null"]},
+        provenance=_obj(amendments={"type": "array"}, comments={"type": "array"}, reactions={"type": ["object", "null"]}))})
+DOC_ID, VERSION = _path("document_id"), _path("version")
+PATHS.update({
+    "/api/v1/documents/{document_id}/consolidations": {"post": _op(
+        "Organisers: merge every room's latest text into a new immutable version", CONSOLIDATED, status="201",
+        params=[DOC_ID])},
+    "/api/v1/documents/{document_id}/consolidations/{version}": {"get": _op(
+        "A consolidated version (organisers; anyone once published)", CONSOLIDATED, params=[DOC_ID, VERSION])},
+    "/api/v1/documents/{document_id}/consolidations/{version}/resolutions": {"post": _op(
+        "Organisers: resolve a conflict of the latest version; the result is a new version", CONSOLIDATED,
+        status="201", body=_obj(key=S, choice={"type": "string", "description": "room:<id>, delete or custom"},
+                                text=S, note=S), params=[DOC_ID, VERSION])},
+    "/api/v1/documents/{document_id}/consolidations/{version}/publish": {"post": _op(
+        "Organisers: publish a version without conflicts", CONSOLIDATED, params=[DOC_ID, VERSION])},
+})
+
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {"title": "Consult integration API", "version": "1"},

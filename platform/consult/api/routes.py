@@ -9,6 +9,7 @@ from consult.api.common import bearer, domain_error, error_response, int_field, 
 from consult.api.openapi import openapi
 from consult.conference.service import event_id, list_events
 from consult.amendments import service as amendments
+from consult.consolidation import service as consolidation
 from consult.contributions import service as contributions
 from consult.drafting import service as drafting
 from consult.documents.service import list_documents
@@ -216,6 +217,37 @@ async def put_draft(request, core):
     return JSONResponse(drafting.draft_view(saved["version"], saved["content"]))
 
 
+@api
+async def consolidate(request, core):
+    actor = await bearer(request)
+    return JSONResponse(await core.write(consolidation.consolidate, actor, request.path_params["document_id"]),
+                        status_code=201)
+
+
+@api
+async def consolidated_version(request, core):
+    actor = await bearer(request, required=False)
+    return JSONResponse(await core.read(consolidation.get_version, actor, request.path_params["document_id"],
+                                        request.path_params["version"]))
+
+
+@api
+async def resolve(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    made = await core.write(consolidation.resolve, actor, request.path_params["document_id"],
+                            request.path_params["version"], str_field(data, "key") or "",
+                            str_field(data, "choice") or "", str_field(data, "text"), str_field(data, "note"))
+    return JSONResponse(made, status_code=201)
+
+
+@api
+async def publish(request, core):
+    actor = await bearer(request)
+    return JSONResponse(await core.write(consolidation.publish, actor, request.path_params["document_id"],
+                                         request.path_params["version"]))
+
+
 async def not_found(request: Request):
     return error_response(404, "not_found", f"No API path {request.url.path}.")
 
@@ -241,5 +273,9 @@ routes = [
     Route("/api/v1/amendments/{amendment_id:int}/decision", decide, methods=["POST"]),
     Route("/api/v1/rooms/{room_id:int}/draft", get_draft, methods=["GET"]),
     Route("/api/v1/rooms/{room_id:int}/draft", put_draft, methods=["PUT"]),
+    Route("/api/v1/documents/{document_id:int}/consolidations", consolidate, methods=["POST"]),
+    Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}", consolidated_version, methods=["GET"]),
+    Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/resolutions", resolve, methods=["POST"]),
+    Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/publish", publish, methods=["POST"]),
     Route("/api/v1/{rest:path}", not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
 ]

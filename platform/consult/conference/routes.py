@@ -6,6 +6,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from consult.conference import service
+from consult.consolidation.service import documents_overview
 from consult.web.templating import page
 
 
@@ -18,8 +19,15 @@ async def index(request: Request):
 
 
 async def event_home(request: Request):
-    view = await request.app.state.core.read(service.event_home, request.state.actor, request.path_params["slug"])
-    return page(request, "conference/home.html", view)
+    actor = request.state.actor
+
+    def load(session):
+        view = service.event_home(session, actor, request.path_params["slug"])
+        view["results"] = [d for d in documents_overview(session, actor, service.event_id(session, view["event"]["slug"]))
+                           if d["published"]]
+        return view
+
+    return page(request, "conference/home.html", await request.app.state.core.read(load))
 
 
 async def privacy(request: Request):

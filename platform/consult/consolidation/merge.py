@@ -30,6 +30,7 @@ class Merged:
     status: str                   # unchanged, changed, conflict, inserted, deleted
     rooms: list[int] = field(default_factory=list)
     candidates: list[dict] = field(default_factory=list)  # conflict: every room's text side by side
+    amendment_ids: list[int] = field(default_factory=list)  # inserted: the amendments that inserted it
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,12 @@ def merge_document(base: list[tuple[int, str]], rooms: dict[int, list[dict]]) ->
             elif not p.get("deleted"):
                 after = inserted.setdefault(p["after"], [])
                 same = next((m for m in after if m.text == p["text"]), None)
-                if same is not None:
-                    same.rooms.append(room_id)       # identical insertions are taken once
-                else:
-                    after.append(Merged(f"i{room_id}-{p['id']}", None, p["after"], None, p["text"], "inserted",
-                                        [room_id]))
+                if same is None:
+                    same = Merged(f"i{room_id}-{p['id']}", None, p["after"], None, p["text"], "inserted")
+                    after.append(same)
+                same.rooms.append(room_id)           # identical insertions are taken once
+                if p.get("amendment_id"):
+                    same.amendment_ids.append(p["amendment_id"])
     out = []
     for base_id, text in base:
         out.append(merge_paragraph(base_id, text, by_base.get(base_id, [])))

@@ -6,11 +6,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from consult.conference.service import first_event_slug
 from consult.errors import DomainError, NotFound, Unauthorized
 from consult.people import service
 from consult.people.actor import Actor
-from consult.rooms.service import list_rooms
 from consult.web import auth
 from consult.web.forms import back_to, is_htmx
 from consult.web.templating import page
@@ -140,16 +138,6 @@ async def logout(request: Request):
     return back_to("/")
 
 
-async def organiser_home(request: Request):
-    core = request.app.state.core
-    actor: Actor = request.state.actor
-    if not actor.is_organiser:
-        return RedirectResponse("/organiser/login", status_code=302)
-    slug = await core.read(first_event_slug)
-    rooms = await core.read(list_rooms, actor, slug) if slug else []
-    return page(request, "organiser/home.html", {"event": {"title": slug or "no event"}, "rooms": rooms})
-
-
 routes = [
     Route("/join", join_form, methods=["GET"], name="join_form"),
     Route("/join", join, methods=["POST"]),
@@ -159,5 +147,4 @@ routes = [
     Route("/organiser/login", login_form, methods=["GET"]),
     Route("/organiser/login", login, methods=["POST"]),
     Route("/organiser/logout", logout, methods=["POST"]),
-    Route("/organiser", organiser_home),
 ]

@@ -1,0 +1,292 @@
+"""Consolidating a base document from every room's working text, resolving conflicts,
+publishing. Organisers only, except reading a published version."""
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from consult import clock
+from consult.amendments.models import Amendment
+from consult.amendments.service import tally_by_sector
+from consult.conference.models import ConferenceSession
+from consult.consolidation.merge import merge_document
+from consult.consolidation.models import ConsolidatedVersion, Resolution
+from consult.contributions.models import Comment
+from consult.contributions.service import attribution_label
+from consult.documents.models import Document, Section
+from consult.drafting import service as drafting
+from consult.engagement.service import spread
+from consult.errors import Forbidden, Invalid, NotFound
+from consult.people.actor import Actor
+from consult.people.models import Organiser, Participant
+from consult.rooms.models import Membership, Room, RoomSection
+from consult.text import clean_text
+from consult.textdiff import diff_html
+
+
+def check_organiser(session: Session, actor: Actor) -> str:
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers consolidate documents.")
+    return session.get(Organiser, actor.organiser_id).email
+
+
+def _document(session: Session, document_id: int) -> Document:
+    document = session.scalar(select(Document).where(Document.id == document_id).options(
+        selectinload(Document.sections).selectinload(Section.paragraphs)))
+    if document is None:
+        raise NotFound("No such document.")
+    return document
+
+
+def _rooms(session: Session, document: Document) -> list[Room]:
+    section_ids = [s.id for s in document.sections]
+    return list(session.scalars(
+        select(Room).join(ConferenceSession).where(Room.id.in_(
+            select(RoomSection.room_id).where(RoomSection.section_id.in_(section_ids))))
+        .order_by(ConferenceSession.position, Room.position).options(selectinload(Room.session))))
+
+
+def build(session: Session, document: Document) -> dict:
+    """A fresh merge of every room's latest working text, with provenance."""
+    sections = {s.id: s for s in document.sections}
+    where = {p.id: (s, p) for s in document.sections for p in s.paragraphs}
+    base = [(p.id, p.text) for s in document.sections for p in s.paragraphs]
+    rooms = _rooms(session, document)
+    names = {r.id: r.name for r in rooms}
+    drafts, versions = {}, {}
+    for room in rooms:
+        versions[room.id], content = drafting.latest(session, room.id)
+        drafts[room.id] = [p for p in content["paragraphs"] if p["section_id"] in sections]
+    merged = merge_document(base, drafts)
+    provenance = _provenance(session, [r.id for r in rooms], list(where))
+    paragraphs = []
+    for m in merged:
+        anchor = m.base_paragraph_id or m.after
+        section, paragraph = where[anchor]
+        view = asdict(m)
+        view.update(section_id=section.id, section_title=section.title,
+                    number=f"{section.position + 1}.{paragraph.position + 1}" + ("" if m.base_paragraph_id else "+"),
+                    room_names=[names[r] for r in m.rooms], resolution=None)
+        for c in view["candidates"]:
+            c["room_name"] = names[c["room_id"]]
+        view["provenance"] = _paragraph_provenance(provenance, m)
+        paragraphs.append(view)
+    conclusions = []
+    for room in rooms:
+        _, content = drafting.latest(session, room.id)
+        if not conclusions or conclusions[-1]["session"] != room.session.title:
+            conclusions.append({"session": room.session.title, "rooms": []})
+        rapporteurs = list(session.scalars(select(Participant.name).join(Membership).where(
+            Membership.room_id == room.id, Membership.role == "rapporteur")))
+        conclusions[-1]["rooms"].append({"room_id": room.id, "room": room.name, "rapporteurs": rapporteurs,
+                                         "conclusions": content["conclusions"], "draft_version": versions[room.id]})
+    return {"paragraphs": paragraphs, "conclusions": conclusions,
+            "rooms": [{"id": r.id, "name": r.name, "session": r.session.title, "draft_version": versions[r.id]}
+                      for r in rooms]}
+
+
+def _provenance(session: Session, room_ids: list[int], paragraph_ids: list[int]) -> dict:
+    accepted = list(session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
+                                    .where(Amendment.room_id.in_(room_ids), Amendment.status == "accepted")))
+    by_sector = tally_by_sector(session, [a.id for a, _ in accepted])
+    amendments = {a.id: {"id": a.id, "room_id": a.room_id, "paragraph_id": a.paragraph_id, "kind": a.kind,
+                         "text": a.accepted_text or a.text, "rationale": a.rationale,
+                         "author": attribution_label(p, a.attribution), "decided_by": a.decided_by,
+                         "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
+                         "by_sector": by_sector.get(a.id, {})} for a, p in accepted}
+    comments: dict[int, list] = {}
+    for c, p in session.execute(select(Comment, Participant).join(Participant, Participant.id == Comment.author_id)
+                                .where(Comment.room_id.in_(room_ids), Comment.taken_into_account.is_(True),
+                                       Comment.paragraph_id.in_(paragraph_ids))):
+        comments.setdefault(c.paragraph_id, []).append(
+            {"id": c.id, "room_id": c.room_id, "text": c.text, "support": c.support,
+             "author": attribution_label(p, c.attribution)})
+    reactions: dict[int, dict] = {}
+    for room_id in room_ids:
+        for pid, entry in spread(session, room_id).items():
+            total = reactions.setdefault(pid, {"agree": 0, "disagree": 0, "pass": 0, "discuss": 0, "by_sector": {}})
+            for k in ("agree", "disagree", "pass", "discuss"):
+                total[k] += entry[k]
+            for sector, row in entry["by_sector"].items():
+                into = total["by_sector"].setdefault(sector, {"agree": 0, "disagree": 0, "pass": 0, "discuss": 0})
+                for k in into:
+                    into[k] += row[k]
+    return {"amendments": amendments, "comments": comments, "reactions": reactions}
+
+
+def _paragraph_provenance(found: dict, m) -> dict:
+    if m.base_paragraph_id is not None:
+        amendments = [a for a in found["amendments"].values()
+                      if a["paragraph_id"] == m.base_paragraph_id and a["kind"] != "insert_after"]
+        return {"amendments": amendments, "comments": found["comments"].get(m.base_paragraph_id, []),
+                "reactions": found["reactions"].get(m.base_paragraph_id)}
+    return {"amendments": [found["amendments"][i] for i in m.amendment_ids if i in found["amendments"]],
+            "comments": [], "reactions": None}
+
+
+def _latest(session: Session, document_id: int) -> ConsolidatedVersion | None:
+    return session.scalar(select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document_id)
+                          .order_by(ConsolidatedVersion.version.desc()).limit(1))
+
+
+def _carry_resolutions(previous: dict | None, content: dict) -> int:
+    """A conflict resolved before, between exactly the same texts, stays resolved."""
+    if previous is None:
+        return 0
+    resolved = {p["key"]: p for p in previous["paragraphs"] if p.get("resolution")}
+    carried = 0
+    for p in content["paragraphs"]:
+        before = resolved.get(p["key"])
+        if p["status"] == "conflict" and before and before["candidates"] == p["candidates"]:
+            p.update(text=before["text"], status=before["status"], resolution=before["resolution"])
+            carried += 1
+    return carried
+
+
+def _store(session: Session, document_id: int, content: dict, note: str, by: str) -> ConsolidatedVersion:
+    latest = _latest(session, document_id)
+    row = ConsolidatedVersion(document_id=document_id, version=(latest.version if latest else 0) + 1,
+                              content=content, note=note[:300], created_by=by, created_at=clock.now())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
+    by = check_organiser(session, actor)
+    document = _document(session, document_id)
+    # One consolidation of a document at a time: the version numbers stay a gapless sequence.
+    session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
+    content = build(session, document)
+    previous = _latest(session, document_id)
+    carried = _carry_resolutions(previous.content if previous else None, content)
+    conflicts = sum(p["status"] == "conflict" for p in content["paragraphs"])
+    note = f"Consolidated from {len(content['rooms'])} rooms: {conflicts} conflict(s)"
+    if carried:
+        note += f", {carried} resolved as before"
+    return version_view(_store(session, document_id, content, note, by), document)
+
+
+def resolve(session: Session, actor: Actor, document_id: int, version: int, key: str, choice: str,
+            text: str | None = None, note: str | None = None) -> dict:
+    """Resolve one conflict of a version: take a room's text, delete, or write a new text. The
+    result is a new version; the one resolved stays as it was."""
+    by = check_organiser(session, actor)
+    document = _document(session, document_id)
+    session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
+    source = _version(session, document_id, version)
+    latest = _latest(session, document_id)
+    if latest.version != version:
+        raise Invalid(f"Version {version} is not the latest (version {latest.version} is): resolve conflicts there.",
+                      {"version": "Not the latest."})
+    content = copy.deepcopy(source.content)
+    target = next((p for p in content["paragraphs"] if p["key"] == key), None)
+    if target is None or target["status"] != "conflict":
+        raise Invalid("That paragraph has no conflict to resolve.", {"key": "No conflict here."})
+    note = clean_text(note)
+    if choice.startswith("room:"):
+        candidate = next((c for c in target["candidates"] if f"room:{c['room_id']}" == choice), None)
+        if candidate is None:
+            raise Invalid("That room did not propose a text here.", {"choice": "Unknown room."})
+        new_text, status = candidate["text"], "deleted" if candidate["deleted"] else "changed"
+    elif choice == "delete":
+        new_text, status = None, "deleted"
+    elif choice == "custom":
+        new_text, status = clean_text(text), "changed"
+        if not new_text or len(new_text) > drafting.MAX_PARAGRAPH_CHARS:
+            raise Invalid("Write the text (at most 5000 characters).", {"text": "Required."})
+    else:
+        raise Invalid("Choose a room's text, delete, or write your own.", {"choice": "Unknown choice."})
+    now = clock.now()
+    target.update(text=new_text, status=status, resolution={
+        "choice": choice, "note": note, "by": by, "at": now.isoformat(timespec="seconds") + "Z"})
+    row = _store(session, document_id, content, f"Resolved {target['number']}: {choice}", by)
+    session.add(Resolution(document_id=document_id, from_version=version, to_version=row.version, paragraph_key=key,
+                           choice=choice, text=new_text, note=note, resolved_by=by, resolved_at=now))
+    return version_view(row, document)
+
+
+def publish(session: Session, actor: Actor, document_id: int, version: int) -> dict:
+    check_organiser(session, actor)
+    row = _version(session, document_id, version)
+    if any(p["status"] == "conflict" for p in row.content["paragraphs"]):
+        raise Invalid("Resolve every conflict before publishing this version.", {"version": "Has conflicts."})
+    if row.published_at is None:
+        row.published_at = clock.now()
+    return version_view(row, _document(session, document_id))
+
+
+def _version(session: Session, document_id: int, version: int) -> ConsolidatedVersion:
+    row = session.scalar(select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document_id,
+                                                           ConsolidatedVersion.version == version))
+    if row is None:
+        raise NotFound(f"No consolidated version {version} of this document.")
+    return row
+
+
+def get_version(session: Session, actor: Actor, document_id: int, version: int | None = None) -> dict:
+    """Organisers read any version; everyone else only published ones (version None: the
+    latest they may read)."""
+    document = _document(session, document_id)
+    query = select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document_id)
+    if not actor.is_organiser:
+        query = query.where(ConsolidatedVersion.published_at.is_not(None))
+    if version is not None:
+        query = query.where(ConsolidatedVersion.version == version)
+    row = session.scalar(query.order_by(ConsolidatedVersion.version.desc()).limit(1))
+    if row is None:
+        raise NotFound("This version is not published." if not actor.is_organiser else
+                       "No consolidated version yet.")
+    return version_view(row, document)
+
+
+def version_view(row: ConsolidatedVersion, document: Document) -> dict:
+    return {"document_id": document.id, "document_title": document.title, "kind": document.kind,
+            "version": row.version, "note": row.note, "created_by": row.created_by,
+            "created_at": row.created_at.isoformat(timespec="seconds") + "Z",
+            "published": row.published_at is not None, **row.content}
+
+
+def list_versions(session: Session, actor: Actor, document_id: int) -> list[dict]:
+    check_organiser(session, actor)
+    _document(session, document_id)
+    return [{"version": r.version, "note": r.note, "created_by": r.created_by,
+             "created_at": r.created_at.isoformat(timespec="seconds") + "Z", "published": r.published_at is not None}
+            for r in session.scalars(select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document_id)
+                                     .order_by(ConsolidatedVersion.version.desc()))]
+
+
+def compare(session: Session, actor: Actor, document_id: int, old: int, new: int) -> list[dict]:
+    """What changed between two versions; version 0 is the base document."""
+    def texts(version):
+        if version == 0:
+            document = _document(session, document_id)
+            return {f"p{p.id}": p.text for s in document.sections for p in s.paragraphs}, []
+        content = get_version(session, actor, document_id, version)["paragraphs"]
+        return {p["key"]: p["text"] or "" for p in content}, content
+
+    before, _ = texts(old)
+    after, rows = texts(new)
+    if not rows:
+        rows = [{"key": k, "number": "", "text": v} for k, v in after.items()]
+    return [{"key": p["key"], "number": p.get("number", ""), "status": p.get("status", ""),
+             "changed": before.get(p["key"], "") != (p["text"] or ""),
+             "diff": diff_html(before.get(p["key"], ""), p["text"] or "")} for p in rows]
+
+
+def documents_overview(session: Session, actor: Actor, event_id: int) -> list[dict]:
+    """Each base document with its latest and published consolidated versions."""
+    docs = session.scalars(select(Document).where(Document.event_id == event_id).order_by(Document.position))
+    out = []
+    for d in docs:
+        latest = _latest(session, d.id)
+        published = session.scalar(select(func.max(ConsolidatedVersion.version)).where(
+            ConsolidatedVersion.document_id == d.id, ConsolidatedVersion.published_at.is_not(None)))
+        if actor.is_organiser or published:
+            out.append({"id": d.id, "title": d.title, "kind": d.kind,
+                        "latest": latest.version if latest and actor.is_organiser else None,
+                        "published": published})
+    return out
