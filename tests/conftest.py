@@ -80,6 +80,20 @@ def client(settings):
         yield test_client
 
 
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo conference after its sample work (demo/activity.py): filling takes a few
+    seconds, so once per module."""
+    from consult.demo.activity import fill
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    db = prepare(Settings(database_url=f"sqlite:///{path}", secret_key="x", **CHEAP_ARGON2))
+    assert db.write(fill)[0] is True
+    assert db.write(fill)[0] is False  # once only
+    yield db
+    db.dispose()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

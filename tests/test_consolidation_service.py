@@ -4,28 +4,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from consult.cli import prepare
 from consult.consolidation import service
 from consult.consolidation.models import ConsolidatedVersion
-from consult.demo.activity import fill
 from consult.documents.models import Document
 from consult.errors import Forbidden, Invalid, NotFound
 from consult.people.actor import Actor
-from consult.settings import Settings
-from conftest import CHEAP_ARGON2
 
 ORGANISER = Actor(organiser_id=1)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo conference after the sample work: filling takes a few seconds, so once per module."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    db = prepare(Settings(database_url=f"sqlite:///{path}", secret_key="x", **CHEAP_ARGON2))
-    assert db.write(fill)[0] is True
-    assert db.write(fill)[0] is False  # once only
-    yield db
-    db.dispose()
 
 
 def document_id(db, kind):

@@ -59,6 +59,20 @@ def demo_activity(args) -> None:
           else "The demo rooms already hold work; nothing was added.")
 
 
+def export(args) -> None:
+    import shutil
+
+    from consult.export.service import xlsx
+    from consult.people.actor import Actor
+    settings = Settings.from_env()
+    db = Database(settings.database_url)
+    migrate.upgrade(db.write_engine)
+    # The command line acts with an organiser's rights: whoever runs it holds the database.
+    path, name = db.snapshot(xlsx, Actor(organiser_id=0), args.event)
+    shutil.move(path, args.out)
+    print(f"Wrote {args.out} ({name})")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="run.py", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -68,10 +82,13 @@ def main(argv=None) -> None:
     org = sub.add_parser("create-organiser", help="create an organiser (or reset their password)")
     org.add_argument("--email", required=True)
     org.add_argument("--password", required=True)
+    exp = sub.add_parser("export", help="write the consultation workbook")
+    exp.add_argument("--event", required=True)
+    exp.add_argument("--out", required=True)
     sub.add_parser("demo-activity", help="fill the demo's parallel rooms with sample work to consolidate")
     args = parser.parse_args(argv)
     from consult.errors import DomainError
     try:
-        {"create-organiser": organiser, "demo-activity": demo_activity}.get(args.command, serve)(args)
+        {"create-organiser": organiser, "demo-activity": demo_activity, "export": export}.get(args.command, serve)(args)
     except DomainError as error:
         sys.exit(f"error: {error.detail}")

@@ -98,6 +98,17 @@ class Database:
             with session.begin():
                 return fn(session, *args, **kwargs)
 
+    def snapshot(self, fn: Callable[..., T], *args, **kwargs) -> T:
+        """A long read that must see one consistent moment (an export while rooms are live).
+        SQLite's WAL gives a read transaction its snapshot; PostgreSQL needs REPEATABLE READ."""
+        with self._reader() as session:
+            if not self.is_sqlite:
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            try:
+                return fn(session, *args, **kwargs)
+            finally:
+                session.rollback()
+
     def dispose(self) -> None:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:

@@ -162,6 +162,15 @@ PATHS.update({
         "Organisers: publish a version without conflicts", CONSOLIDATED, params=[DOC_ID, VERSION])},
 })
 
+PATHS["/api/v1/events/{slug}/export.xlsx"] = {"get": {
+    "summary": "Organisers: the consultation workbook (built at the moment of the request)",
+    "security": [{"bearer": []}], "parameters": [_path("slug", S)],
+    "responses": {"200": {"description": "The workbook", "content": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+        "401": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})},
+        "403": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})},
+        "404": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})}}}}
+
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {"title": "Consult integration API", "version": "1"},

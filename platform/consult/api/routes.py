@@ -1,6 +1,7 @@
 """The v1 integration API: the same services as the pages, spoken in JSON."""
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -14,6 +15,8 @@ from consult.contributions import service as contributions
 from consult.drafting import service as drafting
 from consult.documents.service import list_documents
 from consult.errors import DomainError, Invalid
+from consult.export import service as export
+from consult.export.routes import file_response
 from consult.live.fragments import PRIVILEGED, event_json
 from consult.live.routes import api_stream
 from consult.people import service as people
@@ -248,6 +251,16 @@ async def publish(request, core):
                                          request.path_params["version"]))
 
 
+async def export_xlsx(request: Request):
+    core = request.app.state.core
+    try:
+        actor = await bearer(request)
+        path, filename = await run_in_threadpool(core.db.snapshot, export.xlsx, actor, request.path_params["slug"])
+    except DomainError as error:
+        return domain_error(error)
+    return file_response(path, filename)
+
+
 async def not_found(request: Request):
     return error_response(404, "not_found", f"No API path {request.url.path}.")
 
@@ -277,5 +290,6 @@ routes = [
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}", consolidated_version, methods=["GET"]),
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/resolutions", resolve, methods=["POST"]),
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/publish", publish, methods=["POST"]),
+    Route("/api/v1/events/{slug}/export.xlsx", export_xlsx),
     Route("/api/v1/{rest:path}", not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
 ]

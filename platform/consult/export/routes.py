@@ -1,0 +1,56 @@
+"""Downloads: the workbook and each table as CSV, built in a worker thread so that live rooms
+keep flowing while a large export is written."""
+from __future__ import annotations
+
+import os
+
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse
+from starlette.routing import Route
+
+from consult.errors import DomainError
+from consult.export import service
+from consult.web.forms import refused
+
+MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         ".csv": "text/csv; charset=utf-8"}
+
+
+async def download(request: Request, build, *args):
+    core = request.app.state.core
+    try:
+        path, filename = await run_in_threadpool(core.db.snapshot, build, request.state.actor, *args)
+    except DomainError as error:
+        return refused(request, error)
+    return file_response(path, filename)
+
+
+def file_response(path: str, filename: str) -> FileResponse:
+    return FileResponse(path, filename=filename, media_type=MEDIA[os.path.splitext(filename)[1]],
+                        background=BackgroundTask(os.unlink, path))
+
+
+async def event_xlsx(request: Request):
+    return await download(request, service.xlsx, request.path_params["slug"], None)
+
+
+async def event_csv(request: Request):
+    return await download(request, service.csv, request.path_params["table"], request.path_params["slug"], None)
+
+
+async def room_xlsx(request: Request):
+    return await download(request, service.xlsx, None, request.path_params["room_id"])
+
+
+async def room_csv(request: Request):
+    return await download(request, service.csv, request.path_params["table"], None, request.path_params["room_id"])
+
+
+routes = [
+    Route("/e/{slug}/export.xlsx", event_xlsx),
+    Route("/e/{slug}/export/{table}.csv", event_csv),
+    Route("/rooms/{room_id:int}/export.xlsx", room_xlsx),
+    Route("/rooms/{room_id:int}/export/{table}.csv", room_csv),
+]

@@ -1,0 +1,67 @@
+"""Who may export what, and writing it: the whole consultation (organisers) or one room
+(its rapporteurs too), as a workbook or one table as CSV."""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from consult.conference.models import ConferenceSession, Event
+from consult.errors import Forbidden, NotFound
+from consult.export import tables
+from consult.export.workbook import write_csv, write_xlsx
+from consult.people.actor import Actor
+from consult.rooms.models import Room
+from consult.rooms.service import check_rapporteur
+
+
+def check_export(session: Session, actor: Actor, slug: str | None, room_id: int | None) -> Event:
+    if room_id is not None:
+        check_rapporteur(session, actor, room_id)
+        room = session.get(Room, room_id)
+        return session.get(Event, session.get(ConferenceSession, room.session_id).event_id)
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers export the whole consultation.")
+    event = session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound("No such event.")
+    return event
+
+
+def _name(event: Event, room_id: int | None, generated, suffix: str) -> str:
+    scope = f"-room-{room_id}" if room_id else ""
+    return f"consultation-{event.slug}{scope}-{generated:%Y%m%d-%H%M%S}UTC{suffix}"
+
+
+def xlsx(session: Session, actor: Actor, slug: str | None = None, room_id: int | None = None) -> tuple[str, str]:
+    """Writes the workbook to a temporary file; returns its path and the file name to give it."""
+    event = check_export(session, actor, slug, room_id)
+    built, generated = tables.all_tables(session, event, room_id)
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_xlsx(built, path)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path, _name(event, room_id, generated, ".xlsx")
+
+
+def csv(session: Session, actor: Actor, table: str, slug: str | None = None,
+        room_id: int | None = None) -> tuple[str, str]:
+    event = check_export(session, actor, slug, room_id)
+    built, generated = tables.all_tables(session, event, room_id)
+    found = next((t for t in built if t.name.lower() == table.lower()), None)
+    if found is None:
+        raise NotFound(f"No table {table!r}; there are {', '.join(t.name for t in built)}.")
+    handle, path = tempfile.mkstemp(suffix=".csv")
+    with io.open(handle, "w", encoding="utf-8", newline="") as stream:
+        write_csv(found, stream)
+    return path, _name(event, room_id, generated, f"-{found.name.lower()}.csv")
+
+
+TABLE_NAMES = ("overview", "rooms", "participants", "comments", "amendments", "votes", "polls", "drafts",
+               "consolidated")

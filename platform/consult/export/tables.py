@@ -1,0 +1,368 @@
+"""The consultation as tables: a header and a row generator each, streamed from the database.
+
+Every row carries its provenance: session, room, phase, document, section and paragraph
+(number and opening words), and the author's sector and country. Participants are
+pseudonymised (P-000123): a name or organisation appears only where the person agreed to be
+named in the results."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterator
+
+from openpyxl.chart import BarChart, Reference
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from consult import clock
+from consult.amendments.models import Amendment, AmendmentVote
+from consult.conference.models import ConferenceSession, Event
+from consult.consolidation.models import ConsolidatedVersion
+from consult.contributions.models import Comment, Support
+from consult.documents.models import Document, Paragraph, Section
+from consult.drafting import service as drafting
+from consult.engagement.models import Dot, Poll, PollVote, Reaction
+from consult.export.workbook import Column, Table
+from consult.people.models import SECTORS, Participant
+from consult.rooms.models import Membership, Room, RoomSection
+from consult.rooms.phases import PHASE_LABELS
+
+BATCH = 5000
+WHERE = [Column("Session", 24), Column("Room", 28), Column("Phase", 12), Column("Document", 28),
+         Column("Section", 28), Column("Paragraph", 10), Column("Opening words", 30)]
+WHO = [Column("Author sector", 18), Column("Author country", 8), Column("Author (if agreed)", 20)]
+
+
+class Lookups:
+    """Small lookups loaded once, so that the big tables stream without joins per row."""
+
+    def __init__(self, session: Session, event_id: int, room_id: int | None):
+        self.session, self.room_id = session, room_id
+        rooms = session.execute(select(Room, ConferenceSession).join(ConferenceSession)
+                                .where(ConferenceSession.event_id == event_id)
+                                .order_by(ConferenceSession.position, Room.position)).all()
+        self.rooms = {r.id: (s.title, r.name, PHASE_LABELS[r.phase]) for r, s in rooms
+                      if room_id is None or r.id == room_id}
+        self.room_rows = [(r, s) for r, s in rooms if r.id in self.rooms]
+        self.paragraphs = {}
+        for p, sec, doc in session.execute(select(Paragraph, Section, Document).select_from(Paragraph)
+                                           .join(Section, Section.id == Paragraph.section_id)
+                                           .join(Document, Document.id == Section.document_id)
+                                           .where(Document.event_id == event_id)):
+            self.paragraphs[p.id] = (doc.title, f"{sec.position + 1}. {sec.title}",
+                                     f"{sec.position + 1}.{p.position + 1}", _opening(p.text))
+        self.people = {}
+        for p in session.scalars(select(Participant).where(Participant.event_id == event_id)):
+            self.people[p.id] = (SECTORS[p.sector], p.country, p.name if p.named_in_results else None,
+                                 p.organisation if p.named_in_results else None, f"P-{p.id:06d}")
+
+    def where(self, room_id: int, paragraph_id: int | None) -> tuple:
+        session_title, room, phase = self.rooms[room_id]
+        document, section, number, opening = self.paragraphs.get(paragraph_id, ("", "", "General", ""))
+        return session_title, room, phase, document, section, number, opening
+
+    def who(self, participant_id: int, signed_by_name: bool = True) -> tuple:
+        sector, country, name, _, _ = self.people[participant_id]
+        return sector, country, name if signed_by_name else None
+
+    def in_scope(self, column):
+        return column.in_(list(self.rooms))
+
+
+def _opening(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _stream(session: Session, query) -> Iterator:
+    return session.execute(query.execution_options(yield_per=BATCH))
+
+
+# -- the tables ---------------------------------------------------------------------------
+
+def overview(lk: Lookups, event: Event, generated: dt.datetime) -> Table:
+    s = lk.session
+    counts = {key: dict(s.execute(query).all()) for key, query in {
+        "members": select(Membership.room_id, func.count()).group_by(Membership.room_id),
+        "comments": select(Comment.room_id, func.count()).group_by(Comment.room_id),
+        "amendments": select(Amendment.room_id, func.count()).group_by(Amendment.room_id),
+        "votes": select(Amendment.room_id, func.count()).join(AmendmentVote).group_by(Amendment.room_id),
+    }.items()}
+    by_sector = {key: dict(s.execute(query).all()) for key, query in {
+        "members": select(Participant.sector, func.count(func.distinct(Participant.id))).join(Membership)
+        .where(lk.in_scope(Membership.room_id)).group_by(Participant.sector),
+        "comments": select(Participant.sector, func.count()).join(Comment, Comment.author_id == Participant.id)
+        .where(lk.in_scope(Comment.room_id)).group_by(Participant.sector),
+        "amendments": select(Participant.sector, func.count()).join(Amendment, Amendment.author_id == Participant.id)
+        .where(lk.in_scope(Amendment.room_id)).group_by(Participant.sector),
+        "votes": select(Participant.sector, func.count()).join(AmendmentVote).join(Amendment)
+        .where(lk.in_scope(Amendment.room_id)).group_by(Participant.sector),
+    }.items()}
+    leading = s.execute(select(Amendment).where(lk.in_scope(Amendment.room_id))
+                        .order_by((Amendment.agree - Amendment.disagree).desc(), Amendment.id).limit(10)).scalars().all()
+    rows = [("Event", event.title, None, None, None, None),
+            ("Generated (UTC)", generated, None, None, None, None),
+            ("Reflects", "Everything committed before the moment above; rooms may have moved on since.",
+             None, None, None, None),
+            (None, None, None, None, None, None),
+            ("Per room", "Room", "Participants", "Comments", "Amendments", "Votes")]
+    first_room = len(rows) + 2
+    for room_id, (session_title, name, _) in lk.rooms.items():
+        rows.append((session_title, name, *(counts[k].get(room_id, 0) for k in ("members", "comments", "amendments", "votes"))))
+    last_room = len(rows) + 1
+    rows += [(None,) * 6, ("Per sector", "Sector", "Participants", "Comments", "Amendments", "Votes")]
+    for key, label in SECTORS.items():
+        rows.append(("", label, *(by_sector[k].get(key, 0) for k in ("members", "comments", "amendments", "votes"))))
+    rows += [(None,) * 6, ("Leading amendments", "Amendment", "Agree", "Disagree", "Abstain", "Status")]
+    first_amendment = len(rows) + 2
+    for a in leading:
+        rows.append((lk.rooms[a.room_id][1], f"Amendment {a.id}", a.agree, a.disagree, a.abstain, a.status))
+    last_amendment = len(rows) + 1
+
+    def charts(ws, first, last):
+        if last_room >= first_room:
+            chart = BarChart()
+            chart.type, chart.title, chart.y_axis.title = "bar", "Participation per room", "Participants"
+            chart.add_data(Reference(ws, min_col=3, min_row=first_room - 1, max_row=last_room), titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=2, min_row=first_room, max_row=last_room))
+            chart.height, chart.width = 9, 18
+            ws.add_chart(chart, "H2")
+        if last_amendment >= first_amendment:
+            chart = BarChart()
+            chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+            chart.title = "Support for the leading amendments"
+            chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=first_amendment - 1, max_row=last_amendment),
+                           titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=2, min_row=first_amendment, max_row=last_amendment))
+            chart.height, chart.width = 9, 18
+            ws.add_chart(chart, "H22")
+
+    return Table("Overview", [Column("Consultation", 22), Column("", 40), Column("", 14, "number"),
+                              Column("", 12, "number"), Column("", 12, "number"), Column("", 10, "number")],
+                 rows, charts)
+
+
+def rooms(lk: Lookups) -> Table:
+    s = lk.session
+    sections = {}
+    for room_id, title in s.execute(select(RoomSection.room_id, Section.title).join(Section)
+                                    .order_by(RoomSection.room_id, RoomSection.position)):
+        sections.setdefault(room_id, []).append(title)
+    rapporteurs = {}
+    for room_id, name in s.execute(select(Membership.room_id, Participant.name).join(Participant)
+                                   .where(Membership.role == "rapporteur")):
+        rapporteurs.setdefault(room_id, []).append(name)
+    members = dict(s.execute(select(Membership.room_id, func.count()).group_by(Membership.room_id)).all())
+    comments = dict(s.execute(select(Comment.room_id, func.count()).group_by(Comment.room_id)).all())
+    amendments = dict(s.execute(select(Amendment.room_id, func.count()).group_by(Amendment.room_id)).all())
+
+    def rows():
+        for room, agenda in lk.room_rows:
+            version, _ = drafting.latest(s, room.id)
+            yield (agenda.title, room.name, room.topic, PHASE_LABELS[room.phase], room.code,
+                   "; ".join(sections.get(room.id, [])), members.get(room.id, 0),
+                   "; ".join(rapporteurs.get(room.id, [])), comments.get(room.id, 0), amendments.get(room.id, 0),
+                   room.last_seq, version)
+
+    return Table("Rooms", [Column("Session", 24), Column("Room", 30), Column("Topic", 40, "long"), Column("Phase", 12),
+                           Column("Join code", 10), Column("Sections", 40, "long"), Column("Members", 10, "number"),
+                           Column("Rapporteurs", 24), Column("Comments", 10, "number"),
+                           Column("Amendments", 11, "number"), Column("Events logged", 10, "number"),
+                           Column("Draft version", 10, "number")], rows())
+
+
+def participants(lk: Lookups) -> Table:
+    def rows():
+        joined: dict[int, list] = {}
+        for pid, room_id, role in lk.session.execute(select(Membership.participant_id, Membership.room_id,
+                                                            Membership.role).where(lk.in_scope(Membership.room_id))):
+            joined.setdefault(pid, []).append(lk.rooms[room_id][1] + (" (rapporteur)" if role == "rapporteur" else ""))
+        for pid in sorted(joined):
+            sector, country, name, organisation, pseudonym = lk.people[pid]
+            yield pseudonym, sector, country, name, organisation, "; ".join(joined[pid])
+
+    return Table("Participants", [Column("Participant", 11), Column("Sector", 18), Column("Country", 8),
+                                  Column("Name (if agreed)", 22), Column("Organisation (if agreed)", 26),
+                                  Column("Rooms", 40, "long")], rows())
+
+
+def comments(lk: Lookups) -> Table:
+    def rows():
+        query = select(Comment.id, Comment.parent_id, Comment.room_id, Comment.paragraph_id, Comment.author_id,
+                       Comment.attribution, Comment.text, Comment.support, Comment.taken_into_account,
+                       Comment.created_at).where(lk.in_scope(Comment.room_id)).order_by(Comment.id)
+        for c in _stream(lk.session, query):
+            yield (c.id, c.parent_id, *lk.where(c.room_id, c.paragraph_id),
+                   *lk.who(c.author_id, c.attribution == "name"), c.text, c.support,
+                   "yes" if c.taken_into_account else "", c.created_at)
+
+    return Table("Comments", [Column("Comment", 9, "number"), Column("Reply to", 9, "number"), *WHERE, *WHO,
+                              Column("Text", 60, "long"), Column("Support", 9, "number"),
+                              Column("Taken into account", 10), Column("Posted (UTC)", 17, "datetime")], rows())
+
+
+def amendments(lk: Lookups) -> Table:
+    dots = dict(lk.session.execute(select(Dot.target_id, func.sum(Dot.dots)).where(
+        Dot.target_type == "amendment").group_by(Dot.target_id)).all())
+
+    def rows():
+        query = select(Amendment).where(lk.in_scope(Amendment.room_id)).order_by(Amendment.id)
+        for a in lk.session.scalars(query.execution_options(yield_per=BATCH)):
+            yield (a.id, *lk.where(a.room_id, a.paragraph_id), *lk.who(a.author_id, a.attribution == "name"),
+                   a.kind.replace("_", " "), a.original, a.text, a.rationale, a.status, a.decided_by,
+                   a.decision_reason, a.accepted_text, a.agree, a.disagree, a.abstain, int(dots.get(a.id, 0)),
+                   a.created_at)
+
+    return Table("Amendments", [Column("Amendment", 10, "number"), *WHERE, *WHO, Column("Kind", 12),
+                                Column("Text amended", 50, "long"), Column("Proposed text", 50, "long"),
+                                Column("Rationale", 40, "long"), Column("Status", 10), Column("Decided by", 18),
+                                Column("Reason", 30, "long"), Column("Accepted text (if edited)", 40, "long"),
+                                Column("Agree", 8, "number"), Column("Disagree", 8, "number"),
+                                Column("Abstain", 8, "number"), Column("Priority dots", 8, "number"),
+                                Column("Proposed (UTC)", 17, "datetime")], rows())
+
+
+def votes(lk: Lookups) -> Table:
+    """Per item and per sector: amendment votes, support on comments, reactions to paragraphs."""
+    s = lk.session
+    blank = (None,) * 3
+
+    def rows():
+        query = (select(Amendment.id, Amendment.room_id, Amendment.paragraph_id, Participant.sector,
+                        AmendmentVote.choice, func.count())
+                 .join(AmendmentVote, AmendmentVote.amendment_id == Amendment.id)
+                 .join(Participant, Participant.id == AmendmentVote.participant_id)
+                 .where(lk.in_scope(Amendment.room_id))
+                 .group_by(Amendment.id, Amendment.room_id, Amendment.paragraph_id, Participant.sector,
+                           AmendmentVote.choice).order_by(Amendment.id, Participant.sector))
+        yield from _pivot(_stream(s, query), lambda r: ("Amendment vote", r[0], r[1], r[2], r[3]), 4,
+                          ("agree", "disagree", "abstain"), lambda key, c: (*key[:2], *lk.where(key[2], key[3]),
+                                                                             SECTORS[key[4]], c["agree"], c["disagree"],
+                                                                             c["abstain"], None, None, None))
+        query = (select(Comment.id, Comment.room_id, Comment.paragraph_id, Participant.sector, func.count())
+                 .join(Support, Support.comment_id == Comment.id).join(Participant, Participant.id == Support.participant_id)
+                 .where(lk.in_scope(Comment.room_id))
+                 .group_by(Comment.id, Comment.room_id, Comment.paragraph_id, Participant.sector)
+                 .order_by(Comment.id, Participant.sector))
+        for cid, room_id, paragraph_id, sector, n in _stream(s, query):
+            yield ("Support on comment", cid, *lk.where(room_id, paragraph_id), SECTORS[sector], *blank, n, None, None)
+        query = (select(Reaction.room_id, Reaction.paragraph_id, Participant.sector, Reaction.stance,
+                        Reaction.needs_discussion, func.count())
+                 .join(Participant, Participant.id == Reaction.participant_id).where(lk.in_scope(Reaction.room_id))
+                 .group_by(Reaction.room_id, Reaction.paragraph_id, Participant.sector, Reaction.stance,
+                           Reaction.needs_discussion)
+                 .order_by(Reaction.room_id, Reaction.paragraph_id, Participant.sector))
+        current, tally = None, None
+        for room_id, paragraph_id, sector, stance, discuss, n in _stream(s, query):
+            key = (room_id, paragraph_id, sector)
+            if key != current:
+                if current:
+                    yield _reaction_row(lk, current, tally)
+                current, tally = key, {"agree": 0, "disagree": 0, "pass": 0, "discuss": 0}
+            if stance:
+                tally[stance] += n
+            if discuss:
+                tally["discuss"] += n
+        if current:
+            yield _reaction_row(lk, current, tally)
+
+    return Table("Votes", [Column("Item", 18), Column("Item id", 8, "number"), *WHERE, Column("Sector", 18),
+                           Column("Agree", 8, "number"), Column("Disagree", 8, "number"), Column("Abstain", 8, "number"),
+                           Column("Support", 8, "number"), Column("Pass", 8, "number"),
+                           Column("Needs discussion", 10, "number")], rows())
+
+
+def _pivot(rows, key_of, value_index, choices, build):
+    """Rows of (key..., choice, count) sorted by key, as one row per key with a column per choice."""
+    current, counts = None, None
+    for row in rows:
+        key = key_of(row)
+        if key != current:
+            if current is not None:
+                yield build(current, counts)
+            current, counts = key, dict.fromkeys(choices, 0)
+        counts[row[value_index]] = row[value_index + 1]
+    if current is not None:
+        yield build(current, counts)
+
+
+def _reaction_row(lk, key, tally):
+    room_id, paragraph_id, sector = key
+    return ("Reaction to paragraph", paragraph_id, *lk.where(room_id, paragraph_id), SECTORS[sector],
+            tally["agree"], tally["disagree"], None, None, tally["pass"], tally["discuss"])
+
+
+def polls(lk: Lookups) -> Table:
+    s = lk.session
+
+    def rows():
+        counts = {}
+        for poll_id, option, n in s.execute(select(PollVote.poll_id, PollVote.option, func.count())
+                                            .group_by(PollVote.poll_id, PollVote.option)):
+            counts[(poll_id, option)] = n
+        voters = dict(s.execute(select(PollVote.poll_id, func.count(func.distinct(PollVote.participant_id)))
+                                .group_by(PollVote.poll_id)).all())
+        for poll in s.scalars(select(Poll).where(lk.in_scope(Poll.room_id)).order_by(Poll.id)):
+            session_title, room, phase = lk.rooms[poll.room_id]
+            total = sum(counts.get((poll.id, i), 0) for i in range(len(poll.options)))
+            for i, option in enumerate(poll.options):
+                n = counts.get((poll.id, i), 0)
+                yield (poll.id, session_title, room, phase, poll.question, "several" if poll.multiple else "one",
+                       "open" if poll.open else "closed", option, n, round(n / total, 3) if total else 0,
+                       voters.get(poll.id, 0), poll.asked_by, poll.created_at)
+
+    return Table("Polls", [Column("Poll", 7, "number"), Column("Session", 24), Column("Room", 28), Column("Phase", 12),
+                           Column("Question", 40, "long"), Column("Answers", 9), Column("State", 8),
+                           Column("Option", 30), Column("Votes", 8, "number"), Column("Share", 8, "number"),
+                           Column("Answered", 9, "number"), Column("Asked by", 18),
+                           Column("Asked (UTC)", 17, "datetime")], rows())
+
+
+def drafts(lk: Lookups) -> Table:
+    def rows():
+        for room_id in lk.rooms:
+            version, content = drafting.latest(lk.session, room_id)
+            for p in content["paragraphs"]:
+                anchor = p["base_paragraph_id"] or p["after"]
+                where = lk.where(room_id, anchor)
+                status = ("inserted" if p["base_paragraph_id"] is None else "deleted" if p["deleted"]
+                          else "changed" if p["text"] != p.get("base_text", p["text"]) else "unchanged")
+                yield (*where[:5], p["number"], where[6], version, status, p.get("base_text"), p["text"],
+                       p["amendment_id"])
+            yield (*lk.where(room_id, None)[:5], "Conclusions", "", version, "", None, content["conclusions"], None)
+
+    return Table("Drafts", [*WHERE, Column("Draft version", 9, "number"), Column("Status", 10),
+                            Column("Base text", 50, "long"), Column("Room's text", 60, "long"),
+                            Column("From amendment", 10, "number")], rows())
+
+
+def consolidated(lk: Lookups, event_id: int) -> Table:
+    s = lk.session
+
+    def rows():
+        for document in s.scalars(select(Document).where(Document.event_id == event_id).order_by(Document.position)):
+            row = s.scalar(select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document.id)
+                           .order_by(ConsolidatedVersion.version.desc()).limit(1))
+            if row is None:
+                continue
+            for p in row.content["paragraphs"]:
+                support = sum(a["tally"]["agree"] for a in p["provenance"]["amendments"])
+                yield (document.title, row.version, "yes" if row.published_at else "", p["section_title"],
+                       p["number"], p["status"], p["text"], p["base_text"], "; ".join(p["room_names"]),
+                       "; ".join(str(a["id"]) for a in p["provenance"]["amendments"]), support,
+                       (p.get("resolution") or {}).get("note"))
+
+    return Table("Consolidated", [Column("Document", 30), Column("Version", 8, "number"), Column("Published", 9),
+                                  Column("Section", 28), Column("Paragraph", 10), Column("Status", 10),
+                                  Column("Text", 60, "long"), Column("Base text", 50, "long"), Column("Rooms", 30),
+                                  Column("Amendments", 14), Column("Agree votes behind it", 10, "number"),
+                                  Column("Resolution note", 30, "long")], rows())
+
+
+def all_tables(session: Session, event: Event, room_id: int | None = None) -> tuple[list[Table], dt.datetime]:
+    generated = clock.now().replace(microsecond=0)
+    lk = Lookups(session, event.id, room_id)
+    tables = [overview(lk, event, generated), rooms(lk), participants(lk), comments(lk), amendments(lk), votes(lk),
+              polls(lk), drafts(lk)]
+    if room_id is None:
+        tables.append(consolidated(lk, event.id))
+    return tables, generated
