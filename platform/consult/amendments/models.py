@@ -38,6 +38,9 @@ class Amendment(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     # The text as accepted, when the rapporteur edited it before accepting.
     accepted_text: Mapped[str | None] = mapped_column(Text)
+    # visible, pending or hidden, as for comments.
+    visibility: Mapped[str] = mapped_column(String(8), default="visible")
+    moderation_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
 
 

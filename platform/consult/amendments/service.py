@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from consult import clock
+from consult.audit import service as audit
 from consult.amendments.models import CHOICES, KINDS, Amendment, AmendmentVote
 from consult.contributions.models import ATTRIBUTIONS
 from consult.contributions.service import attribution_label
@@ -175,6 +176,8 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
         session.refresh(amendment)
         raise Conflict(f"This amendment was already {amendment.status} by {amendment.decided_by}.")
     session.refresh(amendment)
+    audit.record(session, actor, "amendment.decide", amendment.room_id, amendment_id=amendment_id,
+                 decision=decision, reason=reason or None, edited=amendment.accepted_text is not None)
     draft_version = None
     if decision == "accept":
         draft_version = drafting.record_amendment(session, actor, amendment.room_id, amendment_id, amendment.kind,

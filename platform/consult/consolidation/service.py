@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from consult import clock
+from consult.audit import service as audit
 from consult.amendments.models import Amendment
 from consult.amendments.service import tally_by_sector
 from consult.conference.models import ConferenceSession
@@ -165,6 +166,7 @@ def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
     carried = _carry_resolutions(previous.content if previous else None, content)
     conflicts = sum(p["status"] == "conflict" for p in content["paragraphs"])
     note = f"Consolidated from {len(content['rooms'])} rooms: {conflicts} conflict(s)"
+    audit.record(session, actor, "document.consolidate", event_id=document.event_id, document_id=document_id)
     if carried:
         note += f", {carried} resolved as before"
     return version_view(_store(session, document_id, content, note, by), document)
@@ -204,6 +206,8 @@ def resolve(session: Session, actor: Actor, document_id: int, version: int, key:
     target.update(text=new_text, status=status, resolution={
         "choice": choice, "note": note, "by": by, "at": now.isoformat(timespec="seconds") + "Z"})
     row = _store(session, document_id, content, f"Resolved {target['number']}: {choice}", by)
+    audit.record(session, actor, "document.resolve", event_id=document.event_id, document_id=document_id,
+                 version=row.version, paragraph=target["number"], choice=choice, note=note)
     session.add(Resolution(document_id=document_id, from_version=version, to_version=row.version, paragraph_key=key,
                            choice=choice, text=new_text, note=note, resolved_by=by, resolved_at=now))
     return version_view(row, document)
@@ -216,7 +220,13 @@ def publish(session: Session, actor: Actor, document_id: int, version: int) -> d
         raise Invalid("Resolve every conflict before publishing this version.", {"version": "Has conflicts."})
     if row.published_at is None:
         row.published_at = clock.now()
+        audit.record(session, actor, "document.publish", event_id=row_event(session, document_id),
+                     document_id=document_id, version=version)
     return version_view(row, _document(session, document_id))
+
+
+def row_event(session: Session, document_id: int) -> int:
+    return session.get(Document, document_id).event_id
 
 
 def _version(session: Session, document_id: int, version: int) -> ConsolidatedVersion:

@@ -32,6 +32,9 @@ class Comment(Base):
     support: Mapped[int] = mapped_column(default=0)
     # Marked by the rapporteur when the room's text or conclusions draw on it.
     taken_into_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    # visible; pending (awaiting a moderator in a pre-moderated room); hidden (by a moderator).
+    visibility: Mapped[str] = mapped_column(String(8), default="visible")
+    moderation_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from consult import clock
+from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS, Comment, Support
 from consult.errors import Invalid, NotFound
 from consult.people.actor import Actor
@@ -183,6 +184,7 @@ def mark_taken(session: Session, actor: Actor, comment_id: int, taken: bool) -> 
     phases.require(room.phase, "decide amendments")
     if comment.taken_into_account != taken:
         comment.taken_into_account = taken
+        audit.record(session, actor, "comment.taken", comment.room_id, comment_id=comment_id, taken=taken)
         log.record(session, comment.room_id, "comment_marked", {"comment_id": comment_id, "taken": taken})
     return {"comment_id": comment_id, "taken_into_account": taken}
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consult import clock
+from consult.audit import service as audit
 from consult.documents.models import Paragraph, Section
 from consult.drafting.markdown import citations, render
 from consult.drafting.models import DraftVersion
@@ -145,6 +146,7 @@ def save(session: Session, actor: Actor, room_id: int, base_version: int, paragr
     if not changed:
         return {"version": version, "content": content}
     note = "Conclusions edited" if changed == ["conclusions"] else f"Edited {len(changed)} part(s)"
+    audit.record(session, actor, "draft.save", room_id, version=version + 1, changed=changed)
     return _store(session, actor, room_id, version + 1, content, note, changed)
 
 

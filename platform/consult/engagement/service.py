@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.amendments.models import Amendment
+from consult.audit import service as audit
 from consult.contributions.models import Comment
 from consult.engagement.models import DOT_TARGETS, STANCES, Dot, Poll, PollVote, Reaction
 from consult.errors import Conflict, Invalid, NotFound
@@ -165,6 +166,7 @@ def ask(session: Session, actor: Actor, room_id: int, question: str, options: li
                 asked_by=actor_label(session, actor), created_at=clock.now())
     session.add(poll)
     session.flush()
+    audit.record(session, actor, "poll.ask", room_id, poll_id=poll.id, question=question)
     view = poll_view(session, poll)
     log.record(session, room_id, "poll_opened", {"poll": view})
     return view
@@ -199,6 +201,7 @@ def close_poll(session: Session, actor: Actor, poll_id: int) -> dict:
     check_rapporteur(session, actor, poll.room_id)
     if poll.open:
         poll.open = False
+        audit.record(session, actor, "poll.close", poll.room_id, poll_id=poll_id)
         session.flush()
         log.record(session, poll.room_id, "poll_closed", {"poll": poll_view(session, poll)})
     return poll_view(session, poll)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.db import Base
@@ -22,6 +22,7 @@ SECTORS = {
 
 class Participant(Base):
     __tablename__ = "participants"
+    __table_args__ = (Index("ix_participants_event_id_email", "event_id", "email", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -29,6 +30,8 @@ class Participant(Base):
     organisation: Mapped[str] = mapped_column(String(120), default="")
     sector: Mapped[str] = mapped_column(String(32))
     country: Mapped[str] = mapped_column(String(2))
+    # Only for participants registered in advance (imported): how a second import finds them.
+    email: Mapped[str | None] = mapped_column(String(254))
     # Whether the participant agreed to be named in published results; no by default.
     named_in_results: Mapped[bool] = mapped_column(Boolean, default=False)
     # Only a hash is stored: a leaked database does not hand out working personal links.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.db import Base
@@ -28,6 +28,12 @@ class Room(Base):
     last_seq: Mapped[int] = mapped_column(default=0)
     # How many priority dots each participant spreads in the voting phase.
     dots: Mapped[int] = mapped_column(default=5)
+    capacity: Mapped[int | None]
+    # Anonymous rooms never show names to other participants: everything is signed by sector.
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Contributions appear to the room only once a moderator approved them.
+    premoderation: Mapped[bool] = mapped_column(Boolean, default=False)
+    countdown_ends_at: Mapped[dt.datetime | None]
 
     session: Mapped["ConferenceSession"] = relationship(back_populates="rooms")  # noqa: F821
     room_sections: Mapped[list["RoomSection"]] = relationship(order_by="RoomSection.position",
@@ -51,6 +57,21 @@ class Membership(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16), default="participant")
     joined_at: Mapped[dt.datetime]
+    # Removed by a moderator: kept for the record, and the person cannot join again.
+    removed_at: Mapped[dt.datetime | None]
+
+
+class RapporteurInvite(Base):
+    """A link that makes whoever joins the room with it a rapporteur (used once)."""
+
+    __tablename__ = "rapporteur_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    used_at: Mapped[dt.datetime | None]
 
 
 class RoomEvent(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
 from consult.documents.models import Document, Paragraph, Section
 from consult.documents.service import section_view
@@ -68,6 +69,7 @@ def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> dict:
     if phase not in PHASES:
         raise Invalid(f"A phase is one of {', '.join(PHASES)}.", {"phase": "Unknown phase."})
     if room.phase != phase:
+        audit.record(session, actor, "room.phase", room_id, before=room.phase, after=phase)
         room.phase = phase
         log.record(session, room_id, "phase_changed", {"phase": phase, "label": PHASE_LABELS[phase],
                                                        "by": actor_label(session, actor)})
@@ -85,6 +87,7 @@ def make_rapporteur(session: Session, actor: Actor, room_id: int, participant_id
         raise NotFound("That person has not joined this room.")
     if member.role != "rapporteur":
         member.role = "rapporteur"
+        audit.record(session, actor, "room.rapporteur", room_id, participant_id=participant_id)
         log.record(session, room_id, "rapporteur_assigned",
                    {"name": session.get(Participant, participant_id).name})
     return {"room_id": room_id, "participant_id": participant_id, "role": member.role}
