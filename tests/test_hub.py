@@ -67,3 +67,37 @@ def test_presence_counts_people_not_devices():
         hub.subscribe(1, "p:2", "participant")
         return hub.presence(1)
     assert asyncio.run(scenario()) == 2
+
+
+def test_events_committed_in_one_order_and_published_in_another_go_out_in_sequence():
+    async def scenario():
+        hub = Hub()
+        sub = hub.subscribe(1, "p:1", "participant")
+        hub.publish([event(1, 1)])
+        hub.publish([event(1, 3)])      # seq 2's transaction came back to the loop later
+        held = [m.seq for m in drain(sub.queue) if m.event]
+        hub.publish([event(1, 2)])
+        return held, [m.seq for m in drain(sub.queue) if m.event]
+    assert asyncio.run(scenario()) == ([1], [2, 3])
+
+
+def test_a_missing_event_is_not_waited_for_forever():
+    async def scenario():
+        hub = Hub()
+        sub = hub.subscribe(1, "p:1", "participant")
+        hub.publish([event(1, 1), event(1, 3)])
+        await asyncio.sleep(hub_module.GAP_SECONDS + 0.2)
+        return [m.seq for m in drain(sub.queue) if m.event]
+    assert asyncio.run(scenario()) == [1, 3]
+
+
+def test_coalescing_keeps_the_latest_sequence_not_the_last_published():
+    async def scenario():
+        hub = Hub()
+        sub = hub.subscribe(1, "p:1", "participant")
+        hub.publish([event(1, 1)])
+        hub.publish([event(1, 2, "support_changed", comment_id=7, support=1),
+                     event(1, 3, "support_changed", comment_id=7, support=2)])
+        await asyncio.sleep(hub_module.COALESCE_SECONDS + 0.1)
+        return [(m.seq, m.event.payload.get("support")) for m in drain(sub.queue) if m.event]
+    assert asyncio.run(scenario()) == [(1, None), (3, 2)]

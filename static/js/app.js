@@ -47,11 +47,14 @@
   var pendingRefresh = {};
   function refreshFor(type) {
     document.querySelectorAll("[data-refresh-on]").forEach(function (el) {
-      if (el.id && el.dataset.refreshOn.split(" ").indexOf(type) >= 0) refresh(el.id, 3);
+      var on = el.dataset.refreshOn.split(" ");
+      if (el.id && (on.indexOf(type) >= 0 || on.indexOf("*") >= 0)) refresh(el.id, 3);
     });
   }
   function refresh(id, attempts) {
     if (pendingRefresh[id]) return;
+    var el = document.getElementById(id);
+    var delay = Number(el && el.dataset.refreshDelay) || 250;
     pendingRefresh[id] = setTimeout(function () {
       var url = new URL(location.href);
       url.searchParams.set("panel", id === "room-body" ? "room_body" : id);
@@ -61,7 +64,7 @@
         var root = liveRoot();
         if (el && root && attempts > 1 && Number(el.dataset.seq) < Number(root.dataset.lastSeq)) refresh(id, attempts - 1);
       });
-    }, 250);
+    }, delay);
   }
 
   var editingTimer = null;
@@ -90,6 +93,18 @@
     var form = evt.target.closest && evt.target.closest("form[data-editing]");
     if (form && evt.target.tagName === "TEXTAREA") sayEditing(null, null);
   });
+
+  // The room's countdown, from the end time the server sent.
+  setInterval(function () {
+    document.querySelectorAll(".countdown[data-ends-at]").forEach(function (el) {
+      var left = el.querySelector(".left");
+      if (!left || !el.dataset.endsAt) return;
+      var seconds = Math.round((Date.parse(el.dataset.endsAt) - Date.now()) / 1000);
+      left.textContent = seconds <= 0 ? "time is up" :
+        Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+      el.classList.toggle("ending", seconds > 0 && seconds <= 60);
+    });
+  }, 1000);
 
   // "Show the room's changes": the working text with what the room struck and inserted.
   document.addEventListener("change", function (evt) {
@@ -129,7 +144,12 @@
       var key = draftKey(form);
       var area = form.querySelector("textarea[name=text]");
       try {
-        if (form.hasAttribute("data-posted")) { localStorage.removeItem(key); return; }
+        // Posted: forget the draft once; what is typed next in this form is a new draft.
+        if (form.hasAttribute("data-posted")) {
+          localStorage.removeItem(key);
+          form.removeAttribute("data-posted");
+          return;
+        }
         var saved = localStorage.getItem(key);
         if (area && saved && !area.value) {
           area.value = saved;

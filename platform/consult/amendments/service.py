@@ -26,11 +26,15 @@ _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 PRIVILEGED = ("rapporteur", "organiser")
 
 
-def amendment_view(a: Amendment, author: Participant) -> dict:
+def amendment_view(a: Amendment, author: Participant, reveal: bool = False) -> dict:
+    hidden = a.visibility == "hidden" and not reveal
     return {
-        "id": a.id, "room_id": a.room_id, "paragraph_id": a.paragraph_id, "kind": a.kind, "text": a.text,
-        "rationale": a.rationale, "original": a.original, "status": a.status,
-        "author": attribution_label(author, a.attribution), "sector": author.sector, "country": author.country,
+        "id": a.id, "room_id": a.room_id, "paragraph_id": a.paragraph_id, "kind": a.kind,
+        "text": None if hidden else a.text, "rationale": None if hidden else a.rationale,
+        "original": a.original, "status": a.status, "visibility": a.visibility,
+        "moderation_reason": a.moderation_reason,
+        "author": "" if hidden else attribution_label(author, a.attribution), "sector": author.sector,
+        "country": author.country,
         "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
         "decided_by": a.decided_by, "decision_reason": a.decision_reason, "accepted_text": a.accepted_text,
         "created_at": a.created_at.isoformat(timespec="seconds") + "Z",
@@ -75,19 +79,30 @@ def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, te
         raise Invalid("The amendment was not proposed.", {"text": "This is the current text: change something."})
     amendment = Amendment(room_id=room_id, paragraph_id=paragraph_id, kind=kind,
                           text="" if kind == "delete" else text, rationale=rationale, original=original,
-                          author_id=member.participant_id, attribution=attribution,
-                          idempotency_key=idempotency_key, created_at=clock.now())
+                          author_id=member.participant_id, attribution="sector" if room.anonymous else attribution,
+                          idempotency_key=idempotency_key, created_at=clock.now(),
+                          visibility="pending" if room.premoderation else "visible")
     try:
         with session.begin_nested():
             session.add(amendment)
     except IntegrityError:
         return _view(session, session.scalar(select(Amendment).where(
             Amendment.author_id == member.participant_id, Amendment.idempotency_key == idempotency_key))), False
+    if amendment.visibility == "pending":
+        view = _view(session, amendment)
+        log.record(session, room_id, "amendment_submitted", {"restricted": {"amendment": view}})
+        return view, True
+    return announce_amendment(session, amendment), True
+
+
+def announce_amendment(session: Session, amendment: Amendment) -> dict:
+    """Log a newly visible amendment (proposed, or approved by a moderator) for the room."""
     view = _view(session, amendment)
     count = session.scalar(select(func.count()).select_from(Amendment).where(
-        Amendment.room_id == room_id, Amendment.paragraph_id == paragraph_id))
-    log.record(session, room_id, "amendment_proposed", {"amendment": view, "paragraph_count": count})
-    return view, True
+        Amendment.room_id == amendment.room_id, Amendment.paragraph_id == amendment.paragraph_id,
+        Amendment.visibility == "visible"))
+    log.record(session, amendment.room_id, "amendment_proposed", {"amendment": view, "paragraph_count": count})
+    return view
 
 
 def tally_by_sector(session: Session, amendment_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
@@ -113,7 +128,7 @@ def vote(session: Session, actor: Actor, amendment_id: int, choice: str) -> dict
     """One vote per person, changeable while the room votes. The amendment row is locked first
     so that the recount after the change sees every vote committed before it."""
     amendment = session.get(Amendment, amendment_id)
-    if amendment is None:
+    if amendment is None or amendment.visibility != "visible":
         raise NotFound("No such amendment.")
     room, member = check_member(session, actor, amendment.room_id)
     phases.require(room.phase, "vote")
@@ -189,10 +204,12 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
 
 def list_amendments(session: Session, actor: Actor, room_id: int) -> list[dict]:
     check_can_read(session, actor, room_id)
+    role = role_in(session, actor, room_id)
     rows = session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
                            .where(Amendment.room_id == room_id).order_by(Amendment.id)).all()
-    views = [amendment_view(a, p) for a, p in rows]
-    if role_in(session, actor, room_id) in PRIVILEGED:
+    views = [amendment_view(a, p, reveal=actor.is_organiser) for a, p in rows
+             if a.visibility != "pending" or role in PRIVILEGED or a.author_id == actor.participant_id]
+    if role in PRIVILEGED:
         by_sector = tally_by_sector(session, [v["id"] for v in views])
         for v in views:
             v["by_sector"] = by_sector.get(v["id"], {})

@@ -6,6 +6,7 @@ from starlette.routing import Route
 
 from consult.contributions import service
 from consult.errors import DomainError
+from consult.moderation import service as moderation
 from consult.web.forms import back_to, is_htmx, optional_int, refused
 from consult.web.templating import page
 
@@ -73,8 +74,25 @@ async def mark_taken(request: Request):
     return back_to(request.headers.get("referer") or "/")
 
 
+async def flag(request: Request):
+    core = request.app.state.core
+    form = await request.form()
+    try:
+        target_id = optional_int(form.get("target_id"), "target_id")
+        if request.state.actor.participant_id:
+            core.post_limit.hit(f"p:{request.state.actor.participant_id}")
+        await core.write(moderation.flag, request.state.actor, form.get("target_type", ""), target_id,
+                         form.get("reason"))
+    except DomainError as error:
+        return refused(request, error)
+    if not is_htmx(request):
+        return back_to(request.headers.get("referer") or "/")
+    return page(request, "contributions/flagged.html", {})
+
+
 routes = [
     Route("/rooms/{room_id:int}/comments", post_comment, methods=["POST"]),
     Route("/comments/{comment_id:int}/support", set_support, methods=["POST"]),
     Route("/comments/{comment_id:int}/taken", mark_taken, methods=["POST"]),
+    Route("/flags", flag, methods=["POST"]),
 ]

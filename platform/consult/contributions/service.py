@@ -15,7 +15,8 @@ from consult.errors import Invalid, NotFound
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
 from consult.rooms import log, phases
-from consult.rooms.service import check_can_read, check_member, check_rapporteur, room_paragraph_ids
+from consult.rooms.models import Room
+from consult.rooms.service import check_can_read, check_member, check_rapporteur, role_in, room_paragraph_ids
 from consult.text import clean_text
 
 MAX_COMMENT_CHARS = 2000
@@ -28,19 +29,26 @@ def attribution_label(author: Participant, attribution: str) -> str:
     return f"{author.name} ({where})" if attribution == "name" else where
 
 
-def comment_view(comment: Comment, author: Participant) -> dict:
+def comment_view(comment: Comment, author: Participant, reveal: bool = False, anonymous: bool = False) -> dict:
+    """What a reader sees of a comment. Text a moderator hid is shown only to moderators
+    (reveal); others see that it was removed, and why."""
+    hidden = comment.visibility == "hidden" and not reveal
     return {
         "id": comment.id,
         "room_id": comment.room_id,
         "paragraph_id": comment.paragraph_id,
         "parent_id": comment.parent_id,
-        "text": comment.text,
+        "text": None if hidden else comment.text,
+        "visibility": comment.visibility,
+        "moderation_reason": comment.moderation_reason,
         "attribution": comment.attribution,
-        "author": attribution_label(author, comment.attribution),
+        "author": "" if hidden else attribution_label(author, comment.attribution),
         "sector": author.sector,
         "country": author.country,
         "support": comment.support,
         "taken_into_account": comment.taken_into_account,
+        # Replies in an anonymous room are signed by sector too: the reply form needs to know.
+        "anonymous": anonymous,
         "created_at": comment.created_at.isoformat(timespec="seconds") + "Z",
     }
 
@@ -88,23 +96,38 @@ def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
     phases.require(room.phase, "comment")
     fields = check_comment(session, room_id, text, paragraph_id, parent_id, attribution, idempotency_key,
                            max_chars)
-    comment = Comment(room_id=room_id, author_id=member.participant_id, created_at=clock.now(), **fields)
+    if room.anonymous:
+        fields["attribution"] = "sector"
+    comment = Comment(room_id=room_id, author_id=member.participant_id, created_at=clock.now(),
+                      visibility="pending" if room.premoderation else "visible", **fields)
     try:
         with session.begin_nested():
             session.add(comment)
     except IntegrityError:
         # The same key raced in from another request (PostgreSQL; SQLite serialises writers).
         return _by_key(session, member.participant_id, idempotency_key), False
-    view = comment_view(comment, session.get(Participant, member.participant_id))
-    in_room = select(func.count()).select_from(Comment).where(Comment.room_id == room_id)
-    log.record(session, room_id, "comment_posted", {
+    if comment.visibility == "pending":
+        view = comment_view(comment, session.get(Participant, member.participant_id), anonymous=room.anonymous)
+        # Only moderators and the room's rapporteurs hear of it until it is approved.
+        log.record(session, room_id, "comment_submitted", {"restricted": {"comment": view}})
+        return view, True
+    return announce_comment(session, comment), True
+
+
+def announce_comment(session: Session, comment: Comment) -> dict:
+    """Log a newly visible comment (posted, or approved by a moderator) for the room."""
+    room = session.get(Room, comment.room_id)
+    view = comment_view(comment, session.get(Participant, comment.author_id), anonymous=room.anonymous)
+    in_room = select(func.count()).select_from(Comment).where(Comment.room_id == comment.room_id,
+                                                               Comment.visibility == "visible")
+    log.record(session, comment.room_id, "comment_posted", {
         "comment": view,
         "thread_count": session.scalar(in_room.where(
             Comment.paragraph_id.is_(None) if comment.paragraph_id is None
             else Comment.paragraph_id == comment.paragraph_id)),
         "room_count": session.scalar(in_room),
     })
-    return view, True
+    return view
 
 
 def _by_key(session: Session, participant_id: int, key: str) -> dict | None:
@@ -117,7 +140,7 @@ def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> di
     """Set or clear the actor's support. Setting twice is the same as once, so a retried
     request never counts double; the count changes by an atomic update of the comment row."""
     comment = session.get(Comment, comment_id)
-    if comment is None:
+    if comment is None or comment.visibility != "visible":
         raise NotFound("No such comment.")
     room, member = check_member(session, actor, comment.room_id)
     phases.require(room.phase, "support")
@@ -145,12 +168,15 @@ def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> di
 def list_comments(session: Session, actor: Actor, room_id: int, sort: str = "new") -> list[dict]:
     """Top-level comments (newest or most supported first), each reply right after its parent,
     replies oldest first so that a conversation reads down."""
-    check_can_read(session, actor, room_id)
+    room, _ = check_can_read(session, actor, room_id)
+    role = role_in(session, actor, room_id)
     rows = session.execute(
         select(Comment, Participant).join(Participant, Participant.id == Comment.author_id)
         .where(Comment.room_id == room_id)
     ).all()
-    views = [comment_view(c, p) for c, p in rows]
+    # Comments awaiting approval: seen by their author, the rapporteurs and organisers only.
+    views = [comment_view(c, p, reveal=actor.is_organiser, anonymous=room.anonymous) for c, p in rows
+             if c.visibility != "pending" or role in ("rapporteur", "organiser") or c.author_id == actor.participant_id]
     top = [v for v in views if v["parent_id"] is None]
     if sort == "support":
         top.sort(key=lambda v: (-v["support"], -v["id"]))

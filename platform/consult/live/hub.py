@@ -7,6 +7,7 @@ to grow memory. Tallies that change many times a second are coalesced per room.
 from __future__ import annotations
 
 import asyncio
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -20,6 +21,7 @@ COALESCE = {"support_changed": "comment_id", "amendment_voted": "amendment_id",
             "reaction_changed": "paragraph_id", "priorities_changed": None, "poll_answered": "poll"}
 COALESCE_SECONDS = 0.15
 PRESENCE_SECONDS = 0.3
+GAP_SECONDS = 1.0
 
 CLOSE = object()
 # Passing notices: sent live, never logged, never replayed.
@@ -65,9 +67,14 @@ class Hub:
     def __init__(self, queue_size: int = 256):
         self.queue_size = queue_size
         self.rooms: dict[int, set[Subscriber]] = defaultdict(set)
+        # The organisers' dashboard follows every room.
+        self.watchers: set[Subscriber] = set()
         self._pending: dict[int, dict[tuple, Committed]] = defaultdict(dict)
         self._flush_handles: dict[int, asyncio.TimerHandle] = {}
         self._presence_handles: dict[int, asyncio.TimerHandle] = {}
+        self._next: dict[int, int] = {}
+        self._waiting: dict[int, list] = defaultdict(list)
+        self._gap_handles: dict[int, asyncio.TimerHandle] = {}
         self.delivered = 0
         self.dropped_subscribers = 0
 
@@ -78,7 +85,20 @@ class Hub:
         self._presence_changed(room_id)
         return sub
 
+    def watch(self, who: str) -> Subscriber:
+        sub = Subscriber(0, who, "organiser", asyncio.Queue(maxsize=self.queue_size))
+        self.watchers.add(sub)
+        return sub
+
+    def kick(self, room_id: int, who: str) -> None:
+        """Close the sockets of someone removed from a room."""
+        for sub in [s for s in self.rooms.get(room_id, ()) if s.who == who]:
+            self._evict(sub, counted=False)
+
     def unsubscribe(self, sub: Subscriber) -> None:
+        if sub.room_id == 0:
+            self.watchers.discard(sub)
+            return
         subs = self.rooms.get(sub.room_id)
         if subs is not None:
             subs.discard(sub)
@@ -91,21 +111,55 @@ class Hub:
 
     # -- publishing ----------------------------------------------------------------
     def publish(self, events: Iterable[Committed]) -> None:
-        """Called on the event loop, after commit."""
+        """Called on the event loop, after commit. Two transactions can come back to the loop
+        in the other order than they committed; events are released in sequence order, waiting
+        briefly for a missing one (which is on its way: every commit is published)."""
         for event in events:
-            if event.type not in COALESCE:
-                self._flush(event.room_id)
-                self._deliver(event.room_id, Message(event))
+            room = event.room_id
+            expected = self._next.get(room)
+            if expected is not None and event.seq > expected:
+                heapq.heappush(self._waiting[room], (event.seq, event))
+                if room not in self._gap_handles:
+                    self._gap_handles[room] = asyncio.get_running_loop().call_later(
+                        GAP_SECONDS, self._give_up_waiting, room)
                 continue
-            key_field = COALESCE[event.type]
-            key = event.payload[key_field] if key_field else None
-            if isinstance(key, dict):
-                key = key["id"]
-            self._pending[event.room_id][(event.type, key)] = event
-            if event.room_id not in self._flush_handles:
-                loop = asyncio.get_running_loop()
-                self._flush_handles[event.room_id] = loop.call_later(
-                    COALESCE_SECONDS, self._flush, event.room_id)
+            self._release(event)
+            self._release_waiting(room)
+
+    def _release_waiting(self, room_id: int) -> None:
+        waiting = self._waiting.get(room_id)
+        while waiting and waiting[0][0] <= self._next[room_id]:
+            self._release(heapq.heappop(waiting)[1])
+        if not waiting:
+            self._waiting.pop(room_id, None)
+            handle = self._gap_handles.pop(room_id, None)
+            if handle is not None:
+                handle.cancel()
+
+    def _give_up_waiting(self, room_id: int) -> None:
+        """The missing event never came (its process died after commit): go on without it;
+        clients that need it find it in the log when they reconnect."""
+        self._gap_handles.pop(room_id, None)
+        for _, event in sorted(self._waiting.pop(room_id, [])):
+            self._release(event)
+
+    def _release(self, event: Committed) -> None:
+        self._next[event.room_id] = max(self._next.get(event.room_id, 0), event.seq + 1)
+        if event.type not in COALESCE:
+            self._flush(event.room_id)
+            self._deliver(event.room_id, Message(event))
+            return
+        key_field = COALESCE[event.type]
+        key = event.payload[key_field] if key_field else None
+        if isinstance(key, dict):
+            key = key["id"]
+        pending = self._pending[event.room_id]
+        if (event.type, key) not in pending or pending[(event.type, key)].seq < event.seq:
+            pending[(event.type, key)] = event
+        if event.room_id not in self._flush_handles:
+            loop = asyncio.get_running_loop()
+            self._flush_handles[event.room_id] = loop.call_later(
+                COALESCE_SECONDS, self._flush, event.room_id)
 
     def _flush(self, room_id: int) -> None:
         handle = self._flush_handles.pop(room_id, None)
@@ -117,16 +171,16 @@ class Hub:
                 self._deliver(room_id, Message(event))
 
     def _deliver(self, room_id: int, message: Message) -> None:
-        for sub in list(self.rooms.get(room_id, ())):
+        for sub in [*self.rooms.get(room_id, ()), *self.watchers]:
             if sub.offer(message):
                 self.delivered += 1
             else:
                 self._evict(sub)
 
-    def _evict(self, sub: Subscriber) -> None:
+    def _evict(self, sub: Subscriber, counted: bool = True) -> None:
         """A full queue means a socket too slow to follow: drop what it holds and tell its
         writer to close; the client reconnects and replays from the log."""
-        self.dropped_subscribers += 1
+        self.dropped_subscribers += counted
         while not sub.queue.empty():
             sub.queue.get_nowait()
         sub.queue.put_nowait(CLOSE)
@@ -146,15 +200,15 @@ class Hub:
         self._deliver(room_id, self.presence_message(room_id))
 
     def presence_message(self, room_id: int) -> Message:
-        return Message(None, "presence", {"here": self.presence(room_id)})
+        return Message(None, "presence", {"here": self.presence(room_id), "room_id": room_id})
 
     def notice(self, room_id: int, kind: str, data: dict[str, Any]) -> None:
         """A passing notice to the room, not logged: replayed to nobody."""
         assert kind in NOTICE_KINDS, kind
-        self._deliver(room_id, Message(None, kind, data))
+        self._deliver(room_id, Message(None, kind, dict(data, room_id=room_id)))
 
     def close(self) -> None:
-        for handle in [*self._flush_handles.values(), *self._presence_handles.values()]:
+        for handle in [*self._flush_handles.values(), *self._presence_handles.values(), *self._gap_handles.values()]:
             handle.cancel()
         for subs in self.rooms.values():
             for sub in subs:

@@ -21,6 +21,7 @@ from consult.rooms.service import actor_label, check_can_read, role_in
 from consult.web.csrf import same_origin
 
 REPLAY_LIMIT = 2000
+MAX_MESSAGE = 4096
 # Close codes: 4403/4404 are final (the client should not retry); 1013 asks it to come back.
 TRY_AGAIN = 1013
 
@@ -33,6 +34,29 @@ async def api_stream(websocket: WebSocket):
     core = websocket.app.state.core
     actor = await core.read(actor_for_token, websocket.query_params.get("token"))
     await _stream(websocket, actor, fragments.api_json)
+
+
+async def dashboard_stream(websocket: WebSocket):
+    """Organisers' dashboard: a note of every room event and presence change, no content;
+    the page fetches its own fresh view (throttled) when something happened."""
+    core = websocket.app.state.core
+    actor = websocket.scope["state"]["actor"]
+    if not same_origin(websocket.headers) or not actor.is_organiser:
+        return await websocket.close(code=4403)
+    await websocket.accept()
+    sub = core.hub.watch(f"o:{actor.organiser_id}")
+    try:
+        while True:
+            message = await sub.queue.get()
+            if message is CLOSE:
+                return await websocket.close(code=TRY_AGAIN)
+            room_id = message.event.room_id if message.event else message.data.get("room_id")
+            await websocket.send_text(json.dumps({"type": message.event.type if message.event else message.kind,
+                                                  "room_id": room_id}))
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        core.hub.unsubscribe(sub)
 
 
 async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message], str]):
@@ -96,14 +120,20 @@ async def _read(websocket: WebSocket, core, actor: Actor, room_id: int, role: st
     connection."""
     while True:
         try:
-            text = await websocket.receive_text()
-        except (WebSocketDisconnect, RuntimeError, KeyError):
+            message = await websocket.receive()
+        except (WebSocketDisconnect, RuntimeError):
             return
-        try:
-            data = json.loads(text)
-            kind = data.get("type") if isinstance(data, dict) else None
-        except ValueError:
-            kind = None
+        if message["type"] == "websocket.disconnect":
+            return
+        text = message.get("text")
+        kind = None
+        # Bounded before parsing: a huge or deeply nested message costs nothing and harms no one.
+        if text is not None and len(text) <= MAX_MESSAGE:
+            try:
+                data = json.loads(text)
+                kind = data.get("type") if isinstance(data, dict) else None
+            except (ValueError, RecursionError):
+                pass
         if kind == "ping":
             try:
                 # Every message is authorised afresh: a member removed from the room is let go.

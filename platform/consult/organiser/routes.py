@@ -1,42 +1,168 @@
-"""The organiser's home: every room with its code, the documents to consolidate."""
+"""The organiser's console: dashboard, set-up, moderation, audit log."""
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
+from consult.audit.service import entries
 from consult.conference.service import event_id, first_event_slug
 from consult.consolidation.service import documents_overview
 from consult.demo.activity import fill
-from consult.errors import Forbidden
-from consult.rooms.service import list_rooms
-from consult.web.forms import back_to, refused
+from consult.errors import DomainError, Forbidden
+from consult.live.routes import dashboard_stream
+from consult.moderation import service as moderation
+from consult.organiser import dashboard, setup
+from consult.web.forms import back_to, is_htmx, optional_int, refused
 from consult.web.templating import page
 
 
-async def home(request: Request):
-    core = request.app.state.core
-    actor = request.state.actor
-    if not actor.is_organiser:
-        return RedirectResponse("/organiser/login", status_code=302)
+def organisers_only(handler):
+    """Every console page: sign in first; a participant or rapporteur gets 403."""
+    async def wrapped(request: Request):
+        actor = request.state.actor
+        if not actor.is_organiser:
+            if actor.is_anonymous:
+                return RedirectResponse("/organiser/login", status_code=302)
+            return refused(request, Forbidden("Only organisers can open this page."))
+        try:
+            return await handler(request, request.app.state.core, actor)
+        except DomainError as error:
+            return refused(request, error)
+    wrapped.__name__ = handler.__name__
+    return wrapped
+
+
+@organisers_only
+async def home(request, core, actor):
     slug = await core.read(first_event_slug)
 
     def load(session):
-        return list_rooms(session, actor, slug), documents_overview(session, actor, event_id(session, slug))
+        return {"slug": slug,
+                "rooms": dashboard.rooms_at_a_glance(session, actor, slug, core.hub.presence),
+                "documents": documents_overview(session, actor, event_id(session, slug)),
+                "queue": moderation.queue(session, actor, event_id(session, slug))}
 
-    rooms, documents = await core.read(load) if slug else ([], [])
-    return page(request, "organiser/home.html", {"slug": slug, "rooms": rooms, "documents": documents})
+    context = await core.read(load)
+    panel = "dashboard" if is_htmx(request) and request.query_params.get("panel") == "dashboard" else None
+    return page(request, "organiser/home.html", context, block=panel)
 
 
-async def demo_activity(request: Request):
-    core = request.app.state.core
-    if not request.state.actor.is_organiser:
-        return refused(request, Forbidden("Only organisers can do this."))
+@organisers_only
+async def demo_activity(request, core, actor):
     await core.write(fill)
     return back_to("/organiser")
+
+
+@organisers_only
+async def setup_page(request, core, actor):
+    slug = await core.read(first_event_slug)
+    context = await core.read(setup.setup_view, actor, slug)
+    context["invite"] = request.query_params.get("invite")
+    return page(request, "organiser/setup.html", context)
+
+
+@organisers_only
+async def save_event(request, core, actor):
+    form = await request.form()
+    slug = await core.read(first_event_slug)
+    await core.write(setup.update_event, actor, slug, form.get("title"), form.get("venue"), form.get("starts_on"),
+                     form.get("ends_on"), form.get("description"))
+    return back_to("/organiser/setup")
+
+
+@organisers_only
+async def save_session(request, core, actor):
+    form = await request.form()
+    slug = await core.read(first_event_slug)
+    await core.write(setup.save_session, actor, slug, optional_int(form.get("session_id"), "session_id"),
+                     form.get("title"), form.get("starts_at"), form.get("ends_at"))
+    return back_to("/organiser/setup")
+
+
+@organisers_only
+async def save_room(request, core, actor):
+    form = await request.form()
+    capacity = optional_int(form.get("capacity"), "capacity")
+    room_id = await core.write(
+        setup.save_room, actor, optional_int(form.get("room_id"), "room_id"),
+        optional_int(form.get("session_id"), "session_id"), form.get("name"), form.get("topic"),
+        [optional_int(v, "sections") for v in form.getlist("sections")], capacity, bool(form.get("anonymous")),
+        bool(form.get("premoderation")), optional_int(form.get("dots"), "dots") or 5)
+    return back_to(f"/organiser/setup#room-{room_id}")
+
+
+@organisers_only
+async def new_code(request, core, actor):
+    room_id = request.path_params["room_id"]
+    await core.write(setup.regenerate_code, actor, room_id)
+    return back_to(f"/organiser/setup#room-{room_id}")
+
+
+@organisers_only
+async def invite(request, core, actor):
+    room_id = request.path_params["room_id"]
+    token = await core.write(setup.invite_rapporteur, actor, room_id)
+    code = await core.read(lambda s: s.get(setup.Room, room_id).code)
+    link = str(request.url_for("join_form").include_query_params(code=code, invite=token))
+    return page(request, "organiser/invite.html", {"link": link, "room_id": room_id})
+
+
+@organisers_only
+async def bulk_phase(request, core, actor):
+    form = await request.form()
+    ids = [optional_int(v, "rooms") for v in form.getlist("rooms")]
+    changed = await core.write(setup.bulk_phase, actor, ids, form.get("phase"))
+    return back_to(f"/organiser?moved={changed}")
+
+
+@organisers_only
+async def moderation_page(request, core, actor):
+    slug = await core.read(first_event_slug)
+    queue = await core.read(lambda s: moderation.queue(s, actor, event_id(s, slug)))
+    return page(request, "organiser/moderation.html", queue)
+
+
+@organisers_only
+async def moderate(request, core, actor):
+    form = await request.form()
+    target_type, target_id = request.path_params["target_type"], request.path_params["target_id"]
+    if request.path_params["action"] == "hide":
+        await core.write(moderation.hide, actor, target_type, target_id, form.get("reason"))
+    else:
+        await core.write(moderation.restore, actor, target_type, target_id)
+    return back_to(request.headers.get("referer") or "/organiser/moderation")
+
+
+@organisers_only
+async def remove_member(request, core, actor):
+    form = await request.form()
+    room_id, participant_id = request.path_params["room_id"], request.path_params["participant_id"]
+    await core.write(moderation.remove_member, actor, room_id, participant_id, form.get("reason"))
+    core.hub.kick(room_id, f"p:{participant_id}")
+    return back_to(f"/rooms/{room_id}/workbench#wb_members")
+
+
+@organisers_only
+async def audit_page(request, core, actor):
+    slug = await core.read(first_event_slug)
+    rows = await core.read(lambda s: entries(s, actor, event_id(s, slug)))
+    return page(request, "organiser/audit.html", {"entries": rows})
 
 
 routes = [
     Route("/organiser", home),
     Route("/organiser/demo-activity", demo_activity, methods=["POST"]),
+    Route("/organiser/setup", setup_page),
+    Route("/organiser/event", save_event, methods=["POST"]),
+    Route("/organiser/sessions", save_session, methods=["POST"]),
+    Route("/organiser/rooms", save_room, methods=["POST"]),
+    Route("/organiser/rooms/{room_id:int}/code", new_code, methods=["POST"]),
+    Route("/organiser/rooms/{room_id:int}/invite", invite, methods=["POST"]),
+    Route("/organiser/phase", bulk_phase, methods=["POST"]),
+    Route("/organiser/moderation", moderation_page),
+    Route("/moderation/{target_type}/{target_id:int}/{action:str}", moderate, methods=["POST"]),
+    Route("/rooms/{room_id:int}/members/{participant_id:int}/remove", remove_member, methods=["POST"]),
+    Route("/organiser/audit", audit_page),
+    WebSocketRoute("/organiser/live", dashboard_stream),
 ]

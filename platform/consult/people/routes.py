@@ -40,7 +40,8 @@ async def join_form(request: Request):
     except NotFound as error:
         return page(request, "message.html", {"heading": "Unknown room code", "message": error.detail,
                                               "link": "/", "link_text": "Try another code"}, status=404)
-    return page(request, "people/join.html", dict(context, values={}, errors={}))
+    return page(request, "people/join.html", dict(context, values={}, errors={},
+                                                  invite=request.query_params.get("invite")))
 
 
 async def join(request: Request):
@@ -52,7 +53,7 @@ async def join(request: Request):
         core.join_limit.hit(_client_address(request))
         participant, member, token = await core.write(
             service.join, request.state.actor, code, values["name"], values["organisation"],
-            values["sector"], values["country"], bool(values["named_in_results"]))
+            values["sector"], values["country"], bool(values["named_in_results"]), form.get("invite") or None)
     except DomainError as error:
         try:
             context = await _join_context(request, code)
@@ -61,7 +62,7 @@ async def join(request: Request):
                                                   "link": "/", "link_text": "Try another code"}, status=404)
         return page(request, "people/join.html",
                     dict(context, values=values, errors=error.fields or {"form": error.detail},
-                         message=error.detail), status=error.status, block="join_form" if is_htmx(request) else None)
+                         message=error.detail, invite=form.get("invite")), status=error.status, block="join_form" if is_htmx(request) else None)
     auth.sign_in_participant(request.session, participant.id)
     if token:
         # Shown once on the participant's page; only its hash is stored.

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.conference.models import ConferenceSession
-from consult.errors import Invalid, NotFound, Unauthorized
+from consult.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from consult.people import passwords
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, ApiToken, Organiser, Participant
 from consult.people.tokens import new_token, token_hash
 from consult.rooms import log
-from consult.rooms.models import Membership, Room
+from consult.rooms.models import Membership, RapporteurInvite, Room
 from consult.rooms.service import member_count
 from consult.text import clean_line
 
@@ -59,10 +59,12 @@ def check_profile(name, organisation, sector, country) -> dict:
 
 
 def join(session: Session, actor: Actor, code: str, name, organisation, sector, country,
-         named_in_results: bool = False) -> tuple[Participant, Membership, str | None]:
+         named_in_results: bool = False, invite: str | None = None) -> tuple[Participant, Membership, str | None]:
     """Join a room. A participant already known (cookie or token) keeps their identity and
-    joins one more room; otherwise a new participant is made and their token returned once."""
+    joins one more room; otherwise a new participant is made and their token returned once.
+    With a rapporteur's invitation, whoever joins becomes the room's rapporteur."""
     room = room_by_code(session, code)
+    invitation = _invitation(session, room.id, invite) if invite else None
     event_id = session.get(ConferenceSession, room.session_id).event_id
     participant = session.get(Participant, actor.participant_id) if actor.participant_id else None
     token = None
@@ -75,12 +77,28 @@ def join(session: Session, actor: Actor, code: str, name, organisation, sector, 
         session.flush()
     member = session.scalar(select(Membership).where(
         Membership.room_id == room.id, Membership.participant_id == participant.id))
+    if member is not None and member.removed_at is not None:
+        raise Forbidden("A moderator removed you from this room. Ask the organisers if you think this is a mistake.")
     if member is None:
+        if room.capacity and member_count(session, room.id) >= room.capacity and invitation is None:
+            raise Conflict("This room is full. Ask the organisers which room still has places.")
         member = Membership(room_id=room.id, participant_id=participant.id, joined_at=clock.now())
         session.add(member)
         session.flush()
         log.record(session, room.id, "member_joined", {"members": member_count(session, room.id)})
+    if invitation is not None:
+        invitation.used_by, invitation.used_at, member.role = participant.id, clock.now(), "rapporteur"
+        log.record(session, room.id, "rapporteur_assigned", {"name": participant.name})
     return participant, member, token
+
+
+def _invitation(session: Session, room_id: int, token: str) -> RapporteurInvite:
+    invitation = session.scalar(select(RapporteurInvite).where(RapporteurInvite.token_hash == token_hash(token)))
+    if invitation is None or invitation.room_id != room_id:
+        raise NotFound("This invitation link does not work for this room.")
+    if invitation.used_at is not None:
+        raise Conflict("This invitation was already used. Ask the organisers for a new one.")
+    return invitation
 
 
 def update_profile(session: Session, actor: Actor, name, organisation, sector, country,

@@ -13,9 +13,10 @@ from consult.rooms.models import Room, RoomEvent
 # Every event type a room can log. The live page has one template block per type and the
 # API documents each; tests check the three lists agree.
 EVENT_TYPES = (
-    "member_joined", "rapporteur_assigned", "phase_changed",
-    "comment_posted", "support_changed", "comment_marked",
-    "amendment_proposed", "amendment_voted", "amendment_decided",
+    "member_joined", "member_removed", "rapporteur_assigned", "phase_changed", "countdown_changed",
+    "comment_posted", "comment_submitted", "comment_hidden", "support_changed", "comment_marked",
+    "amendment_proposed", "amendment_submitted", "amendment_hidden", "amendment_voted", "amendment_decided",
+    "flagged",
     "draft_changed",
     "reaction_changed", "priorities_changed",
     "poll_opened", "poll_answered", "poll_closed",

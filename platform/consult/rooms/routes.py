@@ -10,10 +10,10 @@ from consult.amendments import service as amendments
 from consult.contributions.service import list_comments, supported_by
 from consult.drafting import service as drafting
 from consult.engagement import service as engagement
-from consult.errors import Forbidden
+from consult.errors import DomainError, Forbidden
 from consult.live.fragments import PRIVILEGED
 from consult.rooms import service
-from consult.web.forms import back_to, is_htmx, optional_int
+from consult.web.forms import back_to, is_htmx, optional_int, refused
 from consult.web.templating import page
 
 
@@ -87,6 +87,46 @@ async def make_rapporteur(request: Request):
     return _done(request, f"/rooms/{room_id}/workbench")
 
 
+async def projector(request: Request):
+    core = request.app.state.core
+    actor = request.state.actor
+    room_id = request.path_params["room_id"]
+
+    def load(session):
+        service.check_rapporteur(session, actor, room_id)
+        room = service.room_detail(session, actor, room_id)
+        visible = [c for c in list_comments(session, actor, room_id, "new")
+                   if c["visibility"] == "visible" and not c["parent_id"]]
+        pending = [a for a in amendments.list_amendments(session, actor, room_id)
+                   if a["status"] == "pending" and a["visibility"] == "visible"]
+        pending.sort(key=lambda a: -(a["tally"]["agree"] + a["tally"]["disagree"] + a["tally"]["abstain"]))
+        return {"room": room, "comments": visible[:6], "amendments": pending[:4],
+                "polls": [p for p in engagement.polls(session, actor, room_id)][:2]}
+
+    try:
+        context = await core.read(load)
+    except DomainError as error:
+        return refused(request, error)
+    url = str(request.url_for("join_form").include_query_params(code=context["room"]["code"]))
+    context.update(join_url=url, qr=segno.make(url, error="m").svg_inline(scale=8, border=1, dark="#000",
+                                                                          light="#fff"),
+                   presence=core.hub.presence(room_id))
+    panel = "projector_body" if is_htmx(request) and request.query_params.get("panel") == "projector_body" else None
+    return page(request, "rooms/projector.html", context, block=panel)
+
+
+async def countdown(request: Request):
+    core = request.app.state.core
+    room_id = request.path_params["room_id"]
+    form = await request.form()
+    try:
+        minutes = optional_int(form.get("minutes"), "minutes")
+        await core.write(service.set_countdown, request.state.actor, room_id, minutes)
+    except DomainError as error:
+        return refused(request, error)
+    return _done(request, request.headers.get("referer") or f"/rooms/{room_id}/workbench")
+
+
 def _done(request: Request, url: str):
     """Steering actions reach every page through the socket; the acting page just reloads."""
     if is_htmx(request):
@@ -99,4 +139,6 @@ routes = [
     Route("/rooms/{room_id:int}/qr.svg", join_qr),
     Route("/rooms/{room_id:int}/phase", set_phase, methods=["POST"]),
     Route("/rooms/{room_id:int}/rapporteurs", make_rapporteur, methods=["POST"]),
+    Route("/rooms/{room_id:int}/projector", projector),
+    Route("/rooms/{room_id:int}/countdown", countdown, methods=["POST"]),
 ]

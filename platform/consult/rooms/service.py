@@ -1,9 +1,12 @@
 """Reading rooms, with the membership check every room action starts from."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from consult import clock
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
 from consult.documents.models import Document, Paragraph, Section
@@ -20,7 +23,8 @@ def membership(session: Session, actor: Actor, room_id: int) -> Membership | Non
     if actor.participant_id is None:
         return None
     return session.scalar(select(Membership).where(
-        Membership.room_id == room_id, Membership.participant_id == actor.participant_id))
+        Membership.room_id == room_id, Membership.participant_id == actor.participant_id,
+        Membership.removed_at.is_(None)))
 
 
 def check_can_read(session: Session, actor: Actor, room_id: int) -> tuple[Room, Membership | None]:
@@ -97,13 +101,15 @@ def members(session: Session, actor: Actor, room_id: int) -> list[dict]:
     """Who is in the room, for those who steer it."""
     check_rapporteur(session, actor, room_id)
     rows = session.execute(select(Membership, Participant).join(Participant)
-                           .where(Membership.room_id == room_id).order_by(Membership.joined_at))
+                           .where(Membership.room_id == room_id, Membership.removed_at.is_(None))
+                           .order_by(Membership.joined_at))
     return [{"participant_id": p.id, "name": p.name, "organisation": p.organisation, "sector": p.sector,
              "country": p.country, "role": m.role} for m, p in rows]
 
 
 def member_count(session: Session, room_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Membership).where(Membership.room_id == room_id))
+    return session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.room_id == room_id, Membership.removed_at.is_(None)))
 
 
 def _summary(room: Room, with_code: bool) -> dict:
@@ -116,6 +122,11 @@ def _summary(room: Room, with_code: bool) -> dict:
         "phase": room.phase,
         "phase_label": PHASE_LABELS[room.phase],
         "section_ids": [rs.section_id for rs in room.room_sections],
+        "anonymous": room.anonymous,
+        "premoderation": room.premoderation,
+        "capacity": room.capacity,
+        "dots": room.dots,
+        "countdown_ends_at": room.countdown_ends_at.isoformat(timespec="seconds") + "Z" if room.countdown_ends_at else None,
     }
     if with_code:
         view["code"] = room.code
@@ -161,3 +172,15 @@ def room_paragraph_ids(session: Session, room_id: int) -> set[int]:
     return set(session.scalars(
         select(Paragraph.id).join(RoomSection, RoomSection.section_id == Paragraph.section_id)
         .where(RoomSection.room_id == room_id)))
+
+
+def set_countdown(session: Session, actor: Actor, room_id: int, minutes: int | None) -> dict:
+    """Start (minutes) or stop (None) the countdown shown on the room's screen and pages."""
+    room = check_rapporteur(session, actor, room_id)
+    if minutes is not None and not 1 <= minutes <= 240:
+        raise Invalid("A countdown runs 1 to 240 minutes.", {"minutes": "Out of range."})
+    room.countdown_ends_at = clock.now().replace(microsecond=0) + dt.timedelta(minutes=minutes) if minutes else None
+    ends_at = room.countdown_ends_at.isoformat() + "Z" if room.countdown_ends_at else None
+    audit.record(session, actor, "room.countdown", room_id, minutes=minutes)
+    log.record(session, room_id, "countdown_changed", {"ends_at": ends_at})
+    return {"room_id": room_id, "ends_at": ends_at}

@@ -1,0 +1,220 @@
+"""Importing a base document from a spreadsheet or Markdown: a new document, or new sections
+and paragraphs for one that no room has worked on yet.
+
+Paragraph ids are what every comment, amendment, reaction, draft and consolidated version
+points at, so a document's paragraphs are replaced only while nothing points at them.
+Sections keep their ids by position, so the rooms assigned to "section 2" still work on it.
+"""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from consult.amendments.models import Amendment
+from consult.conference.service import event_id as find_event_id
+from consult.consolidation.models import ConsolidatedVersion
+from consult.contributions.models import Comment
+from consult.documents.models import KINDS, Document, Paragraph, Section
+from consult.drafting.models import DraftVersion
+from consult.engagement.models import Reaction
+from consult.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from consult.imports.files import (Block, Outline, OutlineSection, Problem, Row, map_columns, read_markdown,
+                                   read_sheet, refuse_if_problems)
+from consult.people.actor import Actor
+from consult.rooms.models import Room, RoomSection
+from consult.text import clean_line
+
+KIND_LABELS = {"monitoring_plan": "Monitoring plan", "call_for_policies": "Call for policies"}
+MAX_SECTIONS = 50
+MAX_PARAGRAPHS = 60
+MAX_PARAGRAPH_CHARS = 5000
+MAX_TITLE_CHARS = 200
+# The most a valid sheet can hold: a header, then one row per paragraph.
+MAX_ROWS = 1 + MAX_SECTIONS * MAX_PARAGRAPHS
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def read_outline(filename: str, data: bytes) -> Outline:
+    """The file's sections, read by the kind of file its name says it is; its content must agree."""
+    suffix = PurePosixPath(filename.lower()).suffix
+    if suffix == ".xlsx":
+        return outline_from_rows(read_sheet(data, MAX_ROWS))
+    if suffix in MARKDOWN_SUFFIXES:
+        return read_markdown(data)
+    raise BadRequest("Upload an Excel workbook (.xlsx) or a Markdown file (.md).")
+
+
+def outline_from_rows(rows: list[Row]) -> Outline:
+    """Columns `section` and `paragraph` (or `text`): consecutive rows with the same section
+    title form one section. A blank section cell continues the section above, as merged
+    cells read; a row with a title and no text starts a section."""
+    if not rows:
+        raise Invalid("The sheet is empty. Its first row must name the columns: section, paragraph.")
+    header, *body = rows
+    columns = map_columns(header, ("section", "paragraph"), aliases={"text": "paragraph"})
+    outline = Outline(title=None, sections=[], unit="Row")
+    started_at: dict[str, int] = {}
+    for row in body:
+        title, text = clean_line(row.get(columns["section"])), row.get(columns["paragraph"])
+        current = outline.sections[-1] if outline.sections else None
+        if title and (current is None or title != current.title.text):
+            if title in started_at:
+                outline.problems.append(Problem(row.number, "section", f"The section “{title}” already started at "
+                                                f"row {started_at[title]}: keep a section's rows together."))
+                continue
+            started_at[title] = row.number
+            current = OutlineSection(Block(row.number, title))
+            outline.sections.append(current)
+        if current is None:
+            outline.problems.append(Problem(row.number, "section", "The section is empty: "
+                                            "give the section title on the first row of each section."))
+        elif text:
+            current.paragraphs.append(Block(row.number, text))
+    return outline
+
+
+def check_outline(outline: Outline, title: str | None) -> None:
+    """Every limit, checked on the whole file before anything is written."""
+    problems = list(outline.problems)
+    if title and len(title) > MAX_TITLE_CHARS:
+        problems.append(Problem(None, "", f"The document title is longer than {MAX_TITLE_CHARS} characters."))
+    if not outline.sections and not outline.problems:
+        problems.append(Problem(None, "", "The file has no sections." + (
+            " Each section starts with a “## ” heading." if outline.unit == "Line" else "")))
+    if len(outline.sections) > MAX_SECTIONS:
+        problems.append(Problem(outline.sections[MAX_SECTIONS].title.at, "section",
+                                f"A document has at most {MAX_SECTIONS} sections; this is section "
+                                f"{MAX_SECTIONS + 1}. Split the document."))
+    for section in outline.sections:
+        problems += _section_problems(section)
+    refuse_if_problems(problems, outline.unit)
+
+
+def _section_problems(section: OutlineSection) -> list[Problem]:
+    title, problems = section.title, []
+    if not title.text:
+        problems.append(Problem(title.at, "section", "The section has no title."))
+    if len(title.text) > MAX_TITLE_CHARS:
+        problems.append(Problem(title.at, "section",
+                                f"The section title is longer than {MAX_TITLE_CHARS} characters."))
+    if not section.paragraphs:
+        problems.append(Problem(title.at, "section", f"The section “{title.text}” has no paragraphs."))
+    if len(section.paragraphs) > MAX_PARAGRAPHS:
+        problems.append(Problem(section.paragraphs[MAX_PARAGRAPHS].at, "paragraph",
+                                f"A section has at most {MAX_PARAGRAPHS} paragraphs; this is paragraph "
+                                f"{MAX_PARAGRAPHS + 1} of “{title.text}”. Split the section."))
+    problems += [Problem(p.at, "paragraph", f"The paragraph has {len(p.text)} characters; "
+                         f"the limit is {MAX_PARAGRAPH_CHARS}. Split it.")
+                 for p in section.paragraphs if len(p.text) > MAX_PARAGRAPH_CHARS]
+    return problems
+
+
+def check_organiser(actor: Actor) -> None:
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers can import documents.")
+
+
+def create_document(session: Session, actor: Actor, event_slug: str, outline: Outline, kind: str,
+                    title: str | None) -> dict:
+    check_organiser(actor)
+    title = clean_line(title) or outline.title
+    check_outline(outline, title)
+    if kind not in KINDS:
+        raise Invalid("Choose what kind of document this is.", {"kind": "Choose a kind."})
+    if not title:
+        raise Invalid("Give the document a title (or start a Markdown file with a “# ” title).",
+                      {"title": "Enter a title."})
+    event_id = find_event_id(session, event_slug)
+    position = session.scalar(select(func.coalesce(func.max(Document.position) + 1, 0))
+                              .where(Document.event_id == event_id))
+    document = Document(event_id=event_id, kind=kind, title=title, position=position)
+    session.add(document)
+    session.flush()
+    _write_sections(session, document.id, outline.sections, existing=[])
+    return summary(document, outline, replaced=False)
+
+
+def replace_document(session: Session, actor: Actor, document_id: int, outline: Outline,
+                     title: str | None) -> dict:
+    check_organiser(actor)
+    title = clean_line(title) or outline.title
+    check_outline(outline, title)
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound("That document does not exist any more. Reload the page.")
+    check_untouched(session, document)
+    sections = list(session.scalars(select(Section).where(Section.document_id == document.id)
+                                    .order_by(Section.position)))
+    dropped = sections[len(outline.sections):]
+    check_unassigned(session, dropped, len(outline.sections))
+    session.execute(delete(Paragraph).where(Paragraph.section_id.in_([s.id for s in sections])))
+    session.execute(delete(Section).where(Section.id.in_([s.id for s in dropped])))
+    _write_sections(session, document.id, outline.sections, existing=sections)
+    if title:
+        document.title = title
+    return summary(document, outline, replaced=True)
+
+
+def check_untouched(session: Session, document: Document) -> None:
+    """Refuse to replace paragraphs that contributions point at."""
+    section_ids = select(Section.id).where(Section.document_id == document.id)
+    paragraph_ids = select(Paragraph.id).where(Paragraph.section_id.in_(section_ids))
+    room_ids = select(RoomSection.room_id).where(RoomSection.section_id.in_(section_ids))
+    pointing = {
+        "comments": select(Comment.id).where(Comment.paragraph_id.in_(paragraph_ids)),
+        "amendments": select(Amendment.id).where(Amendment.paragraph_id.in_(paragraph_ids)),
+        "reactions": select(Reaction.room_id).where(Reaction.paragraph_id.in_(paragraph_ids)),
+        "room drafts": select(DraftVersion.id).where(DraftVersion.room_id.in_(room_ids)),
+        "consolidated versions": select(ConsolidatedVersion.id).where(ConsolidatedVersion.document_id == document.id),
+    }
+    found = [label for label, query in pointing.items() if session.scalar(select(query.exists()))]
+    if found:
+        raise Conflict(f"“{document.title}” cannot be replaced: it already has {_and(found)}, which belong "
+                       "to its current paragraphs and would be lost. Import the file as a new document instead.")
+
+
+def check_unassigned(session: Session, dropped: list[Section], kept: int) -> None:
+    """Sections the new file no longer has are removed; a room must not lose one it works on."""
+    rows = session.execute(select(Room.name, Section.position)
+                           .join(RoomSection, RoomSection.room_id == Room.id)
+                           .join(Section, Section.id == RoomSection.section_id)
+                           .where(Section.id.in_([s.id for s in dropped]))
+                           .order_by(Room.name, Section.position)).all()
+    if rows:
+        sections_of: dict[str, list[str]] = {}
+        for name, position in rows:
+            sections_of.setdefault(name, []).append(str(position + 1))
+        uses = _and([f"{name} (section {', '.join(numbers)})" for name, numbers in sections_of.items()])
+        raise Conflict(f"The file has {kept} section{'s' if kept != 1 else ''}, but rooms work on later ones: "
+                       f"{uses}. Keep at least {max(position for _, position in rows) + 1} sections in the file, "
+                       "or import it as a new document.")
+
+
+def _write_sections(session: Session, document_id: int, parsed: list[OutlineSection],
+                    existing: list[Section]) -> None:
+    for position, new in enumerate(parsed):
+        section = existing[position] if position < len(existing) else Section(document_id=document_id)
+        section.position, section.title = position, new.title.text
+        session.add(section)
+        session.flush()
+        session.add_all([Paragraph(section_id=section.id, position=i, text=p.text)
+                         for i, p in enumerate(new.paragraphs)])
+
+
+def summary(document: Document, outline: Outline, replaced: bool) -> dict:
+    return {"id": document.id, "title": document.title, "kind": KIND_LABELS[document.kind], "replaced": replaced,
+            "sections": [{"title": s.title.text, "paragraphs": len(s.paragraphs)} for s in outline.sections]}
+
+
+def document_choices(session: Session, actor: Actor, event_slug: str) -> list[dict]:
+    """The documents an import can replace, for the form."""
+    check_organiser(actor)
+    event_id = find_event_id(session, event_slug)
+    return [{"id": d.id, "title": d.title, "kind": KIND_LABELS.get(d.kind, d.kind)}
+            for d in session.scalars(select(Document).where(Document.event_id == event_id).order_by(Document.position))]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,315 @@
+"""Reading an uploaded file safely, and the report of what is wrong in it.
+
+An upload is hostile until proven otherwise. A workbook is a zip of XML parts, so each check
+runs before the next step does any real work:
+
+1. the upload's size;
+2. the zip's central directory, read without decompressing anything: entry count, declared
+   sizes, compression ratios and methods. zipfile inflates a deflated entry in bounded steps
+   and never past the size its directory declares (an entry that lies fails its CRC check),
+   so the declared sizes bound the work that follows;
+3. the parts every .xlsx has;
+4. openpyxl in read-only mode, cell values rather than formulas, with its XML parsed through
+   defusedxml, which refuses entity definitions (the "billion laughs" XML bomb) instead of
+   expanding them.
+
+Markdown is plain text: it needs only the size check and valid UTF-8.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import openpyxl
+import openpyxl.xml
+from defusedxml import DefusedXmlException
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from consult.errors import BadRequest, Invalid, TooLarge
+from consult.text import clean_line, clean_text
+
+MB = 1024 * 1024
+MAX_UPLOAD_BYTES = 5 * MB
+MAX_ENTRIES = 200
+MAX_UNCOMPRESSED_BYTES = 50 * MB
+MAX_RATIO = 100
+# Columns past Z are never read: no import needs them, and a row can hold 16,384 cells.
+MAX_COLUMNS = 26
+XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+
+SAVE_AGAIN = "Open it in Excel or LibreOffice, save it again as an Excel workbook (.xlsx), and upload that copy."
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a file: where (a row or line number; None for the whole file), in
+    which column, and what to do about it."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+class FileProblems(Invalid):
+    """Every problem found in a file, reported together; nothing was changed."""
+
+    def __init__(self, detail: str, problems: list[Problem], unit: str = "Row"):
+        super().__init__(detail)
+        self.problems = problems
+        # "Row" for spreadsheets, "Line" for Markdown: how the report names a place.
+        self.unit = unit
+
+
+def refuse_if_problems(problems: list[Problem], unit: str = "Row") -> None:
+    if problems:
+        places = "row" if unit == "Row" else "line"
+        raise FileProblems(f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}. "
+                           f"Each {places} below says what to fix; correct the file and upload it again.",
+                           problems, unit)
+
+
+def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
+    if len(data) > limit:
+        raise too_large(limit)
+
+
+def too_large(limit: int = MAX_UPLOAD_BYTES) -> TooLarge:
+    return TooLarge(f"The file is larger than the limit of {limit // MB} MB. "
+                    "Split it into smaller files, or remove pictures and extra sheets.")
+
+
+# --- workbooks ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    """A non-empty spreadsheet row: its number as the spreadsheet shows it, and its cells as text."""
+
+    number: int
+    cells: tuple[str, ...]
+
+    def get(self, index: int | None) -> str:
+        return self.cells[index] if index is not None and index < len(self.cells) else ""
+
+
+def read_sheet(data: bytes, max_rows: int) -> list[Row]:
+    """The first worksheet's non-empty rows, after every check on the file itself."""
+    check_size(data)
+    with _open_zip(data) as archive:
+        _check_entries(archive.infolist())
+        _check_xlsx_parts(archive.namelist())
+    rows = _load_rows(data, max_rows)
+    if len(rows) > max_rows:
+        raise Invalid(f"The sheet has more than {max_rows} filled rows. Split it into several files.")
+    return rows
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise BadRequest("This file is not an Excel workbook (.xlsx), or it is damaged. " + SAVE_AGAIN) from None
+
+
+def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb from its directory alone, before anything is decompressed."""
+    bomb = ("This file would unpack to far more data than a spreadsheet of this kind holds, "
+            "so it was refused for safety. ")
+    if len(entries) > MAX_ENTRIES:
+        raise BadRequest(bomb + f"(It holds {len(entries)} parts; a workbook needs far fewer.) " + SAVE_AGAIN)
+    if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
+        raise BadRequest(bomb + f"(It unpacks to more than {MAX_UNCOMPRESSED_BYTES // MB} MB.) " + SAVE_AGAIN)
+    for entry in entries:
+        # bzip2 and LZMA entries inflate in one unbounded step, and no spreadsheet uses them.
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise BadRequest("This file is packed in a way spreadsheets never use. " + SAVE_AGAIN)
+        if entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+            raise BadRequest(bomb + "(One of its parts is compressed far more than real data allows.) " + SAVE_AGAIN)
+
+
+def _check_xlsx_parts(names: list[str]) -> None:
+    if not all(part in names for part in XLSX_PARTS):
+        raise BadRequest("This file is not an Excel workbook (.xlsx): it may be another kind of "
+                         "document or spreadsheet (.xls, .ods, .docx). " + SAVE_AGAIN)
+
+
+def _load_rows(data: bytes, max_rows: int) -> list[Row]:
+    # openpyxl uses defusedxml only when it is installed and not switched off
+    # (OPENPYXL_DEFUSEDXML=False); without it, a hostile file could exhaust the server.
+    if not openpyxl.xml.DEFUSEDXML:
+        raise RuntimeError("openpyxl is not parsing with defusedxml: refusing to read uploaded workbooks")
+    workbook = None
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        if not workbook.worksheets:
+            raise BadRequest("This workbook has no worksheet. " + SAVE_AGAIN)
+        rows = []
+        # One row past the limit is read so that the caller can tell the file is too long.
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+            cells = _trimmed(tuple(_cell_text(v) for v in values))
+            if cells:
+                rows.append(Row(number, cells))
+                if len(rows) > max_rows:
+                    break
+        return rows
+    except BadRequest:
+        raise
+    except Exception as error:
+        # openpyxl reports a damaged workbook with whatever its parsers raise (KeyError,
+        # ValueError, TypeError, zipfile and XML errors...), often wrapping the cause.
+        if _caused_by(error, DefusedXmlException):
+            raise BadRequest("This workbook contains XML entity definitions. Spreadsheets do not need them "
+                             "and they can be used to overload the server, so it was refused. " + SAVE_AGAIN) from None
+        raise BadRequest("This workbook could not be read: it may be damaged or incomplete. " + SAVE_AGAIN) from None
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    while error is not None:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _cell_text(value) -> str:
+    """A cell as the text a person sees in it: 12.0 is "12", a date is "2024-11-26"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Without the empty cells at the end: read-only sheets pad every row to the same width."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
+def map_columns(header: Row, required: tuple[str, ...], optional: tuple[str, ...] = (),
+                aliases: dict[str, str] | None = None) -> dict[str, int]:
+    """Where each column is, from the header row (case and spacing do not matter). Missing,
+    unknown or repeated columns are all reported at once."""
+    aliases = aliases or {}
+    known = required + optional
+    positions: dict[str, int] = {}
+    problems = []
+    for index, cell in enumerate(header.cells):
+        name = aliases.get(clean_line(cell).lower(), clean_line(cell).lower())
+        if not name:
+            continue
+        if name not in known:
+            # Refused rather than ignored: a misspelt optional column ("rom") would otherwise
+            # be dropped without a word.
+            problems.append(Problem(header.number, cell, f"Unknown column “{cell}”. "
+                                    f"The columns are: {', '.join(known)}."))
+        elif name in positions:
+            problems.append(Problem(header.number, cell, f"The column “{name}” appears twice."))
+        else:
+            positions[name] = index
+    for name in required:
+        if name not in positions:
+            problems.append(Problem(header.number, name, f"The column “{name}” is missing. The first row "
+                                    f"must name the columns: {', '.join(known)}."))
+    refuse_if_problems(problems)
+    return positions
+
+
+# --- Markdown documents -------------------------------------------------------------------
+
+@dataclass
+class Block:
+    """A title or paragraph, with the row or line it came from."""
+
+    at: int
+    text: str
+
+
+@dataclass
+class OutlineSection:
+    title: Block
+    paragraphs: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Outline:
+    """A document as read from a file, before its limits are checked: the title (if the file
+    gives one), its sections, and what was already found wrong while reading it."""
+
+    title: str | None
+    sections: list[OutlineSection]
+    unit: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+_markdown = MarkdownIt("commonmark", {"html": False})
+_UNSUPPORTED_BLOCKS = {"fence": "code block", "code_block": "code block"}
+
+
+def read_markdown(data: bytes) -> Outline:
+    """`# Title` (optional, first) names the document, each `## Title` starts a section, and
+    every paragraph below it, in lists and quotes too, is one of its paragraphs."""
+    check_size(data)
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("This file is not a text file in UTF-8. Save the Markdown as UTF-8 text "
+                         "(.md) and upload it again.") from None
+    outline = Outline(title=None, sections=[], unit="Line")
+    tokens = _markdown.parse(source)
+    for index, token in enumerate(tokens):
+        line = token.map[0] + 1 if token.map else 0
+        if token.type == "heading_open":
+            _read_heading(outline, token.tag, Block(line, _plain(tokens[index + 1])))
+        elif token.type == "paragraph_open":
+            _read_paragraph(outline, Block(line, _plain(tokens[index + 1])))
+        elif token.type in _UNSUPPORTED_BLOCKS:
+            outline.problems.append(Problem(line, "paragraph", f"A {_UNSUPPORTED_BLOCKS[token.type]} cannot be "
+                                            "imported; write it as an ordinary paragraph."))
+    return outline
+
+
+def _read_heading(outline: Outline, tag: str, heading: Block) -> None:
+    if tag == "h2":
+        outline.sections.append(OutlineSection(heading))
+    elif tag == "h1" and outline.title is None and not outline.sections:
+        outline.title = heading.text
+    elif tag == "h1":
+        outline.problems.append(Problem(heading.at, "section", "A document has one “# ” title, above its first section; "
+                                        "start sections with “## ”."))
+    else:
+        outline.problems.append(Problem(heading.at, "section", f"“{'#' * int(tag[1])} ” headings are not supported: "
+                                        "use “## ” for a section and ordinary paragraphs below it."))
+
+
+def _read_paragraph(outline: Outline, paragraph: Block) -> None:
+    if not outline.sections:
+        outline.problems.append(Problem(paragraph.at, "paragraph", "This text comes before the first section: "
+                                        "start a section above it with a “## ” heading."))
+    else:
+        outline.sections[-1].paragraphs.append(paragraph)
+
+
+def _plain(inline: Token) -> str:
+    """An inline token as plain text: paragraphs are stored and shown as text, so emphasis
+    and link marks are dropped and their words kept."""
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+    return clean_text("".join(parts))

@@ -1,0 +1,174 @@
+"""Importing registered participants from a spreadsheet: each gets a personal link, and a
+room membership when the row names a room.
+
+Every row is checked before anything is written, and every problem is reported at once, so
+an organiser fixes the file in one go and a bad file changes nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, column, select, table, update
+from sqlalchemy.orm import Session
+
+from consult import clock
+from consult.conference.models import ConferenceSession
+from consult.conference.service import event_id as find_event_id
+from consult.errors import Forbidden, Invalid
+from consult.imports.files import Problem, Row, map_columns, refuse_if_problems
+from consult.people.actor import Actor
+from consult.people.models import SECTORS, Participant
+from consult.people.service import COUNTRIES, normalise_code
+from consult.people.tokens import new_token, token_hash
+from consult.rooms import log
+from consult.rooms.models import ROLES, Membership, Room
+from consult.rooms.service import member_count
+from consult.text import clean_line
+
+COLUMNS = ("name", "email", "organisation", "sector", "country", "role")
+OPTIONAL_COLUMNS = ("room",)
+MAX_ROWS = 5000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_SECTOR_KEYS = {**{key: key for key in SECTORS}, **{label.lower(): key for key, label in SECTORS.items()}}
+
+# Participant.email comes with migration 0004. Until the model maps it, this names the three
+# columns used here; it is not in Base.metadata, so Alembic's autogenerate never sees it.
+_participants = table("participants", column("id"), column("event_id"), column("email"))
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A checked row, ready to become a participant."""
+
+    row: int
+    name: str
+    email: str
+    organisation: str
+    sector: str
+    country: str
+    role: str
+    room: Room | None
+
+
+def import_participants(session: Session, actor: Actor, event_slug: str, rows: list[Row]) -> list[dict]:
+    """Create everyone in the sheet, or no one. Returns each person with their personal token,
+    which exists only here: the database keeps its hash."""
+    check_organiser(actor)
+    event_id = find_event_id(session, event_slug)
+    registrations = check_rows(rows, _rooms_by_code(session, event_id), _registered_emails(session, event_id))
+    return do_import(session, event_id, registrations)
+
+
+def check_organiser(actor: Actor) -> None:
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers can import participants.")
+
+
+def check_rows(rows: list[Row], rooms: dict[str, Room], registered: set[str]) -> list[Registration]:
+    if not rows:
+        raise Invalid("The sheet is empty. Its first row must name the columns: "
+                      f"{', '.join(COLUMNS + OPTIONAL_COLUMNS)}.")
+    header, *body = rows
+    columns = map_columns(header, COLUMNS, OPTIONAL_COLUMNS)
+    if not body:
+        raise Invalid("The sheet has its column names but no participants below them.")
+    registrations, problems, first_row_of = [], [], {}
+    for row in body:
+        values = {name: row.get(columns.get(name)) for name in COLUMNS + OPTIONAL_COLUMNS}
+        registration, row_problems = _check_row(row.number, values, rooms)
+        problems += row_problems
+        email = clean_line(values["email"]).lower()
+        if email in first_row_of:
+            problems.append(Problem(row.number, "email", f"Same email as row {first_row_of[email]}: "
+                                    "each person may appear only once."))
+        elif email in registered:
+            problems.append(Problem(row.number, "email", "Someone with this email is already registered for the event."))
+        if email:
+            first_row_of.setdefault(email, row.number)
+        if registration:
+            registrations.append(registration)
+    refuse_if_problems(problems)
+    return registrations
+
+
+def _check_row(number: int, values: dict[str, str], rooms: dict[str, Room]) -> tuple[Registration | None, list[Problem]]:
+    name, organisation = clean_line(values["name"]), clean_line(values["organisation"])
+    email = clean_line(values["email"]).lower()
+    sector = _SECTOR_KEYS.get(clean_line(values["sector"]).lower())
+    country = clean_line(values["country"]).upper()
+    role = clean_line(values["role"]).lower() or "participant"
+    room_code = normalise_code(values["room"])
+    room = rooms.get(room_code)
+    found = [
+        _problem(number, "name", not name, "The name is empty."),
+        _problem(number, "name", len(name) > 80, "The name is longer than 80 characters."),
+        _problem(number, "email", not _EMAIL.match(email) or len(email) > 254,
+                 f"{_quoted(values['email'])} is not an email address."),
+        _problem(number, "organisation", len(organisation) > 120, "The organisation is longer than 120 characters."),
+        _problem(number, "sector", sector is None,
+                 f"{_quoted(values['sector'])} is not a sector. Use one of: {', '.join(SECTORS.values())}."),
+        _problem(number, "country", country not in COUNTRIES,
+                 f"{_quoted(values['country'])} is not a country code. Use the two-letter code, such as BE or DE."),
+        _problem(number, "role", role not in ROLES,
+                 f"{_quoted(values['role'])} is not a role. Use participant or rapporteur."),
+        _problem(number, "role", role == "rapporteur" and not room_code, "A rapporteur needs a room: add the room's code."),
+        _problem(number, "room", bool(room_code) and room is None,
+                 f"No room of this event has the code {_quoted(values['room'])}."),
+    ]
+    problems = [p for p in found if p]
+    if problems:
+        return None, problems
+    return Registration(number, name, email, organisation, sector, country, role, room), []
+
+
+def _quoted(value: str) -> str:
+    return f"“{value}”" if value else "An empty cell"
+
+
+def _problem(row: int, column: str, wrong: bool, message: str) -> Problem | None:
+    return Problem(row, column, message) if wrong else None
+
+
+def _rooms_by_code(session: Session, event_id: int) -> dict[str, Room]:
+    rooms = session.scalars(select(Room).join(ConferenceSession).where(ConferenceSession.event_id == event_id))
+    return {room.code: room for room in rooms}
+
+
+def _registered_emails(session: Session, event_id: int) -> set[str]:
+    return set(session.scalars(select(_participants.c.email).where(
+        _participants.c.event_id == event_id, _participants.c.email.is_not(None))))
+
+
+def do_import(session: Session, event_id: int, registrations: list[Registration]) -> list[dict]:
+    now = clock.now()
+    tokens = [new_token() for _ in registrations]
+    people = [Participant(event_id=event_id, name=r.name, organisation=r.organisation, sector=r.sector,
+                          country=r.country, token_hash=token_hash(token), created_at=now)
+              for r, token in zip(registrations, tokens)]
+    session.add_all(people)
+    session.flush()
+    _store_emails(session, [(p.id, r.email) for p, r in zip(people, registrations)])
+    _add_memberships(session, [(p, r) for p, r in zip(people, registrations) if r.room])
+    return [{"name": r.name, "organisation": r.organisation, "sector": r.sector, "sector_label": SECTORS[r.sector],
+             "room": r.room.name if r.room else None, "role": r.role, "token": token}
+            for r, token in zip(registrations, tokens)]
+
+
+def _store_emails(session: Session, emails: list[tuple[int, str]]) -> None:
+    statement = (update(_participants).where(_participants.c.id == bindparam("participant_id"))
+                 .values(email=bindparam("address")))
+    session.execute(statement, [{"participant_id": pid, "address": email} for pid, email in emails])
+
+
+def _add_memberships(session: Session, placed: list[tuple[Participant, Registration]]) -> None:
+    now = clock.now()
+    session.add_all([Membership(room_id=r.room.id, participant_id=p.id, role=r.role, joined_at=now)
+                     for p, r in placed])
+    session.flush()
+    # Open room pages learn of their new members and rapporteurs like they do of any join.
+    for room_id in sorted({r.room.id for _, r in placed}):
+        log.record(session, room_id, "member_joined", {"members": member_count(session, room_id)})
+    for p, r in placed:
+        if r.role == "rapporteur":
+            log.record(session, r.room.id, "rapporteur_assigned", {"name": p.name})

@@ -1,0 +1,148 @@
+"""Organiser pages: import registered participants (then print their badges) and import a
+base document, each from an uploaded file.
+
+The upload forms post with htmx, which sends the CSRF token as a header: the CSRF middleware
+reads a token from urlencoded bodies only, and buffers no more than 256 KiB of a body.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import segno
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.routing import Route
+
+from consult.conference.service import first_event_slug
+from consult.errors import DomainError, Forbidden, Invalid
+from consult.imports import documents, files, participants
+from consult.web.forms import optional_int, refused
+from consult.web.templating import page
+
+# Room for the multipart framing and the few small fields sent with the file.
+FORM_OVERHEAD = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+    fields: dict[str, str]
+
+
+async def read_upload(request: Request) -> Upload:
+    """The posted file and the form's other fields, refusing more than the size limit before
+    it is all received, whatever the request declares."""
+    limit = files.MAX_UPLOAD_BYTES
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
+        raise files.too_large(limit)
+    bounded = Request(request.scope, _bounded(request.receive, limit + FORM_OVERHEAD))
+    async with bounded.form(max_files=1, max_fields=10) as form:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise Invalid("Choose a file to upload.", {"file": "Choose a file."})
+        data = await upload.read(limit + 1)
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    files.check_size(data, limit)
+    return Upload(upload.filename, data, fields)
+
+
+def _bounded(receive, limit: int):
+    """A receive that stops the body at `limit` bytes: the form parser would otherwise spool
+    any amount to disk."""
+    received = 0
+
+    async def bounded_receive():
+        nonlocal received
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise files.too_large(files.MAX_UPLOAD_BYTES)
+        return message
+
+    return bounded_receive
+
+
+# --- participants ---------------------------------------------------------------------------
+
+async def participants_form(request: Request):
+    if not request.state.actor.is_organiser:
+        return refused(request, Forbidden("Only organisers can import participants."))
+    return page(request, "imports/participants.html", {"error": None})
+
+
+async def import_participants(request: Request):
+    core = request.app.state.core
+    actor = request.state.actor
+    if not actor.is_organiser:
+        return refused(request, Forbidden("Only organisers can import participants."))
+    try:
+        upload = await read_upload(request)
+        rows = await run_in_threadpool(files.read_sheet, upload.data, participants.MAX_ROWS)
+        slug = await core.read(first_event_slug)
+        people = await core.write(participants.import_participants, actor, slug, rows)
+    except DomainError as error:
+        return page(request, "imports/participants.html", {"error": error}, status=error.status)
+    # The links are shown this once and are keys to their owners' accounts: keep no copy.
+    return page(request, "imports/badges.html", {"badges": [_badge(request, p) for p in people]},
+                headers={"Cache-Control": "no-store"})
+
+
+def _badge(request: Request, person: dict) -> dict:
+    link = str(request.url_for("personal_link", token=person["token"]))
+    qr = segno.make(link, error="m").svg_inline(omitsize=True, title=f"QR code of {person['name']}'s personal link")
+    return {"name": person["name"], "organisation": person["organisation"], "sector_label": person["sector_label"],
+            "link": link, "qr": qr}
+
+
+# --- documents ------------------------------------------------------------------------------
+
+async def document_form(request: Request):
+    if not request.state.actor.is_organiser:
+        return refused(request, Forbidden("Only organisers can import documents."))
+    return await _document_page(request, {"target": "new"})
+
+
+async def import_document(request: Request):
+    if not request.state.actor.is_organiser:
+        return refused(request, Forbidden("Only organisers can import documents."))
+    values: dict[str, str] = {}
+    try:
+        upload = await read_upload(request)
+        values = upload.fields
+        outline = await run_in_threadpool(documents.read_outline, upload.filename, upload.data)
+        done = await _create_or_replace(request, values, outline)
+    except DomainError as error:
+        return await _document_page(request, values, error=error, status=error.status)
+    return await _document_page(request, {"target": "new"}, done=done)
+
+
+async def _create_or_replace(request: Request, values: dict[str, str], outline: files.Outline) -> dict:
+    core = request.app.state.core
+    actor = request.state.actor
+    target = values.get("target", "new")
+    if target == "new":
+        slug = await core.read(first_event_slug)
+        return await core.write(documents.create_document, actor, slug, outline, values.get("kind", ""),
+                                values.get("title"))
+    document_id = optional_int(target, "document")
+    return await core.write(documents.replace_document, actor, document_id, outline, values.get("title"))
+
+
+async def _document_page(request: Request, values: dict, error: DomainError | None = None, done: dict | None = None,
+                         status: int = 200):
+    core = request.app.state.core
+    slug = await core.read(first_event_slug)
+    choices = await core.read(documents.document_choices, request.state.actor, slug)
+    context = {"values": values, "error": error, "done": done, "choices": choices, "kinds": documents.KIND_LABELS}
+    return page(request, "imports/document.html", context, status=status)
+
+
+routes = [
+    Route("/organiser/import/participants", participants_form, methods=["GET"]),
+    Route("/organiser/import/participants", import_participants, methods=["POST"]),
+    Route("/organiser/import/document", document_form, methods=["GET"]),
+    Route("/organiser/import/document", import_document, methods=["POST"]),
+]

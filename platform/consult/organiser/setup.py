@@ -1,0 +1,180 @@
+"""Setting the conference up: the event, its sessions and rooms, join codes, rapporteur
+invitations, and moving many rooms through a phase at once. Organisers only; every change
+audited."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from consult import clock
+from consult.audit import service as audit
+from consult.conference.models import ConferenceSession, Event
+from consult.documents.models import Document, Section
+from consult.errors import Forbidden, Invalid, NotFound
+from consult.people.actor import Actor
+from consult.people.tokens import new_token, token_hash
+from consult.rooms import service as rooms
+from consult.rooms.models import PHASES, RapporteurInvite, Room, RoomSection
+from consult.text import clean_line, clean_text
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
+
+
+def check_organiser(actor: Actor) -> None:
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers set the conference up.")
+
+
+def _date(value, name: str, errors: dict):
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors[name] = "Use a date like 2024-11-26."
+
+
+def _datetime(value, name: str, errors: dict):
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        errors[name] = "Use a date and time like 2024-11-26T10:30."
+
+
+def update_event(session: Session, actor: Actor, slug: str, title, venue, starts_on, ends_on, description) -> dict:
+    check_organiser(actor)
+    event = session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound("No such event.")
+    errors, title = {}, clean_line(title)
+    if not title or len(title) > 200:
+        errors["title"] = "A title of 1 to 200 characters."
+    start, end = _date(starts_on, "starts_on", errors), _date(ends_on, "ends_on", errors)
+    if start and end and end < start:
+        errors["ends_on"] = "The end cannot come before the start."
+    if errors:
+        raise Invalid("The event was not saved.", errors)
+    event.title, event.venue, event.starts_on, event.ends_on = title, clean_line(venue)[:200], start, end
+    event.description = clean_text(description)[:4000]
+    audit.record(session, actor, "event.update", event_id=event.id, title=title)
+    return {"slug": slug}
+
+
+def save_session(session: Session, actor: Actor, event_slug: str, session_id: int | None, title, starts_at,
+                 ends_at) -> int:
+    check_organiser(actor)
+    event = session.scalar(select(Event).where(Event.slug == event_slug))
+    errors, title = {}, clean_line(title)
+    if not title or len(title) > 200:
+        errors["title"] = "A title of 1 to 200 characters."
+    start, end = _datetime(starts_at, "starts_at", errors), _datetime(ends_at, "ends_at", errors)
+    if start and end and end <= start:
+        errors["ends_at"] = "The end must come after the start."
+    if errors:
+        raise Invalid("The session was not saved.", errors)
+    if session_id is None:
+        count = len(event.sessions)
+        agenda = ConferenceSession(event_id=event.id, position=count, title=title, starts_at=start, ends_at=end)
+        session.add(agenda)
+        session.flush()
+    else:
+        agenda = session.get(ConferenceSession, session_id)
+        if agenda is None or agenda.event_id != event.id:
+            raise NotFound("No such session.")
+        agenda.title, agenda.starts_at, agenda.ends_at = title, start, end
+    audit.record(session, actor, "session.save", event_id=event.id, session_id=agenda.id, title=title)
+    return agenda.id
+
+
+def new_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if session.scalar(select(Room.id).where(Room.code == code)) is None:
+            return code
+
+
+def save_room(session: Session, actor: Actor, room_id: int | None, session_id: int, name, topic,
+              section_ids: list[int], capacity: int | None, anonymous: bool, premoderation: bool, dots: int) -> int:
+    check_organiser(actor)
+    agenda = session.get(ConferenceSession, session_id)
+    if agenda is None:
+        raise NotFound("No such session.")
+    errors, name = {}, clean_line(name)
+    if not name or len(name) > 120:
+        errors["name"] = "A name of 1 to 120 characters."
+    valid_sections = set(session.scalars(select(Section.id).join(Document).where(Document.event_id == agenda.event_id)))
+    if not section_ids or not set(section_ids) <= valid_sections:
+        errors["sections"] = "Choose at least one section of this event's documents."
+    if capacity is not None and not 1 <= capacity <= 10000:
+        errors["capacity"] = "Between 1 and 10,000, or empty for no limit."
+    if not 1 <= dots <= 20:
+        errors["dots"] = "Between 1 and 20 dots."
+    if errors:
+        raise Invalid("The room was not saved.", errors)
+    if room_id is None:
+        room = Room(session_id=session_id, position=len(agenda.rooms), code=new_code(session), phase="setup")
+        session.add(room)
+    else:
+        room = session.get(Room, room_id)
+        if room is None:
+            raise NotFound("No such room.")
+    room.session_id, room.name, room.topic = session_id, name, clean_line(topic)[:300]
+    room.capacity, room.anonymous, room.premoderation, room.dots = capacity, anonymous, premoderation, dots
+    room.room_sections = [RoomSection(section_id=sid, position=i) for i, sid in enumerate(section_ids)]
+    session.flush()
+    audit.record(session, actor, "room.save", room.id, name=name, sections=section_ids, capacity=capacity,
+                 anonymous=anonymous, premoderation=premoderation, dots=dots)
+    return room.id
+
+
+def regenerate_code(session: Session, actor: Actor, room_id: int) -> str:
+    """A new join code, when the old one leaked. Members already in keep their place."""
+    check_organiser(actor)
+    room = session.get(Room, room_id)
+    if room is None:
+        raise NotFound("No such room.")
+    room.code = new_code(session)
+    audit.record(session, actor, "room.new_code", room_id)
+    return room.code
+
+
+def invite_rapporteur(session: Session, actor: Actor, room_id: int) -> str:
+    """A one-time link: whoever joins the room with it becomes a rapporteur. Only its hash is kept."""
+    check_organiser(actor)
+    if session.get(Room, room_id) is None:
+        raise NotFound("No such room.")
+    token = new_token()
+    session.add(RapporteurInvite(room_id=room_id, token_hash=token_hash(token), created_at=clock.now()))
+    audit.record(session, actor, "room.invite_rapporteur", room_id)
+    return token
+
+
+def bulk_phase(session: Session, actor: Actor, room_ids: list[int], phase: str) -> int:
+    """'Start session 2', 'open voting everywhere': one transaction, every room or none."""
+    check_organiser(actor)
+    if phase not in PHASES:
+        raise Invalid(f"A phase is one of {', '.join(PHASES)}.", {"phase": "Unknown phase."})
+    if not room_ids:
+        raise Invalid("Choose at least one room.", {"rooms": "None chosen."})
+    for room_id in room_ids:
+        rooms.set_phase(session, actor, room_id, phase)
+    return len(room_ids)
+
+
+def setup_view(session: Session, actor: Actor, slug: str) -> dict:
+    check_organiser(actor)
+    event = session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound("No such event.")
+    sections = session.execute(select(Section, Document).join(Document).where(Document.event_id == event.id)
+                               .order_by(Document.position, Section.position)).all()
+    return {
+        "event": event,
+        "sessions": [{"id": s.id, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at,
+                      "rooms": [{"id": r.id, "name": r.name, "topic": r.topic, "code": r.code, "phase": r.phase,
+                                 "capacity": r.capacity, "anonymous": r.anonymous, "premoderation": r.premoderation,
+                                 "dots": r.dots, "section_ids": [rs.section_id for rs in r.room_sections]}
+                                for r in s.rooms]} for s in event.sessions],
+        "sections": [{"id": s.id, "label": f"{d.title}: {s.position + 1}. {s.title}"} for s, d in sections],
+    }
