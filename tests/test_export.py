@@ -22,7 +22,8 @@ from consult.rooms.models import Membership
 
 ORGANISER = Actor(organiser_id=1)
 SLUG = "drug-violence-2024"
-SHEETS = ["Overview", "Rooms", "Participants", "Comments", "Amendments", "Votes", "Polls", "Drafts", "Consolidated"]
+SHEETS = ["Overview", "Rooms", "Participants", "Comments", "Amendments", "Votes", "Polls", "Drafts", "Consolidated",
+          "Audit"]
 
 
 @pytest.fixture(scope="module")

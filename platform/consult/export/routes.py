@@ -32,20 +32,27 @@ def file_response(path: str, filename: str) -> FileResponse:
                         background=BackgroundTask(os.unlink, path))
 
 
+def _hidden(request: Request) -> bool:
+    """?hidden=1: include moderated content, marked as such."""
+    return request.query_params.get("hidden") == "1"
+
+
 async def event_xlsx(request: Request):
-    return await download(request, service.xlsx, request.path_params["slug"], None)
+    return await download(request, service.xlsx, request.path_params["slug"], None, _hidden(request))
 
 
 async def event_csv(request: Request):
-    return await download(request, service.csv, request.path_params["table"], request.path_params["slug"], None)
+    return await download(request, service.csv, request.path_params["table"], request.path_params["slug"], None,
+                          _hidden(request))
 
 
 async def room_xlsx(request: Request):
-    return await download(request, service.xlsx, None, request.path_params["room_id"])
+    return await download(request, service.xlsx, None, request.path_params["room_id"], _hidden(request))
 
 
 async def room_csv(request: Request):
-    return await download(request, service.csv, request.path_params["table"], None, request.path_params["room_id"])
+    return await download(request, service.csv, request.path_params["table"], None, request.path_params["room_id"],
+                          _hidden(request))
 
 
 routes = [

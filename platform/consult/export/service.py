@@ -36,10 +36,11 @@ def _name(event: Event, room_id: int | None, generated, suffix: str) -> str:
     return f"consultation-{event.slug}{scope}-{generated:%Y%m%d-%H%M%S}UTC{suffix}"
 
 
-def xlsx(session: Session, actor: Actor, slug: str | None = None, room_id: int | None = None) -> tuple[str, str]:
+def xlsx(session: Session, actor: Actor, slug: str | None = None, room_id: int | None = None,
+         include_hidden: bool = False) -> tuple[str, str]:
     """Writes the workbook to a temporary file; returns its path and the file name to give it."""
     event = check_export(session, actor, slug, room_id)
-    built, generated = tables.all_tables(session, event, room_id)
+    built, generated = tables.all_tables(session, event, room_id, include_hidden)
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
@@ -51,9 +52,9 @@ def xlsx(session: Session, actor: Actor, slug: str | None = None, room_id: int |
 
 
 def csv(session: Session, actor: Actor, table: str, slug: str | None = None,
-        room_id: int | None = None) -> tuple[str, str]:
+        room_id: int | None = None, include_hidden: bool = False) -> tuple[str, str]:
     event = check_export(session, actor, slug, room_id)
-    built, generated = tables.all_tables(session, event, room_id)
+    built, generated = tables.all_tables(session, event, room_id, include_hidden)
     found = next((t for t in built if t.name.lower() == table.lower()), None)
     if found is None:
         raise NotFound(f"No table {table!r}; there are {', '.join(t.name for t in built)}.")
@@ -62,6 +63,3 @@ def csv(session: Session, actor: Actor, table: str, slug: str | None = None,
         write_csv(found, stream)
     return path, _name(event, room_id, generated, f"-{found.name.lower()}.csv")
 
-
-TABLE_NAMES = ("overview", "rooms", "participants", "comments", "amendments", "votes", "polls", "drafts",
-               "consolidated")

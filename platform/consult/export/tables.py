@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.amendments.models import Amendment, AmendmentVote
+from consult.audit.models import AuditEntry
 from consult.conference.models import ConferenceSession, Event
 from consult.consolidation.models import ConsolidatedVersion
 from consult.contributions.models import Comment, Support
@@ -35,8 +36,8 @@ WHO = [Column("Author sector", 18), Column("Author country", 8), Column("Author 
 class Lookups:
     """Small lookups loaded once, so that the big tables stream without joins per row."""
 
-    def __init__(self, session: Session, event_id: int, room_id: int | None):
-        self.session, self.room_id = session, room_id
+    def __init__(self, session: Session, event_id: int, room_id: int | None, include_hidden: bool = False):
+        self.session, self.room_id, self.include_hidden = session, room_id, include_hidden
         rooms = session.execute(select(Room, ConferenceSession).join(ConferenceSession)
                                 .where(ConferenceSession.event_id == event_id)
                                 .order_by(ConferenceSession.position, Room.position)).all()
@@ -66,6 +67,14 @@ class Lookups:
 
     def in_scope(self, column):
         return column.in_(list(self.rooms))
+
+    def shown(self, model):
+        """Moderated content: left out, or included and marked, as the organiser chose."""
+        return model.visibility == "visible" if not self.include_hidden else model.visibility.is_not(None)
+
+
+def _moderation(visibility: str, reason: str | None) -> str:
+    return {"visible": "", "pending": "awaiting approval"}.get(visibility, f"HIDDEN by a moderator: {reason or ''}")
 
 
 def _opening(text: str, words: int = 8) -> str:
@@ -189,15 +198,17 @@ def comments(lk: Lookups) -> Table:
     def rows():
         query = select(Comment.id, Comment.parent_id, Comment.room_id, Comment.paragraph_id, Comment.author_id,
                        Comment.attribution, Comment.text, Comment.support, Comment.taken_into_account,
-                       Comment.created_at).where(lk.in_scope(Comment.room_id)).order_by(Comment.id)
+                       Comment.created_at, Comment.visibility, Comment.moderation_reason).where(
+            lk.in_scope(Comment.room_id), lk.shown(Comment)).order_by(Comment.id)
         for c in _stream(lk.session, query):
             yield (c.id, c.parent_id, *lk.where(c.room_id, c.paragraph_id),
                    *lk.who(c.author_id, c.attribution == "name"), c.text, c.support,
-                   "yes" if c.taken_into_account else "", c.created_at)
+                   "yes" if c.taken_into_account else "", c.created_at, _moderation(c.visibility, c.moderation_reason))
 
     return Table("Comments", [Column("Comment", 9, "number"), Column("Reply to", 9, "number"), *WHERE, *WHO,
                               Column("Text", 60, "long"), Column("Support", 9, "number"),
-                              Column("Taken into account", 10), Column("Posted (UTC)", 17, "datetime")], rows())
+                              Column("Taken into account", 10), Column("Posted (UTC)", 17, "datetime"),
+                              Column("Moderation", 24)], rows())
 
 
 def amendments(lk: Lookups) -> Table:
@@ -205,12 +216,12 @@ def amendments(lk: Lookups) -> Table:
         Dot.target_type == "amendment").group_by(Dot.target_id)).all())
 
     def rows():
-        query = select(Amendment).where(lk.in_scope(Amendment.room_id)).order_by(Amendment.id)
+        query = select(Amendment).where(lk.in_scope(Amendment.room_id), lk.shown(Amendment)).order_by(Amendment.id)
         for a in lk.session.scalars(query.execution_options(yield_per=BATCH)):
             yield (a.id, *lk.where(a.room_id, a.paragraph_id), *lk.who(a.author_id, a.attribution == "name"),
                    a.kind.replace("_", " "), a.original, a.text, a.rationale, a.status, a.decided_by,
                    a.decision_reason, a.accepted_text, a.agree, a.disagree, a.abstain, int(dots.get(a.id, 0)),
-                   a.created_at)
+                   a.created_at, _moderation(a.visibility, a.moderation_reason))
 
     return Table("Amendments", [Column("Amendment", 10, "number"), *WHERE, *WHO, Column("Kind", 12),
                                 Column("Text amended", 50, "long"), Column("Proposed text", 50, "long"),
@@ -218,7 +229,7 @@ def amendments(lk: Lookups) -> Table:
                                 Column("Reason", 30, "long"), Column("Accepted text (if edited)", 40, "long"),
                                 Column("Agree", 8, "number"), Column("Disagree", 8, "number"),
                                 Column("Abstain", 8, "number"), Column("Priority dots", 8, "number"),
-                                Column("Proposed (UTC)", 17, "datetime")], rows())
+                                Column("Proposed (UTC)", 17, "datetime"), Column("Moderation", 24)], rows())
 
 
 def votes(lk: Lookups) -> Table:
@@ -358,11 +369,27 @@ def consolidated(lk: Lookups, event_id: int) -> Table:
                                   Column("Resolution note", 30, "long")], rows())
 
 
-def all_tables(session: Session, event: Event, room_id: int | None = None) -> tuple[list[Table], dt.datetime]:
+def audit(lk: Lookups, event_id: int) -> Table:
+    def rows():
+        query = select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id)
+        if lk.room_id is not None:
+            query = query.where(AuditEntry.room_id == lk.room_id)
+        for e in lk.session.scalars(query.execution_options(yield_per=BATCH)):
+            room = lk.rooms.get(e.room_id, ("", "", ""))[1]
+            detail = "; ".join(f"{k}: {v}" for k, v in e.detail.items() if v is not None)
+            yield e.at, e.actor, e.actor_role, e.action, room, detail
+
+    return Table("Audit", [Column("When (UTC)", 17, "datetime"), Column("Who", 24), Column("Role", 11),
+                           Column("Action", 22), Column("Room", 28), Column("Detail", 60, "long")], rows())
+
+
+def all_tables(session: Session, event: Event, room_id: int | None = None,
+               include_hidden: bool = False) -> tuple[list[Table], dt.datetime]:
     generated = clock.now().replace(microsecond=0)
-    lk = Lookups(session, event.id, room_id)
+    lk = Lookups(session, event.id, room_id, include_hidden)
     tables = [overview(lk, event, generated), rooms(lk), participants(lk), comments(lk), amendments(lk), votes(lk),
               polls(lk), drafts(lk)]
     if room_id is None:
         tables.append(consolidated(lk, event.id))
+    tables.append(audit(lk, event.id))
     return tables, generated
