@@ -93,8 +93,8 @@ async def projector(request: Request):
     room_id = request.path_params["room_id"]
 
     def load(session):
-        service.check_rapporteur(session, actor, room_id)
-        room = service.room_detail(session, actor, room_id)
+        code = service.check_rapporteur(session, actor, room_id).code
+        room = dict(service.room_detail(session, actor, room_id), code=code)
         visible = [c for c in list_comments(session, actor, room_id, "new")
                    if c["visibility"] == "visible" and not c["parent_id"]]
         pending = [a for a in amendments.list_amendments(session, actor, room_id)

@@ -28,7 +28,7 @@ def back_to(url: str) -> RedirectResponse:
 def refused(request: Request, error) -> Response:
     """A refused action: on the page in the flash area (htmx), or as a page of its own."""
     from consult.web.templating import page
-    context = {"heading": "That did not work", "message": error.detail,
+    context = {"heading": "That did not work", "message": error.detail, "fields": error.fields,
                "link": request.headers.get("referer") or "/", "link_text": "Back"}
     if is_htmx(request):
         return page(request, "message.html", context, status=error.status, block="notice",

@@ -1,0 +1,183 @@
+"""The organiser's console, moderation and the projector, through the pages in-process."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+
+from web_helpers import HTMX, csrf_token, join, room_id
+
+CODE_A, CODE_B = "K7MPQ2", "R4XTN8"
+ORGANISER_PAGES = ["/organiser", "/organiser/setup", "/organiser/moderation", "/organiser/audit",
+                   "/e/drug-violence-2024/export.xlsx"]
+
+
+def sign_in(client) -> TestClient:
+    token = csrf_token(client, "/organiser/login")
+    response = client.post("/organiser/login", data={"csrf_token": token, "email": "organiser@example.org",
+                                                     "password": "brussels-demo-2024"}, follow_redirects=False)
+    assert response.status_code == 303
+    return client
+
+
+def post(client, path, data=None):
+    return client.post(path, data=data or {}, headers={**HTMX, "X-CSRF-Token": csrf_token(client)},
+                       follow_redirects=False)
+
+
+def rapporteur_of(client, code, org):
+    """A participant made rapporteur of the room with the code, through the organiser's page."""
+    rita = TestClient(client.app)
+    rid = room_id(join(rita, code, name="Rita"))
+    page = org.get(f"/rooms/{rid}/workbench").text
+    pid = re.search(r'Rita.*?name="participant_id" value="(\d+)"', page, re.S).group(1)
+    post(org, f"/rooms/{rid}/rapporteurs", {"participant_id": pid})
+    return rita, rid
+
+
+@pytest.mark.parametrize("path", ORGANISER_PAGES)
+def test_participants_and_rapporteurs_get_403_on_organiser_pages(client, path):
+    org = sign_in(TestClient(client.app))
+    rita, rid = rapporteur_of(client, CODE_A, org)
+    join(client, CODE_A)
+    for who in (client, rita):
+        assert who.get(path, follow_redirects=False).status_code == 403, path
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/organiser/phase", {"rooms": "1", "phase": "voting"}), ("/organiser/rooms/1/code", {}),
+    ("/organiser/rooms/1/invite", {}), ("/moderation/comment/1/hide", {"reason": "x"}),
+    ("/organiser/event", {"title": "x"}), ("/rooms/1/members/1/remove", {}),
+    ("/documents/1/consolidations", {}), ("/documents/1/consolidated/1/publish", {}),
+])
+def test_participants_get_403_on_organiser_actions(client, path, data):
+    join(client, CODE_A)
+    assert post(client, path, data).status_code == 403
+
+
+def test_the_dashboard_shows_every_room_and_flags_a_missing_sector(client):
+    org = sign_in(TestClient(client.app))
+    for i in range(4):
+        join(TestClient(client.app), CODE_A, name=f"Officer {i}", sector="law_enforcement")
+    page = org.get("/organiser").text
+    assert page.count('id="dash-room-') == 8
+    row = page[page.index('id="dash-room-1"'):]
+    row = row[:row.index("</tr>")]
+    assert "Law enforcement 4" in row and "Missing: Health services" in row and "Dominant: Law enforcement" in row
+
+
+def test_bulk_phase_change_moves_every_chosen_room_and_is_audited(client):
+    org = sign_in(TestClient(client.app))
+    response = org.post("/organiser/phase", data={"csrf_token": csrf_token(org), "rooms": ["1", "2", "3"],
+                                                  "phase": "voting"}, follow_redirects=False)
+    assert response.status_code == 303
+    rooms = {r["id"]: r["phase"] for r in org.get("/api/v1/events/drug-violence-2024/rooms").json()["rooms"]}
+    assert [rooms[i] for i in (1, 2, 3, 4)] == ["voting", "voting", "voting", "open"]
+    audit = org.get("/organiser/audit").text
+    assert audit.count("room.phase") == 3
+
+
+def test_hiding_a_comment_removes_it_for_participants_and_marks_it_in_the_export(client):
+    org = sign_in(TestClient(client.app))
+    rid = room_id(join(client, CODE_A))
+    post(client, f"/rooms/{rid}/comments", {"text": "Offensive remark", "attribution": "sector",
+                                            "idempotency_key": "mod-key-0001"})
+    comment_id = int(re.search(r'id="c-(\d+)"', client.get(f"/rooms/{rid}").text).group(1))
+    assert post(client, "/flags", {"target_type": "comment", "target_id": comment_id,
+                                   "reason": "Insulting"}).status_code == 200
+    queue = org.get("/organiser/moderation").text
+    assert "Offensive remark" in queue and "Insulting" in queue
+    assert post(org, f"/moderation/comment/{comment_id}/hide", {"reason": "Breaks the room's rules"}).status_code == 303
+    page = client.get(f"/rooms/{rid}").text
+    assert "Offensive remark" not in page and "Removed by a moderator: Breaks the room" in page
+    api = client.get(f"/api/v1/rooms/{rid}/comments", headers={}).status_code  # no bearer: 401
+    assert api == 401
+    def comments_sheet(url):
+        ws = load_workbook(io.BytesIO(org.get(url).content))["Comments"]
+        return [dict(zip([c.value for c in ws[1]], [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+    assert not [r for r in comments_sheet("/e/drug-violence-2024/export.xlsx") if r["Text"] == "Offensive remark"]
+    marked = [r for r in comments_sheet("/e/drug-violence-2024/export.xlsx?hidden=1") if r["Text"] == "Offensive remark"]
+    assert marked and marked[0]["Moderation"].startswith("HIDDEN by a moderator")
+    assert post(org, f"/moderation/comment/{comment_id}/restore").status_code == 303
+    assert "Offensive remark" in client.get(f"/rooms/{rid}").text
+
+
+def test_premoderated_rooms_show_contributions_after_approval(client):
+    org = sign_in(TestClient(client.app))
+    org.post("/organiser/rooms", data={"csrf_token": csrf_token(org), "room_id": "1", "session_id": "1",
+                                       "name": "Room A", "topic": "", "sections": ["1", "2"], "dots": "5",
+                                       "premoderation": "1"})
+    rid = room_id(join(client, CODE_A))
+    other = TestClient(client.app)
+    join(other, CODE_A, name="Ben")
+    sent = post(client, f"/rooms/{rid}/comments", {"text": "Wait for me", "attribution": "sector",
+                                                   "idempotency_key": "premod-key-1"})
+    assert "appears once a moderator approves it" in sent.text
+    assert "Wait for me" not in other.get(f"/rooms/{rid}").text
+    assert "Wait for me" in client.get(f"/rooms/{rid}").text  # the author sees their own, marked
+    comment_id = int(re.search(r'id="c-(\d+)"', sent.text).group(1))
+    post(org, f"/moderation/comment/{comment_id}/restore")
+    assert "Wait for me" in other.get(f"/rooms/{rid}").text
+
+
+def test_anonymous_rooms_sign_everything_by_sector(client):
+    org = sign_in(TestClient(client.app))
+    org.post("/organiser/rooms", data={"csrf_token": csrf_token(org), "room_id": "1", "session_id": "1",
+                                       "name": "Room A", "topic": "", "sections": ["1"], "dots": "5", "anonymous": "1"})
+    rid = room_id(join(client, CODE_A, name="Visible Name"))
+    page = client.get(f"/rooms/{rid}").text
+    assert 'value="name"' not in page and "This room is anonymous" in page
+    post(client, f"/rooms/{rid}/comments", {"text": "Signed?", "attribution": "name", "idempotency_key": "anon-key-1"})
+    assert "Visible Name" not in client.get(f"/rooms/{rid}").text.split("Signed?")[0].split('class="comment"')[-1]
+
+
+def test_capacity_invitations_and_removal(client):
+    org = sign_in(TestClient(client.app))
+    org.post("/organiser/rooms", data={"csrf_token": csrf_token(org), "room_id": "1", "session_id": "1",
+                                       "name": "Room A", "topic": "", "sections": ["1"], "dots": "5", "capacity": "1"})
+    first = TestClient(client.app)
+    rid = room_id(join(first, CODE_A, name="First"))
+    full = join(TestClient(client.app), CODE_A, name="Second")
+    assert full.status_code == 409 and "This room is full" in full.text
+    invite = post(org, f"/organiser/rooms/{rid}/invite").text
+    link = re.search(r'href="http://testserver(/join\?code=[^"]+)"', invite).group(1).replace("&amp;", "&")
+    rapporteur = TestClient(client.app)
+    form = rapporteur.get(link).text
+    token = re.search(r'name="invite" value="([^"]+)"', form).group(1)
+    joined = join(rapporteur, CODE_A, name="Invited Rapporteur", invite=token)
+    assert joined.status_code == 303
+    assert rapporteur.get(f"/rooms/{rid}/workbench").status_code == 200
+    reused = join(TestClient(client.app), CODE_A, name="Third", invite=token)
+    assert reused.status_code == 409 and "already used" in reused.text
+    page = org.get(f"/rooms/{rid}/workbench").text
+    pid = re.search(r'First.*?/members/(\d+)/remove', page, re.S).group(1)
+    assert post(org, f"/rooms/{rid}/members/{pid}/remove").status_code == 303
+    assert first.get(f"/rooms/{rid}", follow_redirects=False).status_code == 302
+    again = join(first, CODE_A)
+    assert again.status_code == 403 and "removed you" in again.text
+
+
+def test_new_join_code_and_setup_validation(client):
+    org = sign_in(TestClient(client.app))
+    post(org, "/organiser/rooms/1/code")
+    assert join(TestClient(client.app), CODE_A).status_code == 404   # the old code no longer works
+    new_code = re.search(r'id="room-1".*?<code>(\w+)</code>', org.get("/organiser/setup").text, re.S).group(1)
+    assert new_code != CODE_A and join(TestClient(client.app), new_code).status_code == 303
+    bad = org.post("/organiser/rooms", data={"csrf_token": csrf_token(org), "session_id": "1", "name": "",
+                                             "sections": [], "dots": "50"})
+    assert bad.status_code == 422 and "Choose at least one section" in bad.text
+
+
+def test_the_projector_shows_the_code_and_the_room_now(client):
+    org = sign_in(TestClient(client.app))
+    rita, rid = rapporteur_of(client, CODE_A, org)
+    join(client, CODE_A)
+    assert client.get(f"/rooms/{rid}/projector").status_code == 403
+    screen = rita.get(f"/rooms/{rid}/projector").text
+    assert CODE_A in screen and "<svg" in screen and "Latest comments" in screen
+    post(rita, f"/rooms/{rid}/countdown", {"minutes": "5"})
+    assert 'data-ends-at="20' in rita.get(f"/rooms/{rid}/projector").text
+    assert "room.countdown" in org.get("/organiser/audit").text
