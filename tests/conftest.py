@@ -20,6 +20,7 @@ from consult.cli import prepare  # noqa: E402
 from consult.db import Database  # noqa: E402
 from consult.people import passwords  # noqa: E402
 from consult.settings import Settings  # noqa: E402
+from conftest_server import start_server  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -94,34 +95,7 @@ def demo(tmp_path_factory):
     db.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """`python run.py` itself, on a fresh SQLite database, on a free port."""
-    port = _free_port()
-    data = tmp_path_factory.mktemp("live")
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{data / 'live.db'}", SECRET_KEY="live-test-secret")
-    log = open(data / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--port", str(port), "--log-level", "warning"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError((data / "server.log").read_text())
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("the server did not start in 30 s")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    """The real server, shared by the socket and browser tests (each uses its own people)."""
+    yield from start_server(tmp_path_factory.mktemp("live"))

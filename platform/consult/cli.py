@@ -39,7 +39,9 @@ def serve(args) -> None:
     print(f"\nOrganiser sign-in: {base}/organiser/login  as {DEMO_ORGANISER[0]} / {DEMO_ORGANISER[1]}"
           "\n(demo only; `python run.py create-organiser` adds real accounts)\n", flush=True)
     uvicorn.run("consult.app:create_app", factory=True, host=args.host, port=args.port,
-                log_level=args.log_level, ws_per_message_deflate=False)
+                log_level=args.log_level, ws_per_message_deflate=False,
+                # Open sockets must not hold a restart up: clients reconnect and catch up.
+                timeout_graceful_shutdown=5)
 
 
 def organiser(args) -> None:

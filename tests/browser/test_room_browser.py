@@ -6,94 +6,17 @@ unique text, so tests do not depend on each other or on the order they run in.
 """
 from __future__ import annotations
 
-import os
 import re
 import time
 import uuid
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {CHROMIUM} is missing: install Debian's chromium package "
-                    "(the browser tests never download a browser)", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests",
-                allow_module_level=True)
-
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page  # noqa: E402
 
 import httpx2 as httpx  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-# Two rooms of session 2 (platform/consult/demo/content.py); the socket tests use session 1's.
-ROOM_E = "P5CQJ7"
-ROOM_F = "T8GNX4"
-LIVE = "#live-status[data-state=live]"
-TIMEOUT_MS = 10_000
-
-
-# -- fixtures ------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def people(browser, live_server):
-    """people(code, name, before=None) -> a page of a new person who joined that room through
-    the HTML join page and whose socket is live. `before(page)` runs before the first load."""
-    contexts = []
-
-    def join(code: str, name: str, before=None) -> Page:
-        context = browser.new_context(base_url=live_server)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.dialogs = []
-        page.sockets = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on("websocket", lambda ws: (page.sockets.append(ws.url),
-                                         ws.on("close", lambda w: page.sockets.append(f"closed {w.url}"))))
-
-        def on_dialog(dialog):
-            page.dialogs.append(dialog.message)
-            dialog.dismiss()
-        page.on("dialog", on_dialog)
-        if before:
-            before(page)
-        page.goto(f"/join?code={code}")
-        page.fill("#f-name", name)
-        page.select_option("#f-sector", "civil_society")
-        page.select_option("#f-country", "IE")
-        page.click("button.primary")
-        page.wait_for_url(re.compile(r"/rooms/\d+$"))
-        wait_live(page)
-        return page
-
-    yield join
-    for context in contexts:
-        context.close()
-
-
-# -- helpers -------------------------------------------------------------------------------
-
-def wait_live(page: Page) -> None:
-    """Wait for the room socket to be live; on failure, say what the page showed instead."""
-    try:
-        page.wait_for_selector(LIVE)
-    except Exception as error:
-        status = page.evaluate("() => { const s = document.getElementById('live-status');"
-                               " return s ? s.dataset.state + ': ' + s.textContent : 'no #live-status'; }")
-        raise AssertionError(f"{page.url}: the room socket never went live ({status}); "
-                             f"page errors: {getattr(page, 'errors', [])}; sockets: {getattr(page, 'sockets', [])}") from error
+from helpers import LIVE, ROOM_E, ROOM_F, wait_live  # noqa: E402
 
 
 def first_discussion(page: Page):

@@ -31,8 +31,11 @@ from markdown_it.token import Token
 from consult.errors import BadRequest, Invalid, TooLarge
 from consult.text import clean_line, clean_text
 
-MB = 1024 * 1024
+KB, MB = 1024, 1024 * 1024
 MAX_UPLOAD_BYTES = 5 * MB
+# markdown-it-py spends up to ~16 µs per character on hostile input ("[[[[..."): 512 KB bounds
+# that to seconds, and is still several times the longest document a consultation needs.
+MAX_MARKDOWN_BYTES = 512 * KB
 MAX_ENTRIES = 200
 MAX_UNCOMPRESSED_BYTES = 50 * MB
 MAX_RATIO = 100
@@ -77,7 +80,8 @@ def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
 
 
 def too_large(limit: int = MAX_UPLOAD_BYTES) -> TooLarge:
-    return TooLarge(f"The file is larger than the limit of {limit // MB} MB. "
+    size = f"{limit // MB} MB" if limit >= MB else f"{limit // KB} KB"
+    return TooLarge(f"The file is larger than the limit of {size}. "
                     "Split it into smaller files, or remove pictures and extra sheets.")
 
 
@@ -110,12 +114,13 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise BadRequest("This file is not an Excel workbook (.xlsx), or it is damaged. " + SAVE_AGAIN) from None
+        raise BadRequest("This file is not an Excel workbook (.xlsx), or it is damaged or protected by a "
+                         "password. " + SAVE_AGAIN) from None
 
 
 def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
     """Refuse a zip bomb from its directory alone, before anything is decompressed."""
-    bomb = ("This file would unpack to far more data than a spreadsheet of this kind holds, "
+    bomb = ("This file would unpack to far more data than a list or a document needs, "
             "so it was refused for safety. ")
     if len(entries) > MAX_ENTRIES:
         raise BadRequest(bomb + f"(It holds {len(entries)} parts; a workbook needs far fewer.) " + SAVE_AGAIN)
@@ -224,7 +229,7 @@ def map_columns(header: Row, required: tuple[str, ...], optional: tuple[str, ...
     return positions
 
 
-# --- Markdown documents -------------------------------------------------------------------
+# --- documents: the outline both formats are read into, and Markdown ----------------------
 
 @dataclass
 class Block:
@@ -258,7 +263,7 @@ _UNSUPPORTED_BLOCKS = {"fence": "code block", "code_block": "code block"}
 def read_markdown(data: bytes) -> Outline:
     """`# Title` (optional, first) names the document, each `## Title` starts a section, and
     every paragraph below it, in lists and quotes too, is one of its paragraphs."""
-    check_size(data)
+    check_size(data, MAX_MARKDOWN_BYTES)
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -284,8 +289,8 @@ def _read_heading(outline: Outline, tag: str, heading: Block) -> None:
     elif tag == "h1" and outline.title is None and not outline.sections:
         outline.title = heading.text
     elif tag == "h1":
-        outline.problems.append(Problem(heading.at, "section", "A document has one “# ” title, above its first section; "
-                                        "start sections with “## ”."))
+        outline.problems.append(Problem(heading.at, "section", "A document has one “# ” title, above its "
+                                        "first section; start sections with “## ”."))
     else:
         outline.problems.append(Problem(heading.at, "section", f"“{'#' * int(tag[1])} ” headings are not supported: "
                                         "use “## ” for a section and ordinary paragraphs below it."))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, column, select, table, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consult import clock
@@ -32,16 +32,11 @@ MAX_ROWS = 5000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _SECTOR_KEYS = {**{key: key for key in SECTORS}, **{label.lower(): key for key, label in SECTORS.items()}}
 
-# Participant.email comes with migration 0004. Until the model maps it, this names the three
-# columns used here; it is not in Base.metadata, so Alembic's autogenerate never sees it.
-_participants = table("participants", column("id"), column("event_id"), column("email"))
-
 
 @dataclass(frozen=True)
 class Registration:
     """A checked row, ready to become a participant."""
 
-    row: int
     name: str
     email: str
     organisation: str
@@ -77,24 +72,34 @@ def check_rows(rows: list[Row], rooms: dict[str, Room], registered: set[str]) ->
     for row in body:
         values = {name: row.get(columns.get(name)) for name in COLUMNS + OPTIONAL_COLUMNS}
         registration, row_problems = _check_row(row.number, values, rooms)
-        problems += row_problems
-        email = clean_line(values["email"]).lower()
-        if email in first_row_of:
-            problems.append(Problem(row.number, "email", f"Same email as row {first_row_of[email]}: "
-                                    "each person may appear only once."))
-        elif email in registered:
-            problems.append(Problem(row.number, "email", "Someone with this email is already registered for the event."))
-        if email:
-            first_row_of.setdefault(email, row.number)
+        problems += row_problems + _repeated_email(row.number, _email(values["email"]), first_row_of, registered)
         if registration:
             registrations.append(registration)
     refuse_if_problems(problems)
     return registrations
 
 
-def _check_row(number: int, values: dict[str, str], rooms: dict[str, Room]) -> tuple[Registration | None, list[Problem]]:
+def _repeated_email(number: int, email: str, first_row_of: dict[str, int], registered: set[str]) -> list[Problem]:
+    """Each person once, in the file and in the event; remembers the row where each email came first."""
+    if not email:
+        return []
+    if email in first_row_of:
+        return [Problem(number, "email", f"Same email as row {first_row_of[email]}: each person may appear only once.")]
+    first_row_of[email] = number
+    if email in registered:
+        return [Problem(number, "email", "Someone with this email is already registered for the event.")]
+    return []
+
+
+def _email(value: str) -> str:
+    # Stored lower-case, so the unique index on (event, email) ignores case too.
+    return clean_line(value).lower()
+
+
+def _check_row(number: int, values: dict[str, str],
+               rooms: dict[str, Room]) -> tuple[Registration | None, list[Problem]]:
     name, organisation = clean_line(values["name"]), clean_line(values["organisation"])
-    email = clean_line(values["email"]).lower()
+    email = _email(values["email"])
     sector = _SECTOR_KEYS.get(clean_line(values["sector"]).lower())
     country = clean_line(values["country"]).upper()
     role = clean_line(values["role"]).lower() or "participant"
@@ -112,14 +117,15 @@ def _check_row(number: int, values: dict[str, str], rooms: dict[str, Room]) -> t
                  f"{_quoted(values['country'])} is not a country code. Use the two-letter code, such as BE or DE."),
         _problem(number, "role", role not in ROLES,
                  f"{_quoted(values['role'])} is not a role. Use participant or rapporteur."),
-        _problem(number, "role", role == "rapporteur" and not room_code, "A rapporteur needs a room: add the room's code."),
+        _problem(number, "role", role == "rapporteur" and not room_code,
+                 "A rapporteur needs a room: add the room's code."),
         _problem(number, "room", bool(room_code) and room is None,
                  f"No room of this event has the code {_quoted(values['room'])}."),
     ]
     problems = [p for p in found if p]
     if problems:
         return None, problems
-    return Registration(number, name, email, organisation, sector, country, role, room), []
+    return Registration(name, email, organisation, sector, country, role, room), []
 
 
 def _quoted(value: str) -> str:
@@ -136,29 +142,22 @@ def _rooms_by_code(session: Session, event_id: int) -> dict[str, Room]:
 
 
 def _registered_emails(session: Session, event_id: int) -> set[str]:
-    return set(session.scalars(select(_participants.c.email).where(
-        _participants.c.event_id == event_id, _participants.c.email.is_not(None))))
+    return set(session.scalars(select(Participant.email).where(
+        Participant.event_id == event_id, Participant.email.is_not(None))))
 
 
 def do_import(session: Session, event_id: int, registrations: list[Registration]) -> list[dict]:
     now = clock.now()
     tokens = [new_token() for _ in registrations]
-    people = [Participant(event_id=event_id, name=r.name, organisation=r.organisation, sector=r.sector,
-                          country=r.country, token_hash=token_hash(token), created_at=now)
+    people = [Participant(event_id=event_id, name=r.name, email=r.email, organisation=r.organisation,
+                          sector=r.sector, country=r.country, token_hash=token_hash(token), created_at=now)
               for r, token in zip(registrations, tokens)]
     session.add_all(people)
     session.flush()
-    _store_emails(session, [(p.id, r.email) for p, r in zip(people, registrations)])
     _add_memberships(session, [(p, r) for p, r in zip(people, registrations) if r.room])
     return [{"name": r.name, "organisation": r.organisation, "sector": r.sector, "sector_label": SECTORS[r.sector],
              "room": r.room.name if r.room else None, "role": r.role, "token": token}
             for r, token in zip(registrations, tokens)]
-
-
-def _store_emails(session: Session, emails: list[tuple[int, str]]) -> None:
-    statement = (update(_participants).where(_participants.c.id == bindparam("participant_id"))
-                 .values(email=bindparam("address")))
-    session.execute(statement, [{"participant_id": pid, "address": email} for pid, email in emails])
 
 
 def _add_memberships(session: Session, placed: list[tuple[Participant, Registration]]) -> None:

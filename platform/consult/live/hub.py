@@ -210,6 +210,5 @@ class Hub:
     def close(self) -> None:
         for handle in [*self._flush_handles.values(), *self._presence_handles.values(), *self._gap_handles.values()]:
             handle.cancel()
-        for subs in self.rooms.values():
-            for sub in subs:
-                sub.offer(CLOSE)
+        for sub in [s for subs in self.rooms.values() for s in subs] + list(self.watchers):
+            sub.offer(CLOSE)

@@ -45,9 +45,15 @@ async def dashboard_stream(websocket: WebSocket):
         return await websocket.close(code=4403)
     await websocket.accept()
     sub = core.hub.watch(f"o:{actor.organiser_id}")
+    gone = asyncio.create_task(_until_disconnect(websocket))
     try:
         while True:
-            message = await sub.queue.get()
+            getter = asyncio.create_task(sub.queue.get())
+            done, _ = await asyncio.wait({getter, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if gone in done:
+                getter.cancel()
+                return
+            message = getter.result()
             if message is CLOSE:
                 return await websocket.close(code=TRY_AGAIN)
             room_id = message.event.room_id if message.event else message.data.get("room_id")
@@ -56,7 +62,17 @@ async def dashboard_stream(websocket: WebSocket):
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
+        gone.cancel()
         core.hub.unsubscribe(sub)
+
+
+async def _until_disconnect(websocket: WebSocket) -> None:
+    """The dashboard sends nothing; reading is how a closed connection is noticed."""
+    try:
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
+    except (WebSocketDisconnect, RuntimeError):
+        pass
 
 
 async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message], str]):

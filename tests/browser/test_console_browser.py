@@ -1,0 +1,84 @@
+"""The organiser's console in a real browser: the live dashboard, moderation, accessibility."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx2 as httpx
+
+from helpers import ROOM_H, wait_live
+
+
+def api_join(live_server, code, name):
+    with httpx.Client(base_url=live_server, timeout=30) as api:
+        joined = api.post("/api/v1/rooms/join", json={"code": code, "name": name, "organisation": "",
+                                                      "sector": "research", "country": "FI"}).json()
+    return joined
+
+
+def api_comment(live_server, joined, text):
+    with httpx.Client(base_url=live_server, timeout=30) as api:
+        response = api.post(f"/api/v1/rooms/{joined['room_id']}/comments", json={"text": text},
+                            headers={"Authorization": f"Bearer {joined['token']}", "Idempotency-Key": uuid.uuid4().hex})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_the_dashboard_updates_when_a_participant_comments(organiser, live_server):
+    wait_live(organiser)
+    joined = api_join(live_server, ROOM_H, "Dana")
+    row = organiser.locator(f"#dash-room-{joined['room_id']}")
+    before = int(row.locator("td").nth(5).inner_text())
+    api_comment(live_server, joined, "A comment the dashboard should count")
+    row.locator("td").nth(5).filter(has_text=re.compile(f"^{before + 1}$")).wait_for()
+
+
+def test_a_flagged_comment_hidden_by_a_moderator_disappears_live(people, organiser, live_server):
+    eve = people(ROOM_H, "Eve")
+    joined = api_join(live_server, ROOM_H, "Frank")
+    comment = api_comment(live_server, joined, "Something a moderator will hide")
+    item = eve.locator(f"#c-{comment['id']}")
+    item.locator("p.text", has_text="Something a moderator will hide").wait_for()
+    item.locator("details.flag > summary").click()
+    item.locator("input[name=reason]").fill("Insulting")
+    item.locator("button", has_text="Report to a moderator").click()
+    item.locator("text=a moderator will look at it").wait_for()
+
+    organiser.goto("/organiser/moderation")
+    card = organiser.locator("li.card").filter(has_text="Something a moderator will hide")
+    assert "Insulting" in card.inner_text()
+    card.locator("input[name=reason]").fill("Off topic")
+    card.locator("button", has_text="Hide").click()
+    organiser.wait_for_load_state()
+
+    item.locator("text=Removed by a moderator: Off topic").wait_for()
+    assert item.locator("p.text", has_text="Something a moderator will hide").count() == 0
+
+
+def test_every_page_type_passes_axe_and_works_by_keyboard(people, organiser, axe):
+    """Participant, rapporteur, organiser and projector pages: no serious or critical WCAG 2.1
+    AA violation that axe-core can find."""
+    participant = people(ROOM_H, "Gina", width=420)
+    room_id = re.search(r"/rooms/(\d+)", participant.url).group(1)
+    pages = {"event home": (organiser, "/"), "join": (participant, "/join?code=" + ROOM_H),
+             "room": (participant, f"/rooms/{room_id}"), "workbench": (organiser, f"/rooms/{room_id}/workbench"),
+             "dashboard": (organiser, "/organiser"), "set-up": (organiser, "/organiser/setup"),
+             "moderation": (organiser, "/organiser/moderation"), "projector": (organiser, f"/rooms/{room_id}/projector"),
+             "history": (participant, f"/rooms/{room_id}/draft/history")}
+    problems = {}
+    for name, (page, path) in pages.items():
+        page.goto(path)
+        found = axe(page)
+        if found:
+            problems[name] = found
+    assert problems == {}
+    # By keyboard: Tab reaches the first comment box and Enter on a summary opens a discussion.
+    participant.goto(f"/rooms/{room_id}")
+    wait_live(participant)
+    summary = participant.locator("details.discussion > summary").first
+    summary.focus()
+    participant.keyboard.press("Enter")
+    assert summary.evaluate("s => s.parentElement.open")
+    participant.keyboard.press("Tab")
+    focused = participant.evaluate("document.activeElement.tagName + ' ' + (document.activeElement.className || '')")
+    assert focused.split()[0] in ("BUTTON", "TEXTAREA", "A", "INPUT", "SUMMARY")

@@ -1,0 +1,56 @@
+"""The rapporteur's workbench in a real browser: decisions reach participants live."""
+from __future__ import annotations
+
+import re
+import time
+
+from helpers import ROOM_G
+
+
+def make_rapporteur(organiser, page_of_member, name):
+    room_id = re.search(r"/rooms/(\d+)", page_of_member.url).group(1)
+    organiser.goto(f"/rooms/{room_id}/workbench")
+    organiser.locator("#wb_members tr", has_text=name).locator("button", has_text="Make rapporteur").click()
+    organiser.wait_for_load_state()
+    return room_id
+
+
+def test_an_accepted_amendment_changes_the_participants_text_without_a_reload(people, organiser):
+    ana = people(ROOM_G, "Ana Participant", width=420)
+    rita = people(ROOM_G, "Rita Rapporteur", sector="law_enforcement")
+    room_id = make_rapporteur(organiser, rita, "Rita Rapporteur")
+
+    first = ana.locator("article.paragraph").first
+    paragraph_id = first.get_attribute("id").split("-")[1]
+    first.locator("details.amendments > summary").click()
+    new_text = f"Effective law enforcement must stay essential ({time.time():.0f})."
+    ana.fill(f"#af-{paragraph_id}-text", new_text)
+    ana.fill(f"#af-{paragraph_id}-why", "Shorter.")
+    ana.click(f"#af-{paragraph_id} button[type=submit]")
+    ana.wait_for_selector(f"#amendments-{paragraph_id} li.amendment")
+
+    rita.wait_for_selector("a:has-text(\"Rapporteur's workbench\")")  # her page refreshed with the new role
+    rita.goto(f"/rooms/{room_id}/workbench")
+    card = rita.locator("#wb_amendments li", has_text="Shorter.")
+    started = time.monotonic()
+    card.locator("button", has_text="Accept").first.click()
+    ana.locator(f"#text-p{paragraph_id}", has_text="must stay essential").wait_for()
+    elapsed = (time.monotonic() - started) * 1000
+    print(f"accepted amendment reached the participant in {elapsed:.0f} ms")
+    assert ana.locator(f"#text-p{paragraph_id} .status-tag", has_text="Changed by the room").is_visible()
+    assert ana.locator(f"#astatus-{card.get_attribute('id').split('-')[-1]}", has_text="Accepted by Rita").count() == 1
+    assert not ana.errors and not rita.errors
+
+
+def test_a_phase_change_reaches_open_pages(people, organiser):
+    ben = people(ROOM_G, "Ben Participant")
+    carla = people(ROOM_G, "Carla Rapporteur")
+    room_id = make_rapporteur(organiser, carla, "Carla Rapporteur")
+    carla.goto(f"/rooms/{room_id}/workbench")
+    carla.click("button[name=phase][value=voting]")
+    ben.locator("#phase", has_text="Voting").wait_for()
+    ben.locator("#phase-help", has_text="Vote on the amendments").wait_for()
+    assert ben.locator("form.comment-form").count() == 0  # no new comments while voting
+    carla.goto(f"/rooms/{room_id}/workbench")
+    carla.click("button[name=phase][value=open]")
+    ben.locator("#phase", has_text="Open for comments").wait_for()
