@@ -21,7 +21,6 @@ from consult.documents.models import Document, Paragraph, Section
 from consult.errors import Forbidden
 from consult.imports import participants
 from consult.imports.files import FileProblems, Row
-from consult.imports.routes import routes as import_routes
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms.models import Membership, Room
@@ -35,9 +34,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def organiser(client):
     """The demo client, signed in as the demo organiser."""
-    # Until app.py lists the import routes, the test app gets them here.
-    if not any(getattr(r, "path", "") == "/organiser/import/participants" for r in client.app.routes):
-        client.app.router.routes.extend(import_routes)
     token = csrf_token(client, "/organiser/login")
     signed_in = client.post("/organiser/login", data={"csrf_token": token, "email": "organiser@example.org",
                                                       "password": "brussels-demo-2024"}, follow_redirects=False)

@@ -23,6 +23,7 @@ from consult.drafting.routes import routes as drafting_routes
 from consult.engagement.routes import routes as engagement_routes
 from consult.errors import DomainError
 from consult.export.routes import routes as export_routes
+from consult.imports.routes import routes as import_routes
 from consult.live.routes import page_stream
 from consult.organiser.routes import routes as organiser_routes
 from consult.people import passwords
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *conference_routes, *people_routes, *room_routes, *contribution_routes, *amendment_routes,
         *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes,
-        *export_routes,
+        *export_routes, *import_routes,
         WebSocketRoute("/rooms/{room_id:int}/live", page_stream),
         *api_routes,
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
