@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
 from sqlalchemy import insert, select  # noqa: E402
 
 from consult.amendments.models import Amendment, AmendmentVote  # noqa: E402
+from consult import migrate  # noqa: E402
 from consult.cli import prepare  # noqa: E402
 from consult.contributions.models import Comment, Support  # noqa: E402
 from consult.db import Database  # noqa: E402
@@ -116,6 +117,7 @@ def measure(path: str, what: str) -> dict:
     from consult.conference.models import Event
 
     db = Database(f"sqlite:///{path}")
+    migrate.upgrade(db.write_engine)  # a database seeded by an older checkout
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if what == "ours":
         start = time.perf_counter()
