@@ -3,10 +3,7 @@ app in-process, and the real server started by run.py for socket and browser tes
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,12 +12,12 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 
+from conftest_server import start_server  # noqa: E402
 from consult import migrate  # noqa: E402
 from consult.cli import prepare  # noqa: E402
 from consult.db import Database  # noqa: E402
 from consult.people import passwords  # noqa: E402
 from consult.settings import Settings  # noqa: E402
-from conftest_server import start_server  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -72,9 +69,8 @@ def settings(tmp_path):
 @pytest.fixture
 def client(settings):
     """The app in-process on a migrated, demo-seeded SQLite database."""
-    from starlette.testclient import TestClient
-
     from consult.app import create_app
+    from starlette.testclient import TestClient
 
     prepare(settings).dispose()
     with TestClient(create_app(settings), base_url="http://testserver") as test_client:

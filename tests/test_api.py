@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from starlette.routing import Route, WebSocketRoute
-
 from consult.api.openapi import DOCUMENT
 from consult.api.routes import routes as api_routes
+from starlette.routing import Route, WebSocketRoute
 
 SLUG, CODE_A, CODE_B = "drug-violence-2024", "K7MPQ2", "R4XTN8"
 

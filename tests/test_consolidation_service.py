@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
-
 from consult.consolidation import service
 from consult.consolidation.models import ConsolidatedVersion
 from consult.documents.models import Document
 from consult.errors import Forbidden, Invalid, NotFound
 from consult.people.actor import Actor
+from sqlalchemy import select
 
 ORGANISER = Actor(organiser_id=1)
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select
-
 from builders import build_event, build_member
 from consult.contributions import service
 from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.people.actor import Actor
 from consult.rooms import log
 from consult.rooms.models import Room, RoomEvent
+from sqlalchemy import select
 
 
 @pytest.fixture

@@ -8,9 +8,6 @@ import io
 import os
 
 import pytest
-from openpyxl import load_workbook
-from sqlalchemy import func, select
-
 from consult.amendments.models import Amendment
 from consult.contributions.models import Comment
 from consult.errors import Forbidden
@@ -19,6 +16,8 @@ from consult.export.workbook import CELL_LIMIT, Column, Table, write_csv, write_
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms.models import Membership
+from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 ORGANISER = Actor(organiser_id=1)
 SLUG = "drug-violence-2024"

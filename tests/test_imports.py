@@ -12,9 +12,6 @@ import zipfile
 import openpyxl
 import openpyxl.xml
 import pytest
-from sqlalchemy import func, select
-from starlette.testclient import TestClient
-
 from builders import build_event, build_member
 from consult.contributions.models import Comment
 from consult.documents.models import Document, Paragraph, Section
@@ -24,6 +21,8 @@ from consult.imports.files import FileProblems, Row
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms.models import Membership, Room
+from sqlalchemy import func, select
+from starlette.testclient import TestClient
 from web_helpers import HTMX, csrf_token, first_paragraph, join, room_id
 
 CODE_A, CODE_B = "K7MPQ2", "R4XTN8"

@@ -7,7 +7,6 @@ import re
 import pytest
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
-
 from web_helpers import HTMX, csrf_token, join, room_id
 
 CODE_A, CODE_B = "K7MPQ2", "R4XTN8"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from builders import build_event
 from consult.errors import Invalid, NotFound, Unauthorized
 from consult.people import service

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from starlette.testclient import TestClient
-
 from web_helpers import HTMX, csrf_token, first_paragraph, join, room_id
 
 CODE_A, CODE_B = "K7MPQ2", "R4XTN8"

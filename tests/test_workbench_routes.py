@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import re
 
-from starlette.testclient import TestClient
-
 from html_checks import assert_harmless
+from starlette.testclient import TestClient
 from web_helpers import HTMX, csrf_token, join, room_id
 
 CODE = "K7MPQ2"

@@ -5,9 +5,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from builders import build_event, build_member
-from html_checks import assert_harmless
 from consult.amendments import service as amendments
 from consult.contributions import service as contributions
 from consult.drafting import service as drafting
@@ -16,6 +14,7 @@ from consult.engagement import service as engagement
 from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.people.actor import Actor
 from consult.rooms import service as rooms
+from html_checks import assert_harmless
 
 ORGANISER = Actor(organiser_id=1)
 

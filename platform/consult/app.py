@@ -16,8 +16,8 @@ from consult.amendments.routes import routes as amendment_routes
 from consult.api.common import domain_error, error_response
 from consult.api.routes import routes as api_routes
 from consult.conference.routes import routes as conference_routes
-from consult.contributions.routes import routes as contribution_routes
 from consult.consolidation.routes import routes as consolidation_routes
+from consult.contributions.routes import routes as contribution_routes
 from consult.core import Core
 from consult.drafting.routes import routes as drafting_routes
 from consult.engagement.routes import routes as engagement_routes

@@ -4,8 +4,8 @@ from consult.audit.models import AuditEntry  # noqa: F401
 from consult.conference.models import ConferenceSession, Event  # noqa: F401
 from consult.consolidation.models import ConsolidatedVersion, Resolution  # noqa: F401
 from consult.contributions.models import Comment, Support  # noqa: F401
-from consult.drafting.models import DraftVersion  # noqa: F401
 from consult.documents.models import Document, Paragraph, Section  # noqa: F401
+from consult.drafting.models import DraftVersion  # noqa: F401
 from consult.engagement.models import Dot, Poll, PollVote, Reaction  # noqa: F401
 from consult.moderation.models import Flag  # noqa: F401
 from consult.people.models import ApiToken, Organiser, Participant  # noqa: F401

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from helpers import TIMEOUT_MS, wait_live
 
 CHROMIUM = "/usr/bin/chromium"

@@ -5,7 +5,6 @@ import re
 import uuid
 
 import httpx2 as httpx
-
 from helpers import ROOM_H, wait_live
 
 

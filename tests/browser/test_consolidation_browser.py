@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest_server import start_server
 
 

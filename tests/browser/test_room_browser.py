@@ -10,13 +10,9 @@ import re
 import time
 import uuid
 
-import pytest
-
-from playwright.sync_api import Page  # noqa: E402
-
 import httpx2 as httpx  # noqa: E402
-
-from helpers import LIVE, ROOM_E, ROOM_F, wait_live  # noqa: E402
+from helpers import ROOM_E, ROOM_F, wait_live  # noqa: E402
+from playwright.sync_api import Page  # noqa: E402
 
 
 def first_discussion(page: Page):

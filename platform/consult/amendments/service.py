@@ -1,19 +1,18 @@
 """Amendments: propose, vote, decide. Check (may I, is it valid), then do (change, log)."""
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from consult import clock
-from consult.audit import service as audit
+from consult import clock, idempotency
 from consult.amendments.models import CHOICES, KINDS, Amendment, AmendmentVote
+from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS
 from consult.contributions.service import attribution_label
 from consult.drafting import service as drafting
 from consult.errors import Conflict, Invalid, NotFound
+from consult.idempotency import valid_key
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log, phases
@@ -22,7 +21,6 @@ from consult.text import clean_text
 
 MAX_TEXT = 5000
 MAX_RATIONALE = 2000
-_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 PRIVILEGED = ("rapporteur", "organiser")
 
 
@@ -67,8 +65,8 @@ def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, te
         errors["rationale"] = f"Keep the rationale under {MAX_RATIONALE} characters."
     if attribution not in ATTRIBUTIONS:
         errors["attribution"] = "Choose how your amendment is signed."
-    if not idempotency_key or not _KEY.match(idempotency_key):
-        errors["idempotency_key"] = "A request key of 8 to 64 letters, digits, '-' or '_' is needed."
+    if not valid_key(idempotency_key):
+        errors["idempotency_key"] = idempotency.PROBLEM
     if not isinstance(paragraph_id, int):
         errors["paragraph_id"] = "Choose the paragraph to amend."
     if errors:

@@ -6,14 +6,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from consult.amendments import service as amendments
 from consult.api.common import bearer, domain_error, error_response, int_field, json_body, str_field
 from consult.api.openapi import openapi
 from consult.conference.service import event_id, list_events
-from consult.amendments import service as amendments
 from consult.consolidation import service as consolidation
 from consult.contributions import service as contributions
-from consult.drafting import service as drafting
 from consult.documents.service import list_documents
+from consult.drafting import service as drafting
 from consult.errors import DomainError, Invalid
 from consult.export import service as export
 from consult.export.routes import file_response

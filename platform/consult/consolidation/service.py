@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from consult import clock
-from consult.audit import service as audit
 from consult.amendments.models import Amendment
 from consult.amendments.service import tally_by_sector
+from consult.audit import service as audit
 from consult.conference.models import ConferenceSession
 from consult.consolidation.merge import merge_document
 from consult.consolidation.models import ConsolidatedVersion, Resolution

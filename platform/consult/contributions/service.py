@@ -1,17 +1,16 @@
 """Comments and support: check (may I, is it valid), then do (change, log the event)."""
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from consult import clock
+from consult import clock, idempotency
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS, Comment, Support
 from consult.errors import Invalid, NotFound
+from consult.idempotency import valid_key
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
 from consult.rooms import log, phases
@@ -20,7 +19,6 @@ from consult.rooms.service import check_can_read, check_member, check_rapporteur
 from consult.text import clean_text
 
 MAX_COMMENT_CHARS = 2000
-_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 def attribution_label(author: Participant, attribution: str) -> str:
@@ -64,8 +62,8 @@ def check_comment(session: Session, room_id: int, text: str | None, paragraph_id
         errors["text"] = f"Keep it under {max_chars} characters (this has {len(text)})."
     if attribution not in ATTRIBUTIONS:
         errors["attribution"] = "Choose how your comment is signed."
-    if not key or not _KEY.match(key):
-        errors["idempotency_key"] = "A request key of 8 to 64 letters, digits, '-' or '_' is needed."
+    if not valid_key(key):
+        errors["idempotency_key"] = idempotency.PROBLEM
     parent = None
     if parent_id is not None:
         parent = session.get(Comment, parent_id)

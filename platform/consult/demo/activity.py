@@ -16,7 +16,6 @@ from consult.contributions import service as contributions
 from consult.demo import content
 from consult.documents.models import Document, Section
 from consult.drafting import service as drafting
-from consult.engagement import service as engagement
 from consult.people.actor import Actor
 from consult.people.models import Organiser
 from consult.people.service import join

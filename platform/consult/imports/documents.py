@@ -20,8 +20,17 @@ from consult.documents.models import KINDS, Document, Paragraph, Section
 from consult.drafting.models import DraftVersion
 from consult.engagement.models import Reaction
 from consult.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
-from consult.imports.files import (Block, Outline, OutlineSection, Problem, Row, map_columns, read_markdown,
-                                   read_sheet, refuse_if_problems)
+from consult.imports.files import (
+    Block,
+    Outline,
+    OutlineSection,
+    Problem,
+    Row,
+    map_columns,
+    read_markdown,
+    read_sheet,
+    refuse_if_problems,
+)
 from consult.people.actor import Actor
 from consult.rooms.models import Room, RoomSection
 from consult.text import clean_line

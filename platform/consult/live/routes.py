@@ -47,13 +47,7 @@ async def dashboard_stream(websocket: WebSocket):
     sub = core.hub.watch(f"o:{actor.organiser_id}")
     gone = asyncio.create_task(_until_disconnect(websocket))
     try:
-        while True:
-            getter = asyncio.create_task(sub.queue.get())
-            done, _ = await asyncio.wait({getter, gone}, return_when=asyncio.FIRST_COMPLETED)
-            if gone in done:
-                getter.cancel()
-                return
-            message = getter.result()
+        while (message := await _next(sub, gone)) is not None:
             if message is CLOSE:
                 return await websocket.close(code=TRY_AGAIN)
             room_id = message.event.room_id if message.event else message.data.get("room_id")
@@ -64,6 +58,16 @@ async def dashboard_stream(websocket: WebSocket):
     finally:
         gone.cancel()
         core.hub.unsubscribe(sub)
+
+
+async def _next(sub, ended: asyncio.Task):
+    """The subscriber's next message, or None once the client is gone."""
+    getter = asyncio.create_task(sub.queue.get())
+    done, _ = await asyncio.wait({getter, ended}, return_when=asyncio.FIRST_COMPLETED)
+    if ended in done:
+        getter.cancel()
+        return None
+    return getter.result()
 
 
 async def _until_disconnect(websocket: WebSocket) -> None:
@@ -105,13 +109,7 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
             await websocket.send_text(Message(event).render(key, lambda m: render(m, role)))
             after = event.seq
         await websocket.send_text(render(core.hub.presence_message(room_id), role))
-        while True:
-            getter = asyncio.create_task(sub.queue.get())
-            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-            if reader in done:
-                getter.cancel()
-                return
-            message = getter.result()
+        while (message := await _next(sub, reader)) is not None:
             if message is CLOSE:
                 return await websocket.close(code=TRY_AGAIN, reason="too slow; reconnect")
             if message.seq is not None:

@@ -8,7 +8,6 @@ from starlette.routing import Route
 
 from consult.errors import DomainError, NotFound, Unauthorized
 from consult.people import service
-from consult.people.actor import Actor
 from consult.web import auth
 from consult.web.forms import back_to, is_htmx
 from consult.web.templating import page
