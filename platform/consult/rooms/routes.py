@@ -108,7 +108,7 @@ async def projector(request: Request):
     except DomainError as error:
         return refused(request, error)
     url = str(request.url_for("join_form").include_query_params(code=context["room"]["code"]))
-    context.update(join_url=url, qr=segno.make(url, error="m").svg_inline(scale=8, border=1, dark="#000",
+    context.update(join_url=url, qr=segno.make(url, error="m").svg_inline(scale=8, border=1, dark="#000", omitsize=True,
                                                                           light="#fff"),
                    presence=core.hub.presence(room_id))
     panel = "projector_body" if is_htmx(request) and request.query_params.get("panel") == "projector_body" else None
