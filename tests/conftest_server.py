@@ -17,11 +17,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data: Path):
-    """`python run.py` itself, on a fresh SQLite database in `data`, on a free port; a generator
-    yielding its URL, then stopping it."""
+def start_server(data: Path, **env_vars: str):
+    """`python run.py` itself, on a fresh SQLite database in `data` (or what env_vars name), on a
+    free port; a generator yielding its URL, then stopping it."""
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{data / 'live.db'}", SECRET_KEY="live-test-secret")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{data / 'live.db'}", "SECRET_KEY": "live-test-secret", **env_vars}
     log = open(data / "server.log", "w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--port", str(port), "--log-level", "warning"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

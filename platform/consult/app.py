@@ -71,7 +71,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        await core.broadcast.start()
         yield
+        await core.broadcast.stop()
         core.hub.close()
         core.db.dispose()
 

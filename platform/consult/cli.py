@@ -29,6 +29,9 @@ def serve(args) -> None:
     import uvicorn
 
     settings = Settings.from_env()
+    if args.workers > 1 and not settings.broadcast_url.startswith("postgres"):
+        sys.exit("error: several workers share room events through PostgreSQL: "
+                 "set DATABASE_URL and BROADCAST_URL to a postgresql+psycopg:// URL")
     passwords.configure(settings.argon2_time_cost, settings.argon2_memory_kib)
     db = prepare(settings)
     base = f"http://{args.host}:{args.port}"
@@ -39,7 +42,7 @@ def serve(args) -> None:
     print(f"\nOrganiser sign-in: {base}/organiser/login  as {DEMO_ORGANISER[0]} / {DEMO_ORGANISER[1]}"
           "\n(demo only; `python run.py create-organiser` adds real accounts)\n", flush=True)
     uvicorn.run("consult.app:create_app", factory=True, host=args.host, port=args.port,
-                log_level=args.log_level, ws_per_message_deflate=False,
+                log_level=args.log_level, ws_per_message_deflate=False, workers=args.workers,
                 # Open sockets must not hold a restart up: clients reconnect and catch up.
                 timeout_graceful_shutdown=5)
 
@@ -80,6 +83,7 @@ def main(argv=None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--log-level", default="info")
+    parser.add_argument("--workers", type=int, default=1, help="processes (more than one needs PostgreSQL)")
     sub = parser.add_subparsers(dest="command")
     org = sub.add_parser("create-organiser", help="create an organiser (or reset their password)")
     org.add_argument("--email", required=True)

@@ -7,6 +7,7 @@ from typing import Callable, TypeVar
 from starlette.concurrency import run_in_threadpool
 
 from consult.db import Database
+from consult.live import broadcast
 from consult.live.hub import Hub
 from consult.ratelimit import Limiter
 from consult.settings import Settings
@@ -19,6 +20,7 @@ class Core:
         self.settings = settings
         self.db = Database(settings.database_url)
         self.hub = Hub(settings.socket_queue)
+        self.broadcast = broadcast.make(settings.broadcast_url, self.hub, self.db)
         self.post_limit = Limiter(settings.post_burst, settings.post_per_minute, "posts")
         self.join_limit = Limiter(settings.join_per_minute_per_address // 4,
                                   settings.join_per_minute_per_address, "joins from this network")
@@ -26,7 +28,7 @@ class Core:
 
     async def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
         result, events = await run_in_threadpool(self.db.write, fn, *args, **kwargs)
-        self.hub.publish(events)
+        self.broadcast.committed(events)
         return result
 
     async def read(self, fn: Callable[..., T], *args, **kwargs) -> T:

@@ -80,6 +80,9 @@ class Database:
             self.write_engine = self.read_engine = create_engine(url, pool_size=20, max_overflow=20,
                                                                  pool_pre_ping=True)
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
+        # Called with (session, room events) just before commit: how a broadcast backend
+        # sends its notifications in the same transaction (live/broadcast.py).
+        self.before_commit = None
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def write(self, fn: Callable[..., T], *args, **kwargs) -> tuple[T, list[Committed]]:
@@ -89,6 +92,8 @@ class Database:
                 result = fn(session, *args, **kwargs)
                 session.flush()
                 pending = session.info.pop("room_events", [])
+                if pending and self.before_commit is not None:
+                    self.before_commit(session, pending)
                 events = [Committed(e.room_id, e.seq, e.type, e.payload, e.created_at.isoformat())
                           for e in pending]
             return result, events

@@ -1,0 +1,89 @@
+"""How committed room events reach every process's hub.
+
+memory:// (the default): one process; the hub is handed events right after commit.
+
+postgresql://...: several uvicorn processes on one PostgreSQL database. Each write transaction
+sends NOTIFY with the events' room and sequence (PostgreSQL delivers it only if the
+transaction commits); every process LISTENs, reads those events from the log, and hands them
+to its hub. The payload stays small (NOTIFY caps it at 8000 bytes); the database, as always,
+holds the truth."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from consult.db import Committed, Database
+from consult.live.hub import Hub
+from consult.rooms import log
+
+CHANNEL = "consult_room_events"
+logger = logging.getLogger("consult.broadcast")
+
+
+class MemoryBroadcast:
+    def __init__(self, hub: Hub):
+        self.hub = hub
+
+    def committed(self, events: list[Committed]) -> None:
+        self.hub.publish(events)
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+
+def notify(session: Session, events) -> None:
+    """Inside the write transaction: PostgreSQL sends this at commit, or never."""
+    for event in events:
+        session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": CHANNEL, "payload": json.dumps({"room_id": event.room_id, "seq": event.seq})})
+
+
+class PostgresBroadcast:
+    def __init__(self, hub: Hub, db: Database, url: str):
+        self.hub, self.db = hub, db
+        # psycopg speaks libpq URLs; SQLAlchemy's driver suffix is not one.
+        self.url = url.replace("postgresql+psycopg://", "postgresql://")
+        self.task: asyncio.Task | None = None
+
+    def committed(self, events: list[Committed]) -> None:
+        """Nothing to do here: this process hears its own NOTIFY like every other."""
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self._listen())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    async def _listen(self) -> None:
+        import psycopg
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    async for note in conn.notifies():
+                        data = json.loads(note.payload)
+                        events = await run_in_threadpool(self.db.read, log.after, data["room_id"],
+                                                         data["seq"] - 1, 1)
+                        self.hub.publish(events)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Sockets catch up from the log when they reconnect; keep listening.
+                logger.exception("lost the broadcast connection; reconnecting in 1 s")
+                await asyncio.sleep(1)
+
+
+def make(url: str, hub: Hub, db: Database):
+    if url.startswith("postgres"):
+        db.before_commit = notify
+        return PostgresBroadcast(hub, db, url)
+    return MemoryBroadcast(hub)

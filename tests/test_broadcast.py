@@ -1,0 +1,65 @@
+"""Two server processes on one PostgreSQL database: an event committed through one reaches a
+socket held by the other (LISTEN/NOTIFY, live/broadcast.py)."""
+from __future__ import annotations
+
+import json
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx2 as httpx
+import pytest
+from sqlalchemy import create_engine, text
+from websockets.sync.client import connect
+
+from conftest import IN_CI, PG_URL
+from conftest_server import start_server
+
+
+@pytest.fixture(scope="module")
+def database():
+    """A database of its own, so that the servers' demo seed meets nobody else's data."""
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI=true but TEST_DATABASE_URL is not set: the broadcast test cannot run")
+        pytest.skip("TEST_DATABASE_URL is not set")
+    name = "consult_broadcast_test"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    parts = urlsplit(PG_URL)
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def two_servers(database, tmp_path_factory):
+    env = {"DATABASE_URL": database, "BROADCAST_URL": database}
+    first = start_server(tmp_path_factory.mktemp("one"), **env)
+    url_one = next(first)
+    second = start_server(tmp_path_factory.mktemp("two"), **env)
+    url_two = next(second)
+    yield url_one, url_two
+    for server in (second, first):
+        next(server, None)
+
+
+def test_an_event_committed_through_one_process_reaches_a_socket_on_the_other(two_servers):
+    one, two = two_servers
+    with httpx.Client(base_url=one, timeout=30) as api:
+        joined = api.post("/api/v1/rooms/join", json={"code": "K7MPQ2", "name": "Ana", "organisation": "",
+                                                      "sector": "health", "country": "BE"}).json()
+        stream = f"{two.replace('http', 'ws')}/api/v1/rooms/{joined['room_id']}/stream?token={joined['token']}"
+        with connect(stream, open_timeout=10) as socket:
+            text_ = f"Through process one {uuid.uuid4().hex[:6]}"
+            posted = api.post(f"/api/v1/rooms/{joined['room_id']}/comments", json={"text": text_},
+                              headers={"Authorization": f"Bearer {joined['token']}",
+                                       "Idempotency-Key": uuid.uuid4().hex})
+            assert posted.status_code == 201
+            seen = []
+            while not any(m.get("type") == "comment_posted" for m in seen):
+                seen.append(json.loads(socket.recv(timeout=10)))
+            event = next(m for m in seen if m.get("type") == "comment_posted")
+            assert event["comment"]["text"] == text_ and event["seq"] >= 2
