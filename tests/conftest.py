@@ -2,7 +2,6 @@
 app in-process, and the real server started by run.py for socket and browser tests."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -12,15 +11,13 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 
-from conftest_server import start_server  # noqa: E402
+from conftest_server import IN_CI, PG_URL, start_server  # noqa: E402
 from consult import migrate  # noqa: E402
 from consult.cli import prepare  # noqa: E402
 from consult.db import Database  # noqa: E402
 from consult.people import passwords  # noqa: E402
 from consult.settings import Settings  # noqa: E402
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-PG_URL = os.environ.get("TEST_DATABASE_URL")
 CHEAP_ARGON2 = dict(argon2_time_cost=1, argon2_memory_kib=1024)
 passwords.configure(CHEAP_ARGON2["argon2_time_cost"], CHEAP_ARGON2["argon2_memory_kib"])
 

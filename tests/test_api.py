@@ -134,3 +134,26 @@ def test_the_openapi_document_lists_exactly_the_api_routes(client):
             [m.lower() for m in route.methods if m != "HEAD"] if isinstance(route, Route) else []
         routed |= {(path, m) for m in methods}
     assert documented == routed
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("get", "/api/v1/rooms/99999999999999999999999", None),
+    ("get", "/api/v1/rooms/1/events?after=99999999999999999999999", None),
+    ("post", "/api/v1/rooms/1/comments", {"text": "x", "paragraph_id": 99999999999999999999999}),
+    ("post", "/api/v1/rooms/1/comments", b'{"text": "\\ud800 lone surrogate"}'),
+    ("put", "/api/v1/rooms/1/draft", {"base_version": 0, "paragraphs": [{"id": ["p1"], "text": 5}]}),
+])
+def test_out_of_range_ids_odd_text_and_wrong_types_get_clear_errors_not_500s(client, method, path, body):
+    _, headers = join(client)
+    payload = {} if body is None else {"content": body} if isinstance(body, bytes) else {"json": body}
+    response = getattr(client, method)(path, headers={**headers, "Idempotency-Key": "odd-input-01",
+                                                      "Content-Type": "application/json"}, **payload)
+    assert response.status_code in (201, 403, 404, 422), response.text
+    assert response.json()["error"] if response.status_code != 201 else response.json()["text"] == "lone surrogate"
+
+
+def test_deeply_nested_json_is_a_bad_request(client):
+    _, headers = join(client)
+    response = client.post("/api/v1/rooms/1/comments", content=b"[" * 30000 + b"]" * 30000,
+                           headers={**headers, "Idempotency-Key": "nested-json-1", "Content-Type": "application/json"})
+    assert response.status_code in (400, 413) and response.json()["error"]

@@ -8,11 +8,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx2 as httpx
 import pytest
+from conftest_server import IN_CI, PG_URL, start_server
 from sqlalchemy import create_engine, text
 from websockets.sync.client import connect
-
-from conftest import IN_CI, PG_URL
-from conftest_server import start_server
 
 
 @pytest.fixture(scope="module")

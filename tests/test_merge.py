@@ -1,7 +1,12 @@
 """The three-way merge of rooms' texts, case by case (pure functions)."""
 from __future__ import annotations
 
-from consult.consolidation.merge import RoomText, merge_document, merge_paragraph, merge_texts
+from consult.consolidation.merge import (
+    RoomText,
+    merge_document,
+    merge_paragraph,
+    merge_texts,
+)
 
 BASE = "Member States should collect data on homicides annually."
 

@@ -9,4 +9,10 @@ from consult.drafting.models import DraftVersion  # noqa: F401
 from consult.engagement.models import Dot, Poll, PollVote, Reaction  # noqa: F401
 from consult.moderation.models import Flag  # noqa: F401
 from consult.people.models import ApiToken, Organiser, Participant  # noqa: F401
-from consult.rooms.models import Membership, RapporteurInvite, Room, RoomEvent, RoomSection  # noqa: F401
+from consult.rooms.models import (  # noqa: F401
+    Membership,
+    RapporteurInvite,
+    Room,
+    RoomEvent,
+    RoomSection,
+)

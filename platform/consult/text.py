@@ -4,12 +4,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Control characters other than tab and newline: invisible, and spreadsheets cannot hold them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and newline (invisible, and spreadsheets cannot hold them),
+# and lone surrogates (JSON can carry them; no database or file encoding can).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def clean_text(value: str | None) -> str:
-    value = unicodedata.normalize("NFC", value or "")
+    value = _CONTROL.sub("", value or "")
+    value = unicodedata.normalize("NFC", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value).strip()
 

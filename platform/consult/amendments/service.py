@@ -16,7 +16,14 @@ from consult.idempotency import valid_key
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log, phases
-from consult.rooms.service import actor_label, check_can_read, check_member, check_rapporteur, role_in
+from consult.rooms.models import Room
+from consult.rooms.service import (
+    actor_label,
+    check_can_read,
+    check_member,
+    check_rapporteur,
+    role_in,
+)
 from consult.text import clean_text
 
 MAX_TEXT = 5000
@@ -24,14 +31,15 @@ MAX_RATIONALE = 2000
 PRIVILEGED = ("rapporteur", "organiser")
 
 
-def amendment_view(a: Amendment, author: Participant, reveal: bool = False) -> dict:
+def amendment_view(a: Amendment, author: Participant, reveal: bool = False, anonymous: bool = False) -> dict:
     hidden = a.visibility == "hidden" and not reveal
     return {
         "id": a.id, "room_id": a.room_id, "paragraph_id": a.paragraph_id, "kind": a.kind,
         "text": None if hidden else a.text, "rationale": None if hidden else a.rationale,
         "original": a.original, "status": a.status, "visibility": a.visibility,
         "moderation_reason": a.moderation_reason,
-        "author": "" if hidden else attribution_label(author, a.attribution), "sector": author.sector,
+        "author": "" if hidden else attribution_label(author, "sector" if anonymous else a.attribution),
+        "sector": author.sector,
         "country": author.country,
         "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
         "decided_by": a.decided_by, "decision_reason": a.decision_reason, "accepted_text": a.accepted_text,
@@ -40,7 +48,7 @@ def amendment_view(a: Amendment, author: Participant, reveal: bool = False) -> d
 
 
 def _view(session: Session, a: Amendment) -> dict:
-    return amendment_view(a, session.get(Participant, a.author_id))
+    return amendment_view(a, session.get(Participant, a.author_id), anonymous=session.get(Room, a.room_id).anonymous)
 
 
 def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, text, rationale,
@@ -166,6 +174,8 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
         raise NotFound("No such amendment.")
     room = check_rapporteur(session, actor, amendment.room_id)
     phases.require(room.phase, "decide amendments")
+    if amendment.visibility != "visible":
+        raise Conflict("A moderator has not approved this amendment (or hid it): it cannot be decided.")
     if decision not in ("accept", "reject"):
         raise Invalid("Decide accept or reject.", {"decision": "Unknown decision."})
     reason = clean_text(reason)
@@ -201,11 +211,11 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
 
 
 def list_amendments(session: Session, actor: Actor, room_id: int) -> list[dict]:
-    check_can_read(session, actor, room_id)
+    room, _ = check_can_read(session, actor, room_id)
     role = role_in(session, actor, room_id)
     rows = session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
                            .where(Amendment.room_id == room_id).order_by(Amendment.id)).all()
-    views = [amendment_view(a, p, reveal=actor.is_organiser) for a, p in rows
+    views = [amendment_view(a, p, reveal=actor.is_organiser, anonymous=room.anonymous) for a, p in rows
              if a.visibility != "pending" or role in PRIVILEGED or a.author_id == actor.participant_id]
     if role in PRIVILEGED:
         by_sector = tally_by_sector(session, [v["id"] for v in views])

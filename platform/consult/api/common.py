@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse
 from consult.errors import BadRequest, DomainError, Invalid, TooLarge, Unauthorized
 from consult.people.actor import Actor
 from consult.people.service import actor_for_token
+from consult.web.forms import MAX_ID
 
 MAX_BODY = 64 * 1024
 
@@ -40,8 +41,8 @@ async def json_body(request: Request) -> dict:
         raise TooLarge(f"The request body is over {MAX_BODY // 1024} KiB.")
     try:
         data = json.loads(raw or b"{}")
-    except ValueError:
-        raise BadRequest("The body is not valid JSON.") from None
+    except (ValueError, RecursionError):
+        raise BadRequest("The body is not valid JSON (or nests too deeply).") from None
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     return data
@@ -55,6 +56,8 @@ def int_field(data: dict, name: str, required: bool = False) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"'{name}' must be an integer.", {name: "Not an integer."})
+    if abs(value) > MAX_ID:
+        raise Invalid(f"'{name}' is out of range.", {name: "Out of range."})
     return value
 
 

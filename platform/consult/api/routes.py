@@ -7,7 +7,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from consult.amendments import service as amendments
-from consult.api.common import bearer, domain_error, error_response, int_field, json_body, str_field
+from consult.api.common import (
+    bearer,
+    domain_error,
+    error_response,
+    int_field,
+    json_body,
+    str_field,
+)
 from consult.api.openapi import openapi
 from consult.conference.service import event_id, list_events
 from consult.consolidation import service as consolidation
@@ -23,6 +30,7 @@ from consult.people import service as people
 from consult.rooms import log
 from consult.rooms import service as rooms_service
 from consult.rooms.service import check_can_read, list_rooms, room_detail
+from consult.web.forms import optional_int
 
 PAGE = 500
 
@@ -126,10 +134,7 @@ async def support(request, core):
 async def room_events(request, core):
     actor = await bearer(request)
     room_id = request.path_params["room_id"]
-    try:
-        after = int(request.query_params.get("after", "0"))
-    except ValueError:
-        raise Invalid("'after' must be a whole number.") from None
+    after = optional_int(request.query_params.get("after", "0"), "after") or 0
 
     def load(session):
         room, _ = check_can_read(session, actor, room_id)

@@ -81,7 +81,8 @@ def build(session: Session, document: Document) -> dict:
         if not conclusions or conclusions[-1]["session"] != room.session.title:
             conclusions.append({"session": room.session.title, "rooms": []})
         rapporteurs = list(session.scalars(select(Participant.name).join(Membership).where(
-            Membership.room_id == room.id, Membership.role == "rapporteur")))
+            Membership.room_id == room.id, Membership.role == "rapporteur", Membership.removed_at.is_(None),
+            Participant.named_in_results.is_(True))))
         conclusions[-1]["rooms"].append({"room_id": room.id, "room": room.name, "rapporteurs": rapporteurs,
                                          "conclusions": content["conclusions"], "draft_version": versions[room.id]})
     return {"paragraphs": paragraphs, "conclusions": conclusions,
@@ -89,22 +90,31 @@ def build(session: Session, document: Document) -> dict:
                       for r in rooms]}
 
 
+def _published_label(author: Participant, attribution: str, anonymous: bool) -> str:
+    """Results are public: a name appears only where its owner signed with it and agreed to be
+    named in the results, and never from an anonymous room."""
+    signed = attribution == "name" and author.named_in_results and not anonymous
+    return attribution_label(author, "name" if signed else "sector")
+
+
 def _provenance(session: Session, room_ids: list[int], paragraph_ids: list[int]) -> dict:
+    anonymous = dict(session.execute(select(Room.id, Room.anonymous).where(Room.id.in_(room_ids))).all())
     accepted = list(session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
-                                    .where(Amendment.room_id.in_(room_ids), Amendment.status == "accepted")))
+                                    .where(Amendment.room_id.in_(room_ids), Amendment.status == "accepted",
+                                           Amendment.visibility == "visible")))
     by_sector = tally_by_sector(session, [a.id for a, _ in accepted])
     amendments = {a.id: {"id": a.id, "room_id": a.room_id, "paragraph_id": a.paragraph_id, "kind": a.kind,
                          "text": a.accepted_text or a.text, "rationale": a.rationale,
-                         "author": attribution_label(p, a.attribution), "decided_by": a.decided_by,
+                         "author": _published_label(p, a.attribution, anonymous.get(a.room_id, False)),
                          "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
                          "by_sector": by_sector.get(a.id, {})} for a, p in accepted}
     comments: dict[int, list] = {}
     for c, p in session.execute(select(Comment, Participant).join(Participant, Participant.id == Comment.author_id)
                                 .where(Comment.room_id.in_(room_ids), Comment.taken_into_account.is_(True),
-                                       Comment.paragraph_id.in_(paragraph_ids))):
+                                       Comment.visibility == "visible", Comment.paragraph_id.in_(paragraph_ids))):
         comments.setdefault(c.paragraph_id, []).append(
             {"id": c.id, "room_id": c.room_id, "text": c.text, "support": c.support,
-             "author": attribution_label(p, c.attribution)})
+             "author": _published_label(p, c.attribution, anonymous.get(c.room_id, False))})
     reactions: dict[int, dict] = {}
     for room_id in room_ids:
         for pid, entry in spread(session, room_id).items():
@@ -250,7 +260,14 @@ def get_version(session: Session, actor: Actor, document_id: int, version: int |
     if row is None:
         raise NotFound("This version is not published." if not actor.is_organiser else
                        "No consolidated version yet.")
-    return version_view(row, document)
+    view = version_view(row, document)
+    if not actor.is_organiser:
+        # Who among the staff resolved what stays with the organisers.
+        view["created_by"] = "the organisers"
+        for p in view["paragraphs"]:
+            if p.get("resolution"):
+                p["resolution"] = dict(p["resolution"], by="the organisers")
+    return view
 
 
 def version_view(row: ConsolidatedVersion, document: Document) -> dict:

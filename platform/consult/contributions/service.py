@@ -15,7 +15,13 @@ from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
 from consult.rooms import log, phases
 from consult.rooms.models import Room
-from consult.rooms.service import check_can_read, check_member, check_rapporteur, role_in, room_paragraph_ids
+from consult.rooms.service import (
+    check_can_read,
+    check_member,
+    check_rapporteur,
+    role_in,
+    room_paragraph_ids,
+)
 from consult.text import clean_text
 
 MAX_COMMENT_CHARS = 2000
@@ -40,7 +46,8 @@ def comment_view(comment: Comment, author: Participant, reveal: bool = False, an
         "visibility": comment.visibility,
         "moderation_reason": comment.moderation_reason,
         "attribution": comment.attribution,
-        "author": "" if hidden else attribution_label(author, comment.attribution),
+        # An anonymous room signs everything by sector, also what was signed before it became one.
+        "author": "" if hidden else attribution_label(author, "sector" if anonymous else comment.attribution),
         "sector": author.sector,
         "country": author.country,
         "support": comment.support,
@@ -202,7 +209,7 @@ def supported_by(session: Session, actor: Actor, room_id: int) -> set[int]:
 def mark_taken(session: Session, actor: Actor, comment_id: int, taken: bool) -> dict:
     """The rapporteur marks a comment as taken into account (or not)."""
     comment = session.get(Comment, comment_id)
-    if comment is None:
+    if comment is None or comment.visibility != "visible":
         raise NotFound("No such comment.")
     room = check_rapporteur(session, actor, comment.room_id)
     phases.require(room.phase, "decide amendments")

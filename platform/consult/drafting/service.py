@@ -124,9 +124,13 @@ def save(session: Session, actor: Actor, room_id: int, base_version: int, paragr
     by_id = {p["id"]: p for p in content["paragraphs"]}
     changed, errors = [], {}
     for edit in paragraphs or []:
-        target = by_id.get(edit.get("id"))
+        if not isinstance(edit.get("id"), str) or not isinstance(edit.get("text", ""), str) \
+                or not isinstance(edit.get("deleted", False), bool):
+            raise Invalid("Each paragraph edit is {id: text, text: text, deleted: true or false}.",
+                          {"paragraphs": "Wrong types."})
+        target = by_id.get(edit["id"])
         if target is None:
-            raise NotFound(f"No paragraph {edit.get('id')!r} in this room's text.")
+            raise NotFound(f"No paragraph {edit['id']!r} in this room's text.")
         text = clean_text(edit.get("text", target["text"]))
         if len(text) > MAX_PARAGRAPH_CHARS:
             errors[target["id"]] = f"Keep a paragraph under {MAX_PARAGRAPH_CHARS} characters."

@@ -61,7 +61,7 @@ async def answer(request: Request):
     poll_id = request.path_params["poll_id"]
     form = await request.form()
     try:
-        chosen = [optional_int(v, "option") for v in form.getlist("option")]
+        chosen = [n for n in (optional_int(v, "option") for v in form.getlist("option")) if n is not None]
         result = await core.write(service.answer, request.state.actor, poll_id, chosen)
     except DomainError as error:
         return refused(request, error)

@@ -8,13 +8,26 @@ from consult import clock
 from consult.amendments.models import Amendment
 from consult.audit import service as audit
 from consult.contributions.models import Comment
-from consult.engagement.models import DOT_TARGETS, STANCES, Dot, Poll, PollVote, Reaction
+from consult.engagement.models import (
+    DOT_TARGETS,
+    STANCES,
+    Dot,
+    Poll,
+    PollVote,
+    Reaction,
+)
 from consult.errors import Conflict, Invalid, NotFound
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log, phases
 from consult.rooms.models import Room
-from consult.rooms.service import actor_label, check_can_read, check_member, check_rapporteur, room_paragraph_ids
+from consult.rooms.service import (
+    actor_label,
+    check_can_read,
+    check_member,
+    check_rapporteur,
+    room_paragraph_ids,
+)
 from consult.text import clean_line
 
 # -- reactions -------------------------------------------------------------------------
@@ -83,11 +96,15 @@ def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
     rows = session.execute(select(Dot.target_type, Dot.target_id, func.sum(Dot.dots).label("n"))
                            .where(Dot.room_id == room_id).group_by(Dot.target_type, Dot.target_id)
                            .having(func.sum(Dot.dots) > 0)
-                           .order_by(func.sum(Dot.dots).desc(), Dot.target_type, Dot.target_id).limit(limit)).all()
+                           .order_by(func.sum(Dot.dots).desc(), Dot.target_type, Dot.target_id)).all()
     out = []
     for target_type, target_id, n in rows:
         model = Amendment if target_type == "amendment" else Comment
         item = session.get(model, target_id)
+        if item.visibility != "visible":
+            continue  # what a moderator hid (or has not approved) ranks nowhere
+        if len(out) == limit:
+            break
         summary = (item.text or item.rationale) if target_type == "amendment" else item.text
         out.append({"type": target_type, "id": target_id, "dots": int(n),
                     "label": f"{'Amendment' if target_type == 'amendment' else 'Comment'} {target_id}",
@@ -104,8 +121,10 @@ def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, tar
         raise Invalid("Dots are a whole number, zero or more.", {"dots": "Not a count."})
     model = Amendment if target_type == "amendment" else Comment
     target = session.get(model, target_id)
-    if target is None or target.room_id != room_id:
+    if target is None or target.room_id != room_id or target.visibility != "visible":
         raise NotFound(f"No such {target_type} in this room.")
+    # The room row's lock queues one person's concurrent dot changes, so the budget holds.
+    session.scalar(select(Room.id).where(Room.id == room_id).with_for_update())
     used_elsewhere = session.scalar(select(func.coalesce(func.sum(Dot.dots), 0)).where(
         Dot.room_id == room_id, Dot.participant_id == member.participant_id,
         ~((Dot.target_type == target_type) & (Dot.target_id == target_id))))
@@ -180,8 +199,8 @@ def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> d
     phases.require(room.phase, "answer polls")
     if not poll.open:
         raise Conflict("This poll is closed.")
-    chosen = sorted(set(chosen))
-    if not chosen or any(not isinstance(i, int) or not 0 <= i < len(poll.options) for i in chosen):
+    chosen = sorted({i for i in chosen if isinstance(i, int) and not isinstance(i, bool)})
+    if not chosen or any(not 0 <= i < len(poll.options) for i in chosen):
         raise Invalid("Choose one of the options.", {"options": "Unknown option."})
     if len(chosen) > 1 and not poll.multiple:
         raise Invalid("Choose only one option in this poll.", {"options": "One only."})

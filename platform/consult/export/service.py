@@ -40,7 +40,7 @@ def xlsx(session: Session, actor: Actor, slug: str | None = None, room_id: int |
          include_hidden: bool = False) -> tuple[str, str]:
     """Writes the workbook to a temporary file; returns its path and the file name to give it."""
     event = check_export(session, actor, slug, room_id)
-    built, generated = tables.all_tables(session, event, room_id, include_hidden)
+    built, generated = tables.all_tables(session, event, room_id, include_hidden and actor.is_organiser)
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
@@ -54,7 +54,8 @@ def xlsx(session: Session, actor: Actor, slug: str | None = None, room_id: int |
 def csv(session: Session, actor: Actor, table: str, slug: str | None = None,
         room_id: int | None = None, include_hidden: bool = False) -> tuple[str, str]:
     event = check_export(session, actor, slug, room_id)
-    built, generated = tables.all_tables(session, event, room_id, include_hidden)
+    # Hidden text is for organisers only, as everywhere else.
+    built, generated = tables.all_tables(session, event, room_id, include_hidden and actor.is_organiser)
     found = next((t for t in built if t.name.lower() == table.lower()), None)
     if found is None:
         raise NotFound(f"No table {table!r}; there are {', '.join(t.name for t in built)}.")

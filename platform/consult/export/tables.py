@@ -43,6 +43,7 @@ class Lookups:
                                 .order_by(ConferenceSession.position, Room.position)).all()
         self.rooms = {r.id: (s.title, r.name, PHASE_LABELS[r.phase]) for r, s in rooms
                       if room_id is None or r.id == room_id}
+        self.anonymous = {r.id for r, _ in rooms if r.anonymous}
         self.room_rows = [(r, s) for r, s in rooms if r.id in self.rooms]
         self.paragraphs = {}
         for p, sec, doc in session.execute(select(Paragraph, Section, Document).select_from(Paragraph)
@@ -61,9 +62,10 @@ class Lookups:
         document, section, number, opening = self.paragraphs.get(paragraph_id, ("", "", "General", ""))
         return session_title, room, phase, document, section, number, opening
 
-    def who(self, participant_id: int, signed_by_name: bool = True) -> tuple:
+    def who(self, participant_id: int, room_id: int, signed_by_name: bool = True) -> tuple:
+        """A name only where its owner signed with it, agreed to be named, and the room is not anonymous."""
         sector, country, name, _, _ = self.people[participant_id]
-        return sector, country, name if signed_by_name else None
+        return sector, country, name if signed_by_name and room_id not in self.anonymous else None
 
     def in_scope(self, column):
         return column.in_(list(self.rooms))
@@ -202,7 +204,7 @@ def comments(lk: Lookups) -> Table:
             lk.in_scope(Comment.room_id), lk.shown(Comment)).order_by(Comment.id)
         for c in _stream(lk.session, query):
             yield (c.id, c.parent_id, *lk.where(c.room_id, c.paragraph_id),
-                   *lk.who(c.author_id, c.attribution == "name"), c.text, c.support,
+                   *lk.who(c.author_id, c.room_id, c.attribution == "name"), c.text, c.support,
                    "yes" if c.taken_into_account else "", c.created_at, _moderation(c.visibility, c.moderation_reason))
 
     return Table("Comments", [Column("Comment", 9, "number"), Column("Reply to", 9, "number"), *WHERE, *WHO,
@@ -218,7 +220,7 @@ def amendments(lk: Lookups) -> Table:
     def rows():
         query = select(Amendment).where(lk.in_scope(Amendment.room_id), lk.shown(Amendment)).order_by(Amendment.id)
         for a in lk.session.scalars(query.execution_options(yield_per=BATCH)):
-            yield (a.id, *lk.where(a.room_id, a.paragraph_id), *lk.who(a.author_id, a.attribution == "name"),
+            yield (a.id, *lk.where(a.room_id, a.paragraph_id), *lk.who(a.author_id, a.room_id, a.attribution == "name"),
                    a.kind.replace("_", " "), a.original, a.text, a.rationale, a.status, a.decided_by,
                    a.decision_reason, a.accepted_text, a.agree, a.disagree, a.abstain, int(dots.get(a.id, 0)),
                    a.created_at, _moderation(a.visibility, a.moderation_reason))

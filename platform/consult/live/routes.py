@@ -19,6 +19,7 @@ from consult.people.service import actor_for_token
 from consult.rooms import log
 from consult.rooms.service import actor_label, check_can_read, role_in
 from consult.web.csrf import same_origin
+from consult.web.forms import optional_int
 
 REPLAY_LIMIT = 2000
 MAX_MESSAGE = 4096
@@ -85,9 +86,9 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
         return await websocket.close(code=4403, reason="foreign origin")
     try:
         room_id = int(websocket.path_params["room_id"])
-        after = int(websocket.query_params.get("after") or 0)
-    except ValueError:
-        return await websocket.close(code=4400, reason="bad room id or sequence")
+        after = optional_int(websocket.query_params.get("after"), "after") or 0
+    except DomainError:
+        return await websocket.close(code=4400, reason="bad sequence")
     try:
         await core.read(check_can_read, actor, room_id)
         role, name = await core.read(_role_and_name, actor, room_id)

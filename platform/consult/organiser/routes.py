@@ -58,7 +58,6 @@ async def demo_activity(request, core, actor):
 async def setup_page(request, core, actor):
     slug = await core.read(first_event_slug)
     context = await core.read(setup.setup_view, actor, slug)
-    context["invite"] = request.query_params.get("invite")
     return page(request, "organiser/setup.html", context)
 
 

@@ -7,6 +7,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from consult import clock
+from consult.amendments.models import Amendment
+from consult.contributions.models import Comment
 from consult.db import Committed
 from consult.rooms.models import Room, RoomEvent
 
@@ -39,8 +41,41 @@ def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -
 
 
 def after(session: Session, room_id: int, seq: int, limit: int) -> list[Committed]:
-    rows = session.scalars(
+    """The log after a sequence, as it may be shown now: what a moderator hid since an event
+    was logged is taken out of the replayed payloads (the log row itself stays as written)."""
+    rows = list(session.scalars(
         select(RoomEvent).where(RoomEvent.room_id == room_id, RoomEvent.seq > seq)
         .order_by(RoomEvent.seq).limit(limit)
-    )
-    return [Committed(e.room_id, e.seq, e.type, e.payload, e.created_at.isoformat()) for e in rows]
+    ))
+    hidden = _hidden(session, rows)
+    return [Committed(e.room_id, e.seq, e.type, _redact(e.type, e.payload, hidden), e.created_at.isoformat())
+            for e in rows]
+
+
+def _hidden(session: Session, rows: list[RoomEvent]) -> dict[str, set[int]]:
+    ids: dict[str, set[int]] = {"comment": set(), "amendment": set()}
+    for e in rows:
+        if e.type == "comment_posted":
+            ids["comment"].add(e.payload["comment"]["id"])
+        elif e.type == "amendment_proposed":
+            ids["amendment"].add(e.payload["amendment"]["id"])
+        elif e.type == "priorities_changed":
+            for item in e.payload["ranking"]:
+                ids[item["type"]].add(item["id"])
+    found = {"comment": set(), "amendment": set()}
+    for kind, model in (("comment", Comment), ("amendment", Amendment)):
+        if ids[kind]:
+            found[kind] = set(session.scalars(select(model.id).where(model.id.in_(ids[kind]),
+                                                                     model.visibility != "visible")))
+    return found
+
+
+def _redact(type: str, payload: dict[str, Any], hidden: dict[str, set[int]]) -> dict[str, Any]:
+    if type == "comment_posted" and payload["comment"]["id"] in hidden["comment"]:
+        return dict(payload, comment=dict(payload["comment"], text=None, author="", visibility="hidden"))
+    if type == "amendment_proposed" and payload["amendment"]["id"] in hidden["amendment"]:
+        return dict(payload, amendment=dict(payload["amendment"], text=None, rationale=None, author="",
+                                            visibility="hidden"))
+    if type == "priorities_changed":
+        return dict(payload, ranking=[r for r in payload["ranking"] if r["id"] not in hidden[r["type"]]])
+    return payload

@@ -98,12 +98,14 @@ def make_rapporteur(session: Session, actor: Actor, room_id: int, participant_id
 
 
 def members(session: Session, actor: Actor, room_id: int) -> list[dict]:
-    """Who is in the room, for those who steer it."""
-    check_rapporteur(session, actor, room_id)
+    """Who is in the room, for those who steer it. In an anonymous room only organisers see names."""
+    room = check_rapporteur(session, actor, room_id)
+    hide = room.anonymous and not actor.is_organiser
     rows = session.execute(select(Membership, Participant).join(Participant)
                            .where(Membership.room_id == room_id, Membership.removed_at.is_(None))
                            .order_by(Membership.joined_at))
-    return [{"participant_id": p.id, "name": p.name, "organisation": p.organisation, "sector": p.sector,
+    return [{"participant_id": p.id, "name": f"Member {p.id}" if hide and m.role != "rapporteur" else p.name,
+             "organisation": "" if hide else p.organisation, "sector": p.sector,
              "country": p.country, "role": m.role} for m, p in rows]
 
 

@@ -11,13 +11,19 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+MAX_ID = 2**63 - 1  # what a database integer holds; beyond it a number is only noise
+
+
 def optional_int(value, name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise Invalid(f"{name} must be a whole number.", {name: "Not a number."}) from None
+    if abs(number) > MAX_ID:
+        raise Invalid(f"{name} is out of range.", {name: "Out of range."})
+    return number
 
 
 def back_to(url: str) -> RedirectResponse:
