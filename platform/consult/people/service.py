@@ -80,6 +80,9 @@ def join(session: Session, actor: Actor, code: str, name, organisation, sector, 
     if member is not None and member.removed_at is not None:
         raise Forbidden("A moderator removed you from this room. Ask the organisers if you think this is a mistake.")
     if member is None:
+        if room.capacity:
+            # Joins of a room with places queue on its row, so the last place is given once.
+            session.scalar(select(Room.id).where(Room.id == room.id).with_for_update())
         if room.capacity and member_count(session, room.id) >= room.capacity and invitation is None:
             raise Conflict("This room is full. Ask the organisers which room still has places.")
         member = Membership(room_id=room.id, participant_id=participant.id, joined_at=clock.now())
