@@ -61,3 +61,26 @@ def test_an_event_committed_through_one_process_reaches_a_socket_on_the_other(tw
                 seen.append(json.loads(socket.recv(timeout=10)))
             event = next(m for m in seen if m.get("type") == "comment_posted")
             assert event["comment"]["text"] == text_ and event["seq"] >= 2
+
+
+def test_someone_removed_through_one_process_loses_their_socket_on_the_other(two_servers):
+    import re
+
+    from websockets.exceptions import ConnectionClosed
+    one, two = two_servers
+    with httpx.Client(base_url=one, timeout=30) as organiser:
+        page = organiser.get("/organiser/login").text
+        token = re.search(r'"X-CSRF-Token": "([^"]+)"', page).group(1)
+        organiser.post("/organiser/login", data={"csrf_token": token, "email": "organiser@example.org",
+                                                 "password": "brussels-demo-2024"})
+        joined = organiser.post("/api/v1/rooms/join", json={"code": "R4XTN8", "name": "Removed", "organisation": "",
+                                                            "sector": "health", "country": "BE"}).json()
+        stream = f"{two.replace('http', 'ws')}/api/v1/rooms/{joined['room_id']}/stream?token={joined['token']}"
+        with connect(stream, open_timeout=10) as socket:
+            socket.recv(timeout=10)  # presence: the socket is live
+            removed = organiser.post(f"/rooms/{joined['room_id']}/members/{joined['participant_id']}/remove",
+                                     headers={"X-CSRF-Token": token})
+            assert removed.status_code in (200, 303)
+            with pytest.raises(ConnectionClosed):
+                for _ in range(20):
+                    socket.recv(timeout=10)

@@ -22,6 +22,7 @@ from consult.live.hub import Hub
 from consult.rooms import log
 
 CHANNEL = "consult_room_events"
+KICKS = "consult_kicks"
 logger = logging.getLogger("consult.broadcast")
 
 
@@ -31,6 +32,9 @@ class MemoryBroadcast:
 
     def committed(self, events: list[Committed]) -> None:
         self.hub.publish(events)
+
+    async def kick(self, room_id: int, who: str) -> None:
+        self.hub.kick(room_id, who)
 
     async def start(self) -> None:
         pass
@@ -56,6 +60,12 @@ class PostgresBroadcast:
     def committed(self, events: list[Committed]) -> None:
         """Nothing to do here: this process hears its own NOTIFY like every other."""
 
+    async def kick(self, room_id: int, who: str) -> None:
+        """Someone removed from a room may hold sockets in any process."""
+        import psycopg
+        async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
+            await conn.execute("SELECT pg_notify(%s, %s)", (KICKS, json.dumps({"room_id": room_id, "who": who})))
+
     async def start(self) -> None:
         self.task = asyncio.create_task(self._listen())
 
@@ -69,8 +79,12 @@ class PostgresBroadcast:
             try:
                 async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
+                    await conn.execute(f"LISTEN {KICKS}")
                     async for note in conn.notifies():
                         data = json.loads(note.payload)
+                        if note.channel == KICKS:
+                            self.hub.kick(data["room_id"], data["who"])
+                            continue
                         events = await run_in_threadpool(self.db.read, log.after, data["room_id"],
                                                          data["seq"] - 1, 1)
                         self.hub.publish(events)

@@ -138,7 +138,7 @@ async def remove_member(request, core, actor):
     form = await request.form()
     room_id, participant_id = request.path_params["room_id"], request.path_params["participant_id"]
     await core.write(moderation.remove_member, actor, room_id, participant_id, form.get("reason"))
-    core.hub.kick(room_id, f"p:{participant_id}")
+    await core.broadcast.kick(room_id, f"p:{participant_id}")
     return back_to(f"/rooms/{room_id}/workbench#wb_members")
 
 
