@@ -180,3 +180,10 @@ def test_the_projector_shows_the_code_and_the_room_now(client):
     post(rita, f"/rooms/{rid}/countdown", {"minutes": "5"})
     assert 'data-ends-at="20' in rita.get(f"/rooms/{rid}/projector").text
     assert "room.countdown" in org.get("/organiser/audit").text
+
+
+def test_exports_are_audited(client):
+    org = sign_in(TestClient(client.app))
+    assert org.get("/e/drug-violence-2024/export/rooms.csv").status_code == 200
+    entries = org.get("/organiser/audit").text
+    assert "export" in entries and "-rooms.csv" in entries

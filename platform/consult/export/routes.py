@@ -20,10 +20,13 @@ MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 async def download(request: Request, build, *args):
     core = request.app.state.core
+    actor = request.state.actor
     try:
-        path, filename = await run_in_threadpool(core.db.snapshot, build, request.state.actor, *args)
+        path, filename = await run_in_threadpool(core.db.snapshot, build, actor, *args)
     except DomainError as error:
         return refused(request, error)
+    slug = request.path_params.get("slug")
+    await core.write(service.record_download, actor, slug, request.path_params.get("room_id"), filename)
     return file_response(path, filename)
 
 

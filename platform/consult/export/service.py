@@ -9,6 +9,7 @@ import tempfile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
 from consult.errors import Forbidden, NotFound
 from consult.export import tables
@@ -29,6 +30,12 @@ def check_export(session: Session, actor: Actor, slug: str | None, room_id: int 
     if event is None:
         raise NotFound("No such event.")
     return event
+
+
+def record_download(session: Session, actor: Actor, slug: str | None, room_id: int | None, filename: str) -> None:
+    """Exports read a snapshot; the audit entry that one was taken is its own small write."""
+    event_id = None if room_id else session.scalar(select(Event.id).where(Event.slug == slug))
+    audit.record(session, actor, "export", room_id, event_id, file=filename)
 
 
 def _name(event: Event, room_id: int | None, generated, suffix: str) -> str:
