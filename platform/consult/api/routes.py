@@ -263,6 +263,7 @@ async def export_xlsx(request: Request):
         path, filename = await run_in_threadpool(core.db.snapshot, export.xlsx, actor, request.path_params["slug"])
     except DomainError as error:
         return domain_error(error)
+    await core.write(export.record_download, actor, request.path_params["slug"], None, filename)
     return file_response(path, filename)
 
 
