@@ -32,6 +32,7 @@ from consult.rooms.routes import routes as room_routes
 from consult.settings import ROOT, Settings
 from consult.web.auth import ActorMiddleware
 from consult.web.csrf import CSRFMiddleware
+from consult.web.forms import refused
 from consult.web.templating import page
 
 log = logging.getLogger("consult")
@@ -42,10 +43,9 @@ def _is_api(request: Request) -> bool:
 
 
 async def on_domain_error(request: Request, error: DomainError):
-    if _is_api(request):
-        return domain_error(error)
-    return page(request, "message.html", {"heading": "That did not work", "message": error.detail,
-                                          "link": "/", "link_text": "Back to the event"}, status=error.status)
+    """Every refusal a route does not answer itself: JSON for the API, the page's flash area
+    for htmx, a page of its own otherwise."""
+    return domain_error(error) if _is_api(request) else refused(request, error)
 
 
 async def on_http_error(request: Request, error: HTTPException):

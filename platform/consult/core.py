@@ -26,6 +26,11 @@ class Core:
                                   settings.join_per_minute_per_address, "joins from this network")
         self.login_limit = Limiter(5, 6, "sign-in attempts")
 
+    def limit_posts(self, actor) -> None:
+        """Posts, supports, votes and flags share one budget per participant."""
+        if actor.participant_id is not None:
+            self.post_limit.hit(f"p:{actor.participant_id}")
+
     async def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
         result, events = await run_in_threadpool(self.db.write, fn, *args, **kwargs)
         self.broadcast.committed(events)

@@ -20,8 +20,7 @@ async def propose(request: Request):
     paragraph_id = None
     try:
         paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
-        if actor.participant_id:
-            core.post_limit.hit(f"p:{actor.participant_id}")
+        core.limit_posts(actor)
         amendment, _ = await core.write(service.propose, actor, room_id, paragraph_id, values["kind"],
                                         values["text"], values["rationale"], values["attribution"] or "sector",
                                         form.get("idempotency_key"))
@@ -42,10 +41,7 @@ async def vote(request: Request):
     core = request.app.state.core
     amendment_id = request.path_params["amendment_id"]
     form = await request.form()
-    try:
-        result = await core.write(service.vote, request.state.actor, amendment_id, form.get("choice"))
-    except DomainError as error:
-        return refused(request, error)
+    result = await core.write(service.vote, request.state.actor, amendment_id, form.get("choice"))
     if not is_htmx(request):
         return back_to(request.headers.get("referer") or "/")
     return page(request, "amendments/voted.html", {"a": {"id": amendment_id}, "mine": result["choice"]})
@@ -56,11 +52,8 @@ async def decide(request: Request):
     amendment_id = request.path_params["amendment_id"]
     form = await request.form()
     text = form.get("text") if form.get("edited") else None
-    try:
-        result = await core.write(service.decide, request.state.actor, amendment_id, form.get("decision"),
-                                  form.get("reason"), text)
-    except DomainError as error:
-        return refused(request, error)
+    result = await core.write(service.decide, request.state.actor, amendment_id, form.get("decision"),
+                              form.get("reason"), text)
     if not is_htmx(request):
         return back_to(f"/rooms/{result['room_id']}/workbench")
     role = await core.read(role_in, request.state.actor, result["room_id"])

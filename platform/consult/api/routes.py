@@ -111,8 +111,7 @@ async def post_comment(request, core):
     if not key:
         raise Invalid("Send an Idempotency-Key header, so that a retry cannot post twice.",
                       {"Idempotency-Key": "Required."})
-    if actor.participant_id:
-        core.post_limit.hit(f"p:{actor.participant_id}")
+    core.limit_posts(actor)
     comment, created = await core.write(
         contributions.post_comment, actor, request.path_params["room_id"], str_field(data, "text"),
         int_field(data, "paragraph_id"), int_field(data, "parent_id"),
@@ -123,8 +122,7 @@ async def post_comment(request, core):
 @api
 async def support(request, core):
     actor = await bearer(request)
-    if actor.participant_id:
-        core.post_limit.hit(f"p:{actor.participant_id}")
+    core.limit_posts(actor)
     result = await core.write(contributions.set_support, actor, request.path_params["comment_id"],
                               request.method == "PUT")
     return JSONResponse(result)
@@ -174,8 +172,7 @@ async def propose_amendment(request, core):
     actor = await bearer(request)
     data = await json_body(request)
     key = request.headers.get("idempotency-key") or str_field(data, "idempotency_key")
-    if actor.participant_id:
-        core.post_limit.hit(f"p:{actor.participant_id}")
+    core.limit_posts(actor)
     view, created = await core.write(
         amendments.propose, actor, request.path_params["room_id"], int_field(data, "paragraph_id", required=True),
         str_field(data, "kind"), str_field(data, "text"), str_field(data, "rationale"),
@@ -187,8 +184,7 @@ async def propose_amendment(request, core):
 async def vote(request, core):
     actor = await bearer(request)
     data = await json_body(request)
-    if actor.participant_id:
-        core.post_limit.hit(f"p:{actor.participant_id}")
+    core.limit_posts(actor)
     return JSONResponse(await core.write(amendments.vote, actor, request.path_params["amendment_id"],
                                          str_field(data, "choice")))
 

@@ -6,8 +6,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from consult.consolidation import service
-from consult.errors import DomainError
-from consult.web.forms import back_to, optional_int, refused
+from consult.web.forms import back_to, optional_int
 from consult.web.templating import page
 
 
@@ -25,10 +24,7 @@ async def index(request: Request):
 async def consolidate(request: Request):
     core = request.app.state.core
     document_id = request.path_params["document_id"]
-    try:
-        made = await core.write(service.consolidate, request.state.actor, document_id)
-    except DomainError as error:
-        return refused(request, error)
+    made = await core.write(service.consolidate, request.state.actor, document_id)
     return back_to(f"/documents/{document_id}/consolidated/{made['version']}")
 
 
@@ -45,21 +41,15 @@ async def resolve(request: Request):
     core = request.app.state.core
     document_id, version = request.path_params["document_id"], request.path_params["version"]
     form = await request.form()
-    try:
-        made = await core.write(service.resolve, request.state.actor, document_id, version, form.get("key", ""),
-                                form.get("choice", ""), form.get("text"), form.get("note"))
-    except DomainError as error:
-        return refused(request, error)
+    made = await core.write(service.resolve, request.state.actor, document_id, version, form.get("key", ""),
+                            form.get("choice", ""), form.get("text"), form.get("note"))
     return back_to(f"/documents/{document_id}/consolidated/{made['version']}#{form.get('key')}")
 
 
 async def publish(request: Request):
     core = request.app.state.core
     document_id, version = request.path_params["document_id"], request.path_params["version"]
-    try:
-        await core.write(service.publish, request.state.actor, document_id, version)
-    except DomainError as error:
-        return refused(request, error)
+    await core.write(service.publish, request.state.actor, document_id, version)
     return back_to(f"/documents/{document_id}/consolidated/{version}")
 
 

@@ -21,16 +21,13 @@ async def post_comment(request: Request):
     try:
         paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
         parent_id = optional_int(form.get("parent_id"), "parent_id")
-        if actor.participant_id:
-            core.post_limit.hit(f"p:{actor.participant_id}")
+        core.limit_posts(actor)
         comment, _ = await core.write(
             service.post_comment, actor, room_id, values["text"], paragraph_id, parent_id,
             values["attribution"], form.get("idempotency_key"), core.settings.comment_max_chars)
     except DomainError as error:
         if not is_htmx(request):
-            return page(request, "message.html", {"heading": "Not posted", "message": error.detail,
-                                                  "link": f"/rooms/{room_id}", "link_text": "Back to the room"},
-                        status=error.status)
+            return refused(request, error)
         # The form comes back with what was typed and why it was refused; its key is kept, so
         # sending it again after a fix cannot post twice.
         return page(request, "contributions/posted.html", {
@@ -51,12 +48,8 @@ async def set_support(request: Request):
     comment_id = request.path_params["comment_id"]
     form = await request.form()
     on = form.get("on") == "1"
-    try:
-        if actor.participant_id:
-            core.post_limit.hit(f"p:{actor.participant_id}")
-        result = await core.write(service.set_support, actor, comment_id, on)
-    except DomainError as error:
-        return refused(request, error)
+    core.limit_posts(actor)
+    result = await core.write(service.set_support, actor, comment_id, on)
     if not is_htmx(request):
         return back_to(request.headers.get("referer") or "/")
     return page(request, "contributions/supported.html",
@@ -66,25 +59,18 @@ async def set_support(request: Request):
 async def mark_taken(request: Request):
     core = request.app.state.core
     form = await request.form()
-    try:
-        await core.write(service.mark_taken, request.state.actor, request.path_params["comment_id"],
-                         form.get("taken") == "1")
-    except DomainError as error:
-        return refused(request, error)
+    await core.write(service.mark_taken, request.state.actor, request.path_params["comment_id"],
+                     form.get("taken") == "1")
     return back_to(request.headers.get("referer") or "/")
 
 
 async def flag(request: Request):
     core = request.app.state.core
     form = await request.form()
-    try:
-        target_id = optional_int(form.get("target_id"), "target_id")
-        if request.state.actor.participant_id:
-            core.post_limit.hit(f"p:{request.state.actor.participant_id}")
-        await core.write(moderation.flag, request.state.actor, form.get("target_type", ""), target_id,
-                         form.get("reason"))
-    except DomainError as error:
-        return refused(request, error)
+    target_id = optional_int(form.get("target_id"), "target_id")
+    core.limit_posts(request.state.actor)
+    await core.write(moderation.flag, request.state.actor, form.get("target_type", ""), target_id,
+                     form.get("reason"))
     if not is_htmx(request):
         return back_to(request.headers.get("referer") or "/")
     return page(request, "contributions/flagged.html", {})

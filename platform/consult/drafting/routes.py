@@ -10,9 +10,9 @@ from consult.contributions import service as contributions
 from consult.drafting import service as drafting
 from consult.drafting.markdown import citations
 from consult.engagement import service as engagement
-from consult.errors import DomainError, Forbidden
+from consult.errors import Forbidden
 from consult.rooms import service as rooms
-from consult.web.forms import back_to, is_htmx, optional_int, refused
+from consult.web.forms import back_to, is_htmx, optional_int, panel
 from consult.web.templating import page
 
 PANELS = {"wb_text", "wb_amendments", "wb_comments", "wb_reactions", "wb_polls", "wb_members"}
@@ -53,13 +53,8 @@ async def workbench(request: Request):
     except ValueError:
         min_support = 0
     filters = {"paragraph": q.get("paragraph") or None, "sector": q.get("sector") or None, "min_support": min_support}
-    try:
-        context = await core.read(workbench_context, request.state.actor, room_id, filters)
-    except Forbidden as error:
-        return refused(request, error)
-    panel = q.get("panel")
-    return page(request, "drafting/workbench.html", context,
-                block=panel if panel in PANELS and is_htmx(request) else None)
+    context = await core.read(workbench_context, request.state.actor, room_id, filters)
+    return page(request, "drafting/workbench.html", context, block=panel(request, *PANELS))
 
 
 async def save(request: Request):
@@ -81,8 +76,6 @@ async def save(request: Request):
         return page(request, "drafting/conflict.html", {
             "room_id": room_id, "paragraph": paragraph, "mine": mine, "theirs": theirs, "version": stale.version,
             "message": stale.detail}, status=409)
-    except DomainError as error:
-        return refused(request, error)
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}/workbench")
     edited = next((p for p in saved["content"]["paragraphs"] if p["id"] == paragraph), None)

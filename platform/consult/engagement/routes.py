@@ -5,8 +5,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from consult.engagement import service
-from consult.errors import DomainError
-from consult.web.forms import back_to, is_htmx, optional_int, refused
+from consult.web.forms import back_to, is_htmx, optional_int
 from consult.web.templating import page
 
 
@@ -15,13 +14,10 @@ async def react(request: Request):
     room_id = request.path_params["room_id"]
     form = await request.form()
     discuss = form.get("discuss")
-    try:
-        paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
-        result = await core.write(service.react, request.state.actor, room_id, paragraph_id,
-                                  form.get("stance") if "stance" in form else None,
-                                  None if discuss is None else discuss == "1")
-    except DomainError as error:
-        return refused(request, error)
+    paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
+    result = await core.write(service.react, request.state.actor, room_id, paragraph_id,
+                              form.get("stance") if "stance" in form else None,
+                              None if discuss is None else discuss == "1")
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}#p-{paragraph_id}")
     return page(request, "engagement/reacted.html", {"room_id": room_id, "paragraph_id": paragraph_id,
@@ -32,13 +28,10 @@ async def dots(request: Request):
     core = request.app.state.core
     room_id = request.path_params["room_id"]
     form = await request.form()
-    try:
-        target_id = optional_int(form.get("target_id"), "target_id")
-        count = optional_int(form.get("dots"), "dots")
-        result = await core.write(service.set_dots, request.state.actor, room_id, form.get("target_type"),
-                                  target_id, count)
-    except DomainError as error:
-        return refused(request, error)
+    target_id = optional_int(form.get("target_id"), "target_id")
+    count = optional_int(form.get("dots"), "dots")
+    result = await core.write(service.set_dots, request.state.actor, room_id, form.get("target_type"),
+                              target_id, count)
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}")
     return page(request, "engagement/dotted.html", {"room_id": room_id, "r": result})
@@ -48,11 +41,8 @@ async def ask(request: Request):
     core = request.app.state.core
     room_id = request.path_params["room_id"]
     form = await request.form()
-    try:
-        await core.write(service.ask, request.state.actor, room_id, form.get("question"),
-                         form.getlist("option"), bool(form.get("multiple")))
-    except DomainError as error:
-        return refused(request, error)
+    await core.write(service.ask, request.state.actor, room_id, form.get("question"),
+                     form.getlist("option"), bool(form.get("multiple")))
     return back_to(f"/rooms/{room_id}/workbench#polls-panel")
 
 
@@ -60,11 +50,8 @@ async def answer(request: Request):
     core = request.app.state.core
     poll_id = request.path_params["poll_id"]
     form = await request.form()
-    try:
-        chosen = [n for n in (optional_int(v, "option") for v in form.getlist("option")) if n is not None]
-        result = await core.write(service.answer, request.state.actor, poll_id, chosen)
-    except DomainError as error:
-        return refused(request, error)
+    chosen = [n for n in (optional_int(v, "option") for v in form.getlist("option")) if n is not None]
+    result = await core.write(service.answer, request.state.actor, poll_id, chosen)
     if not is_htmx(request):
         return back_to(request.headers.get("referer") or "/")
     return page(request, "engagement/answered.html", {"poll": result})
@@ -72,10 +59,7 @@ async def answer(request: Request):
 
 async def close(request: Request):
     core = request.app.state.core
-    try:
-        poll = await core.write(service.close_poll, request.state.actor, request.path_params["poll_id"])
-    except DomainError as error:
-        return refused(request, error)
+    poll = await core.write(service.close_poll, request.state.actor, request.path_params["poll_id"])
     return back_to(f"/rooms/{poll['room_id']}/workbench")
 
 

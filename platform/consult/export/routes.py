@@ -10,9 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse
 from starlette.routing import Route
 
-from consult.errors import DomainError
 from consult.export import service
-from consult.web.forms import refused
 
 MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          ".csv": "text/csv; charset=utf-8"}
@@ -21,10 +19,7 @@ MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 async def download(request: Request, build, *args):
     core = request.app.state.core
     actor = request.state.actor
-    try:
-        path, filename = await run_in_threadpool(core.db.snapshot, build, actor, *args)
-    except DomainError as error:
-        return refused(request, error)
+    path, filename = await run_in_threadpool(core.db.snapshot, build, actor, *args)
     slug = request.path_params.get("slug")
     await core.write(service.record_download, actor, slug, request.path_params.get("room_id"), filename)
     return file_response(path, filename)

@@ -9,11 +9,11 @@ from consult.audit.service import entries
 from consult.conference.service import event_id, first_event_slug
 from consult.consolidation.service import documents_overview
 from consult.demo.activity import fill
-from consult.errors import DomainError, Forbidden
+from consult.errors import Forbidden
 from consult.live.routes import dashboard_stream
 from consult.moderation import service as moderation
 from consult.organiser import dashboard, setup
-from consult.web.forms import back_to, is_htmx, optional_int, refused
+from consult.web.forms import back_to, optional_int, panel, refused
 from consult.web.templating import page
 
 
@@ -25,10 +25,7 @@ def organisers_only(handler):
             if actor.is_anonymous:
                 return RedirectResponse("/organiser/login", status_code=302)
             return refused(request, Forbidden("Only organisers can open this page."))
-        try:
-            return await handler(request, request.app.state.core, actor)
-        except DomainError as error:
-            return refused(request, error)
+        return await handler(request, request.app.state.core, actor)
     wrapped.__name__ = handler.__name__
     return wrapped
 
@@ -44,8 +41,7 @@ async def home(request, core, actor):
                 "queue": moderation.queue(session, actor, event_id(session, slug))}
 
     context = await core.read(load)
-    panel = "dashboard" if is_htmx(request) and request.query_params.get("panel") == "dashboard" else None
-    return page(request, "organiser/home.html", context, block=panel)
+    return page(request, "organiser/home.html", context, block=panel(request, "dashboard"))
 
 
 @organisers_only

@@ -10,10 +10,10 @@ from consult.amendments import service as amendments
 from consult.contributions.service import list_comments, supported_by
 from consult.drafting import service as drafting
 from consult.engagement import service as engagement
-from consult.errors import DomainError, Forbidden
+from consult.errors import Forbidden
 from consult.live.fragments import PRIVILEGED
 from consult.rooms import service
-from consult.web.forms import back_to, is_htmx, optional_int, refused
+from consult.web.forms import back_to, is_htmx, optional_int, panel
 from consult.web.templating import page
 
 
@@ -58,8 +58,7 @@ async def room_page(request: Request):
     except Forbidden:
         return RedirectResponse("/", status_code=302)
     context["presence"] = core.hub.presence(room_id)
-    panel = "room_body" if is_htmx(request) and request.query_params.get("panel") == "room_body" else None
-    return page(request, "rooms/room.html", context, block=panel)
+    return page(request, "rooms/room.html", context, block=panel(request, "room_body"))
 
 
 async def join_qr(request: Request):
@@ -103,27 +102,20 @@ async def projector(request: Request):
         return {"room": room, "comments": visible[:6], "amendments": pending[:4],
                 "polls": [p for p in engagement.polls(session, actor, room_id)][:2]}
 
-    try:
-        context = await core.read(load)
-    except DomainError as error:
-        return refused(request, error)
+    context = await core.read(load)
     url = str(request.url_for("join_form").include_query_params(code=context["room"]["code"]))
     context.update(join_url=url, qr=segno.make(url, error="m").svg_inline(scale=8, border=1, dark="#000", omitsize=True,
                                                                           light="#fff"),
                    presence=core.hub.presence(room_id))
-    panel = "projector_body" if is_htmx(request) and request.query_params.get("panel") == "projector_body" else None
-    return page(request, "rooms/projector.html", context, block=panel)
+    return page(request, "rooms/projector.html", context, block=panel(request, "projector_body"))
 
 
 async def countdown(request: Request):
     core = request.app.state.core
     room_id = request.path_params["room_id"]
     form = await request.form()
-    try:
-        minutes = optional_int(form.get("minutes"), "minutes")
-        await core.write(service.set_countdown, request.state.actor, room_id, minutes)
-    except DomainError as error:
-        return refused(request, error)
+    minutes = optional_int(form.get("minutes"), "minutes")
+    await core.write(service.set_countdown, request.state.actor, room_id, minutes)
     return _done(request, request.headers.get("referer") or f"/rooms/{room_id}/workbench")
 
 

@@ -14,6 +14,12 @@ def is_htmx(request: Request) -> bool:
 MAX_ID = 2**63 - 1  # what a database integer holds; beyond it a number is only noise
 
 
+def panel(request: Request, *names: str) -> str | None:
+    """The page block an htmx refresh asks for (?panel=...), if it is one of this page's."""
+    wanted = request.query_params.get("panel")
+    return wanted if is_htmx(request) and wanted in names else None
+
+
 def optional_int(value, name: str) -> int | None:
     if value in (None, ""):
         return None
