@@ -36,12 +36,9 @@ PAGE = 500
 
 
 def api(handler):
-    """Domain errors become JSON errors with their status; nothing escapes as a 500 page."""
+    """Hands the handler the core; its domain errors become JSON by the app's handler."""
     async def wrapped(request: Request):
-        try:
-            return await handler(request, request.app.state.core)
-        except DomainError as error:
-            return domain_error(error)
+        return await handler(request, request.app.state.core)
     wrapped.__name__ = handler.__name__
     wrapped.__doc__ = handler.__doc__
     return wrapped
