@@ -27,8 +27,8 @@ def test_the_demo_consolidates_with_changes_merges_inserts_and_conflicts(demo):
     assert by_number["1.3"]["status"] == "conflict"                 # deletion against a change
     assert any(c["deleted"] for c in by_number["1.3"]["candidates"])
     assert by_number["2.1"]["status"] == "changed" and len(by_number["2.1"]["rooms"]) == 2   # identical, once
-    assert by_number["2.2+"]["status"] == "inserted"
-    assert [p["number"] for p in made["paragraphs"]].index("2.2+") == [p["number"] for p in made["paragraphs"]].index("2.2") + 1
+    assert by_number["2.2a"]["status"] == "inserted"
+    assert [p["number"] for p in made["paragraphs"]].index("2.2a") == [p["number"] for p in made["paragraphs"]].index("2.2") + 1
     assert made["conclusions"][0]["rooms"][0]["conclusions"].startswith("**Room A**")
 
 

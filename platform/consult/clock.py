@@ -1,6 +1,22 @@
 """One place for 'now', stored as naive UTC (SQLite keeps no time zones)."""
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def local(value: dt.datetime | str, zone: str) -> dt.datetime:
+    """A stored UTC time (naive, or ISO with a trailing Z) in the event's time zone."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.rstrip("Z"))
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(ZoneInfo(zone))
+
+
+def shown(value: dt.datetime | str | None, zone: str) -> str:
+    """'1 Dec 2026, 23:40 CET': every time people read is in the event's zone, and says which."""
+    if value is None:
+        return ""
+    at = local(value, zone)
+    return f"{at.day} {at:%b %Y, %H:%M} {at.tzname()}"

@@ -133,24 +133,43 @@ PATHS.update({
                        id=S, text=S, deleted=B)}), params=[ROOM_ID])},
 })
 
+PROPOSAL = _obj(room_id=I, room_name=S, text={"type": ["string", "null"]}, deleted=B)
+PROV_AMENDMENT = _obj(id=I, room_id=I, room_name=S, kind=S, status={"enum": ["accepted", "rejected"]}, text=S,
+                      rationale=S, author=S, tally=_obj(agree=I, disagree=I, abstain=I),
+                      adopted={"enum": ["yes", "partly"]}, reason={"type": "string", "description": "not adopted: why"})
 CONSOLIDATED = _obj(
     document_id=I, document_title=S, version=I, note=S, created_by=S, created_at=S, published=B,
+    timezone=S, created_at_local={"type": "string", "description": "in the event's time zone, with its abbreviation"},
+    published_at_local=S, unchanged={"type": "boolean", "description": "POST: nothing changed, no new version"},
     rooms={"type": "array", "items": _obj(id=I, name=S, session=S, draft_version=I)},
+    excluded_rooms={"type": "array", "items": _obj(id=I, name=S)},
     conclusions={"type": "array", "items": _obj(session=S, rooms={"type": "array", "items": _obj(
         room_id=I, room=S, rapporteurs={"type": "array", "items": S}, conclusions=S, draft_version=I)})},
     paragraphs={"type": "array", "items": _obj(
         key=S, base_paragraph_id={"type": ["integer", "null"]}, after={"type": ["integer", "null"]}, section_id=I,
-        section_title=S, number=S, base_text={"type": ["string", "null"]}, text={"type": ["string", "null"]},
+        section_title=S, number={"type": "string", "description": "renumbered once published"},
+        base_number={"type": "string", "description": "the number in the base document's numbering"},
+        base_text={"type": ["string", "null"]}, text={"type": ["string", "null"]},
         status={"enum": ["unchanged", "changed", "conflict", "inserted", "deleted"]},
         rooms={"type": "array", "items": I}, room_names={"type": "array", "items": S},
-        candidates={"type": "array", "items": _obj(room_id=I, room_name=S, text={"type": ["string", "null"]},
-                                                   deleted=B)},
+        proposals={"type": "array", "items": PROPOSAL}, candidates={"type": "array", "items": PROPOSAL},
         resolution={"type": ["object", "null"]},
-        provenance=_obj(amendments={"type": "array"}, comments={"type": "array"}, reactions={"type": ["object", "null"]}))})
+        edits={"type": "array", "items": _obj(from_version=I, before=S, note=S, by=S, at=S)},
+        provenance=_obj(
+            rooms={"type": "array", "items": _obj(room_id=I, room_name=S, adopted={"enum": [
+                "yes", "partly", "no", "pending"]}, proposed={"enum": ["text", "deletion"]}, reason=S)},
+            adopted_rooms={"type": "array", "items": S},
+            amendments={"type": "array", "items": PROV_AMENDMENT, "description": "adopted"},
+            not_adopted={"type": "array", "items": PROV_AMENDMENT},
+            support=_obj(agree=I, disagree=I, abstain=I, amendments=I),
+            organisers={"type": ["string", "null"]}, comments={"type": "array"},
+            reactions={"type": ["object", "null"]}, base_number=S))})
 DOC_ID, VERSION = _path("document_id"), _path("version")
+EXCLUDED = _obj(id=I, name=S, session=S, excluded=B)
 PATHS.update({
     "/api/v1/documents/{document_id}/consolidations": {"post": _op(
-        "Organisers: merge every room's latest text into a new immutable version", CONSOLIDATED, status="201",
+        "Organisers: merge the latest text of every room not left out into a new immutable version; "
+        "200 with unchanged=true and the latest version when nothing changed", CONSOLIDATED, status="201",
         params=[DOC_ID])},
     "/api/v1/documents/{document_id}/consolidations/{version}": {"get": _op(
         "A consolidated version (organisers; anyone once published)", CONSOLIDATED, params=[DOC_ID, VERSION])},
@@ -160,6 +179,16 @@ PATHS.update({
                                 text=S, note=S), params=[DOC_ID, VERSION])},
     "/api/v1/documents/{document_id}/consolidations/{version}/publish": {"post": _op(
         "Organisers: publish a version without conflicts", CONSOLIDATED, params=[DOC_ID, VERSION])},
+    "/api/v1/documents/{document_id}/consolidations/{version}/paragraphs/{key}": {"put": _op(
+        "Organisers: reword a paragraph of the latest unpublished version (audited); the result is a new version",
+        CONSOLIDATED, status="201", body=_obj(text=S, note={"type": "string", "description": "why; required"}),
+        params=[DOC_ID, VERSION, _path("key", S)])},
+    "/api/v1/documents/{document_id}/excluded-rooms": {
+        "get": _op("Organisers: the rooms of a document and whether consolidations leave them out",
+                   _obj(rooms={"type": "array", "items": EXCLUDED}), params=[DOC_ID]),
+        "put": _op("Organisers: the rooms the next consolidations leave out (remembered per document)",
+                   _obj(rooms={"type": "array", "items": EXCLUDED}), body=_obj(room_ids={"type": "array", "items": I}),
+                   params=[DOC_ID])},
 })
 
 PATHS["/api/v1/events/{slug}/export.xlsx"] = {"get": {

@@ -17,6 +17,7 @@ from consult.api.common import (
 )
 from consult.api.openapi import openapi
 from consult.conference.service import event_id, list_events
+from consult.consolidation import editorial
 from consult.consolidation import service as consolidation
 from consult.contributions import service as contributions
 from consult.documents.service import list_documents
@@ -221,8 +222,32 @@ async def put_draft(request, core):
 @api
 async def consolidate(request, core):
     actor = await bearer(request)
-    return JSONResponse(await core.write(consolidation.consolidate, actor, request.path_params["document_id"]),
-                        status_code=201)
+    made = await core.write(consolidation.consolidate, actor, request.path_params["document_id"])
+    # Nothing changed since the latest version: that one, and no new version (200, "unchanged").
+    return JSONResponse(made, status_code=200 if made["unchanged"] else 201)
+
+
+@api
+async def edit_paragraph(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    made = await core.write(editorial.edit_paragraph, actor, document_id=request.path_params["document_id"],
+                            version=request.path_params["version"], key=request.path_params["key"],
+                            text=str_field(data, "text"), note=str_field(data, "note"))
+    return JSONResponse(made, status_code=201)
+
+
+@api
+async def excluded_rooms(request, core):
+    actor = await bearer(request)
+    document_id = request.path_params["document_id"]
+    if request.method == "GET":
+        return JSONResponse({"rooms": await core.read(editorial.rooms_to_choose, actor, document_id=document_id)})
+    ids = (await json_body(request)).get("room_ids")
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise Invalid("'room_ids' must be a list of room ids.", {"room_ids": "Not a list of integers."})
+    return JSONResponse({"rooms": await core.write(editorial.set_excluded_rooms, actor, document_id=document_id,
+                                                   room_ids=ids)})
 
 
 @api
@@ -289,6 +314,9 @@ routes = [
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}", consolidated_version, methods=["GET"]),
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/resolutions", resolve, methods=["POST"]),
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/publish", publish, methods=["POST"]),
+    Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/paragraphs/{key}", edit_paragraph,
+          methods=["PUT"]),
+    Route("/api/v1/documents/{document_id:int}/excluded-rooms", excluded_rooms, methods=["GET", "PUT"]),
     Route("/api/v1/events/{slug}/export.xlsx", export_xlsx),
     Route("/api/v1/{rest:path}", not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
 ]

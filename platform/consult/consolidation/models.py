@@ -39,3 +39,15 @@ class Resolution(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     resolved_by: Mapped[str] = mapped_column(String(254))
     resolved_at: Mapped[dt.datetime]
+
+
+class ExcludedRoom(Base):
+    """A room the organisers leave out of a document's consolidations (a test room, say), until
+    they take it back in."""
+
+    __tablename__ = "consolidation_excluded_rooms"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    excluded_by: Mapped[str] = mapped_column(String(254))
+    excluded_at: Mapped[dt.datetime]

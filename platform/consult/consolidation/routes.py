@@ -5,7 +5,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from consult.consolidation import service
+from consult.consolidation import editorial, service
 from consult.web.forms import back_to, optional_int
 from consult.web.templating import page
 
@@ -18,14 +18,17 @@ async def index(request: Request):
         latest = await core.read(service.get_version, actor, document_id)
         return RedirectResponse(f"/documents/{document_id}/consolidated/{latest['version']}", status_code=302)
     versions = await core.read(service.list_versions, actor, document_id)
-    return page(request, "consolidation/index.html", {"document_id": document_id, "versions": versions})
+    rooms = await core.read(editorial.rooms_to_choose, actor, document_id=document_id)
+    return page(request, "consolidation/index.html", {"document_id": document_id, "versions": versions,
+                                                       "rooms": rooms})
 
 
 async def consolidate(request: Request):
     core = request.app.state.core
     document_id = request.path_params["document_id"]
     made = await core.write(service.consolidate, request.state.actor, document_id)
-    return back_to(f"/documents/{document_id}/consolidated/{made['version']}")
+    said = "?unchanged=1" if made["unchanged"] else ""
+    return back_to(f"/documents/{document_id}/consolidated/{made['version']}{said}")
 
 
 async def show(request: Request):
@@ -34,7 +37,31 @@ async def show(request: Request):
     view = await core.read(service.get_version, request.state.actor, document_id, version)
     marks = request.query_params.get("marks", "on") != "off"
     template = "consolidation/plenary.html" if request.url.path.endswith("/plenary") else "consolidation/version.html"
-    return page(request, template, {"v": view, "marks": marks})
+    editable = False
+    if request.state.actor.is_organiser and not view["published"]:
+        versions = await core.read(service.list_versions, request.state.actor, document_id)
+        editable = versions[0]["version"] == version
+    return page(request, template, {"v": view, "marks": marks, "editable": editable,
+                                    "unchanged": request.query_params.get("unchanged") == "1"})
+
+
+async def edit(request: Request):
+    core = request.app.state.core
+    document_id, version = request.path_params["document_id"], request.path_params["version"]
+    form = await request.form()
+    key = request.path_params["key"]
+    made = await core.write(editorial.edit_paragraph, request.state.actor, document_id=document_id, version=version,
+                            key=key, text=form.get("text"), note=form.get("note"))
+    return back_to(f"/documents/{document_id}/consolidated/{made['version']}#{key}")
+
+
+async def exclude(request: Request):
+    core = request.app.state.core
+    document_id = request.path_params["document_id"]
+    form = await request.form()
+    ids = [optional_int(v, "room_ids") for v in form.getlist("excluded")]
+    await core.write(editorial.set_excluded_rooms, request.state.actor, document_id=document_id, room_ids=ids)
+    return back_to(f"/documents/{document_id}/consolidated")
 
 
 async def resolve(request: Request):
@@ -73,4 +100,6 @@ routes = [
     Route("/documents/{document_id:int}/consolidated/{version:int}/resolve", resolve, methods=["POST"]),
     Route("/documents/{document_id:int}/consolidated/{version:int}/publish", publish, methods=["POST"]),
     Route("/documents/{document_id:int}/consolidated/{version:int}/compare", compare),
+    Route("/documents/{document_id:int}/consolidated/{version:int}/paragraphs/{key}", edit, methods=["POST"]),
+    Route("/documents/{document_id:int}/excluded-rooms", exclude, methods=["POST"]),
 ]

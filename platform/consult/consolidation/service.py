@@ -3,18 +3,21 @@ publishing. Organisers only, except reading a published version."""
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import asdict
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from consult import clock
 from consult.amendments.models import Amendment
 from consult.amendments.service import tally_by_sector
 from consult.audit import service as audit
-from consult.conference.models import ConferenceSession
+from consult.conference.models import ConferenceSession, Event
 from consult.consolidation.merge import merge_document
-from consult.consolidation.models import ConsolidatedVersion, Resolution
+from consult.consolidation.models import ConsolidatedVersion, ExcludedRoom, Resolution
+from consult.consolidation.numbering import published_numbers, working_number
+from consult.consolidation.provenance import describe
 from consult.contributions.models import Comment
 from consult.contributions.service import attribution_label
 from consult.documents.models import Document, Section
@@ -51,43 +54,66 @@ def _rooms(session: Session, document: Document) -> list[Room]:
 
 
 def build(session: Session, document: Document) -> dict:
-    """A fresh merge of every room's latest working text, with provenance."""
+    """A fresh merge of the latest working text of every room not left out, with the raw
+    facts of provenance (see provenance.py for what is derived from them)."""
     sections = {s.id: s for s in document.sections}
     where = {p.id: (s, p) for s in document.sections for p in s.paragraphs}
     base = [(p.id, p.text) for s in document.sections for p in s.paragraphs]
-    rooms = _rooms(session, document)
-    names = {r.id: r.name for r in rooms}
-    drafts, versions = {}, {}
+    every = _rooms(session, document)
+    left_out = excluded_ids(session, document.id)
+    rooms = [r for r in every if r.id not in left_out]
+    names = {r.id: r.name for r in every}
+    drafts, versions, contents = {}, {}, {}
     for room in rooms:
-        versions[room.id], content = drafting.latest(session, room.id)
-        drafts[room.id] = [p for p in content["paragraphs"] if p["section_id"] in sections]
+        versions[room.id], contents[room.id] = drafting.latest(session, room.id)
+        drafts[room.id] = [p for p in contents[room.id]["paragraphs"] if p["section_id"] in sections]
     merged = merge_document(base, drafts)
-    provenance = _provenance(session, [r.id for r in rooms], list(where))
-    paragraphs = []
+    provenance = _provenance(session, [r.id for r in rooms], list(where), names)
+    paragraphs, inserted_after = [], {}
     for m in merged:
         anchor = m.base_paragraph_id or m.after
         section, paragraph = where[anchor]
+        if m.base_paragraph_id:
+            number = working_number(section.position, paragraph.position)
+        else:
+            inserted_after[anchor] = inserted_after.get(anchor, -1) + 1
+            number = working_number(section.position, paragraph.position, inserted_after[anchor])
         view = asdict(m)
-        view.update(section_id=section.id, section_title=section.title,
-                    number=f"{section.position + 1}.{paragraph.position + 1}" + ("" if m.base_paragraph_id else "+"),
-                    room_names=[names[r] for r in m.rooms], resolution=None)
+        view.update(section_id=section.id, section_title=section.title, number=number,
+                    room_names=[names[r] for r in m.rooms], resolution=None,
+                    proposals=_proposals(m, drafts, names))
         for c in view["candidates"]:
             c["room_name"] = names[c["room_id"]]
         view["provenance"] = _paragraph_provenance(provenance, m)
         paragraphs.append(view)
     conclusions = []
     for room in rooms:
-        _, content = drafting.latest(session, room.id)
         if not conclusions or conclusions[-1]["session"] != room.session.title:
             conclusions.append({"session": room.session.title, "rooms": []})
         rapporteurs = list(session.scalars(select(Participant.name).join(Membership).where(
             Membership.room_id == room.id, Membership.role == "rapporteur", Membership.removed_at.is_(None),
             Participant.named_in_results.is_(True))))
         conclusions[-1]["rooms"].append({"room_id": room.id, "room": room.name, "rapporteurs": rapporteurs,
-                                         "conclusions": content["conclusions"], "draft_version": versions[room.id]})
+                                         "conclusions": contents[room.id]["conclusions"],
+                                         "draft_version": versions[room.id]})
     return {"paragraphs": paragraphs, "conclusions": conclusions,
             "rooms": [{"id": r.id, "name": r.name, "session": r.session.title, "draft_version": versions[r.id]}
-                      for r in rooms]}
+                      for r in rooms],
+            "excluded_rooms": [{"id": r.id, "name": r.name} for r in every if r.id in left_out]}
+
+
+def _proposals(m, drafts: dict[int, list[dict]], names: dict[int, str]) -> list[dict]:
+    """What each room's text of this paragraph is, where it differs from the base."""
+    if m.base_paragraph_id is None:
+        return [{"room_id": r, "room_name": names[r], "text": m.text, "deleted": False} for r in m.rooms]
+    out = []
+    for room_id in sorted(drafts):
+        mine = next((p for p in drafts[room_id] if p.get("base_paragraph_id") == m.base_paragraph_id), None)
+        if mine is not None and (mine.get("deleted") or mine["text"] != m.base_text):
+            deleted = bool(mine.get("deleted"))
+            out.append({"room_id": room_id, "room_name": names[room_id], "text": None if deleted else mine["text"],
+                        "deleted": deleted})
+    return out
 
 
 def _published_label(author: Participant, attribution: str, anonymous: bool) -> str:
@@ -97,23 +123,29 @@ def _published_label(author: Participant, attribution: str, anonymous: bool) -> 
     return attribution_label(author, "name" if signed else "sector")
 
 
-def _provenance(session: Session, room_ids: list[int], paragraph_ids: list[int]) -> dict:
+def _provenance(session: Session, room_ids: list[int], paragraph_ids: list[int], names: dict[int, str]) -> dict:
+    """Every decided amendment (accepted or rejected in its room), the comments taken into
+    account, and the reactions, of the rooms in this consolidation."""
     anonymous = dict(session.execute(select(Room.id, Room.anonymous).where(Room.id.in_(room_ids))).all())
-    accepted = list(session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
-                                    .where(Amendment.room_id.in_(room_ids), Amendment.status == "accepted",
-                                           Amendment.visibility == "visible")))
-    by_sector = tally_by_sector(session, [a.id for a, _ in accepted])
-    amendments = {a.id: {"id": a.id, "room_id": a.room_id, "paragraph_id": a.paragraph_id, "kind": a.kind,
+    decided = list(session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
+                                   .where(Amendment.room_id.in_(room_ids),
+                                          Amendment.status.in_(("accepted", "rejected")),
+                                          Amendment.visibility == "visible").order_by(Amendment.id)))
+    by_sector = tally_by_sector(session, [a.id for a, _ in decided])
+    amendments = {a.id: {"id": a.id, "room_id": a.room_id, "room_name": names[a.room_id],
+                         "paragraph_id": a.paragraph_id, "kind": a.kind, "status": a.status,
                          "text": a.accepted_text or a.text, "rationale": a.rationale,
+                         "decision_reason": a.decision_reason,
                          "author": _published_label(p, a.attribution, anonymous.get(a.room_id, False)),
                          "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
-                         "by_sector": by_sector.get(a.id, {})} for a, p in accepted}
+                         "by_sector": by_sector.get(a.id, {})} for a, p in decided}
     comments: dict[int, list] = {}
     for c, p in session.execute(select(Comment, Participant).join(Participant, Participant.id == Comment.author_id)
                                 .where(Comment.room_id.in_(room_ids), Comment.taken_into_account.is_(True),
-                                       Comment.visibility == "visible", Comment.paragraph_id.in_(paragraph_ids))):
+                                       Comment.visibility == "visible", Comment.paragraph_id.in_(paragraph_ids))
+                                .order_by(Comment.id)):
         comments.setdefault(c.paragraph_id, []).append(
-            {"id": c.id, "room_id": c.room_id, "text": c.text, "support": c.support,
+            {"id": c.id, "room_id": c.room_id, "room_name": names[c.room_id], "text": c.text, "support": c.support,
              "author": _published_label(p, c.attribution, anonymous.get(c.room_id, False))})
     reactions: dict[int, dict] = {}
     for room_id in room_ids:
@@ -129,9 +161,11 @@ def _provenance(session: Session, room_ids: list[int], paragraph_ids: list[int])
 
 
 def _paragraph_provenance(found: dict, m) -> dict:
+    """A base paragraph carries the amendments that replace or delete it and the rejected ones
+    that would have inserted after it; an inserted paragraph, the amendments that inserted it."""
     if m.base_paragraph_id is not None:
-        amendments = [a for a in found["amendments"].values()
-                      if a["paragraph_id"] == m.base_paragraph_id and a["kind"] != "insert_after"]
+        amendments = [a for a in found["amendments"].values() if a["paragraph_id"] == m.base_paragraph_id
+                      and (a["kind"] != "insert_after" or a["status"] == "rejected")]
         return {"amendments": amendments, "comments": found["comments"].get(m.base_paragraph_id, []),
                 "reactions": found["reactions"].get(m.base_paragraph_id)}
     return {"amendments": [found["amendments"][i] for i in m.amendment_ids if i in found["amendments"]],
@@ -157,6 +191,25 @@ def _carry_resolutions(previous: dict | None, content: dict) -> int:
     return carried
 
 
+def _carry_edits(previous: dict | None, content: dict) -> int:
+    """An organisers' edit stays while the rooms' texts it was made over stay the same."""
+    if previous is None:
+        return 0
+    edited = {p["key"]: p for p in previous["paragraphs"] if p.get("edits")}
+    kept = 0
+    for p in content["paragraphs"]:
+        before = edited.get(p["key"])
+        if before and before.get("proposals") == p["proposals"] and before["base_text"] == p["base_text"]:
+            p.update(text=before["text"], status=before["status"], edits=before["edits"],
+                     resolution=before.get("resolution"))
+            kept += 1
+    return kept
+
+
+def excluded_ids(session: Session, document_id: int) -> set[int]:
+    return set(session.scalars(select(ExcludedRoom.room_id).where(ExcludedRoom.document_id == document_id)))
+
+
 def _store(session: Session, document_id: int, content: dict, note: str, by: str) -> ConsolidatedVersion:
     latest = _latest(session, document_id)
     row = ConsolidatedVersion(document_id=document_id, version=(latest.version if latest else 0) + 1,
@@ -167,6 +220,8 @@ def _store(session: Session, document_id: int, content: dict, note: str, by: str
 
 
 def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
+    """A new version from the rooms' latest texts; none when it would repeat the latest one
+    (the answer then says so, with "unchanged")."""
     by = check_organiser(session, actor)
     document = _document(session, document_id)
     # One consolidation of a document at a time: the version numbers stay a gapless sequence.
@@ -174,12 +229,26 @@ def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
     content = build(session, document)
     previous = _latest(session, document_id)
     carried = _carry_resolutions(previous.content if previous else None, content)
+    kept = _carry_edits(previous.content if previous else None, content)
+    if previous is not None and _same(previous.content, content):
+        return dict(version_view(previous, document), unchanged=True)
     conflicts = sum(p["status"] == "conflict" for p in content["paragraphs"])
     note = f"Consolidated from {len(content['rooms'])} rooms: {conflicts} conflict(s)"
-    audit.record(session, actor, "document.consolidate", event_id=document.event_id, document_id=document_id)
     if carried:
         note += f", {carried} resolved as before"
-    return version_view(_store(session, document_id, content, note, by), document)
+    if kept:
+        note += f", {kept} organisers' edit(s) kept"
+    if content["excluded_rooms"]:
+        note += f"; left out: {', '.join(r['name'] for r in content['excluded_rooms'])}"
+    row = _store(session, document_id, content, note, by)
+    audit.record(session, actor, "document.consolidate", event_id=document.event_id, document_id=document_id,
+                 version=row.version)
+    return dict(version_view(row, document), unchanged=False)
+
+
+def _same(stored: dict, content: dict) -> bool:
+    """Compared as the database gives it back (JSON), so that tuples and lists are alike."""
+    return json.dumps(stored, sort_keys=True) == json.dumps(json.loads(json.dumps(content)), sort_keys=True)
 
 
 def resolve(session: Session, actor: Actor, document_id: int, version: int, key: str, choice: str,
@@ -271,17 +340,33 @@ def get_version(session: Session, actor: Actor, document_id: int, version: int |
 
 
 def version_view(row: ConsolidatedVersion, document: Document) -> dict:
+    """A version as every reader sees it: its stored content, with what it adopts derived from
+    it (provenance.describe), times in the event's zone, and, once published, the new numbers."""
+    zone = object_session(document).get(Event, document.event_id).timezone
+    content = copy.deepcopy(row.content)
+    published = published_numbers(content["paragraphs"]) if row.published_at else {}
+    for p in content["paragraphs"]:
+        p["base_number"] = p["number"]
+        if row.published_at:
+            p["number"] = published[p["key"]] or ""
+        p["provenance"] = describe(p)
     return {"document_id": document.id, "document_title": document.title, "kind": document.kind,
+            "event_id": document.event_id, "timezone": zone,
             "version": row.version, "note": row.note, "created_by": row.created_by,
             "created_at": row.created_at.isoformat(timespec="seconds") + "Z",
-            "published": row.published_at is not None, **row.content}
+            "created_at_local": clock.shown(row.created_at, zone),
+            "published": row.published_at is not None,
+            "published_at_local": clock.shown(row.published_at, zone),
+            "excluded_rooms": [], **content}
 
 
 def list_versions(session: Session, actor: Actor, document_id: int) -> list[dict]:
     check_organiser(session, actor)
-    _document(session, document_id)
+    document = _document(session, document_id)
+    zone = session.get(Event, document.event_id).timezone
     return [{"version": r.version, "note": r.note, "created_by": r.created_by,
-             "created_at": r.created_at.isoformat(timespec="seconds") + "Z", "published": r.published_at is not None}
+             "created_at": r.created_at.isoformat(timespec="seconds") + "Z",
+             "created_at_local": clock.shown(r.created_at, zone), "published": r.published_at is not None}
             for r in session.scalars(select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document_id)
                                      .order_by(ConsolidatedVersion.version.desc()))]
 

@@ -18,6 +18,7 @@ from consult.amendments.models import Amendment, AmendmentVote
 from consult.audit.models import AuditEntry
 from consult.conference.models import ConferenceSession, Event
 from consult.consolidation.models import ConsolidatedVersion
+from consult.consolidation.provenance import describe
 from consult.contributions.models import Comment, Support
 from consult.documents.models import Document, Paragraph, Section
 from consult.drafting import service as drafting
@@ -358,10 +359,10 @@ def consolidated(lk: Lookups, event_id: int) -> Table:
             if row is None:
                 continue
             for p in row.content["paragraphs"]:
-                support = sum(a["tally"]["agree"] for a in p["provenance"]["amendments"])
+                found = describe(p)
                 yield (document.title, row.version, "yes" if row.published_at else "", p["section_title"],
-                       p["number"], p["status"], p["text"], p["base_text"], "; ".join(p["room_names"]),
-                       "; ".join(str(a["id"]) for a in p["provenance"]["amendments"]), support,
+                       p["number"], p["status"], p["text"], p["base_text"], "; ".join(found["adopted_rooms"]),
+                       "; ".join(str(a["id"]) for a in found["amendments"]), found["support"]["agree"],
                        (p.get("resolution") or {}).get("note"))
 
     return Table("Consolidated", [Column("Document", 30), Column("Version", 8, "number"), Column("Published", 9),

@@ -7,6 +7,7 @@ import uuid
 from jinja2_fragments import render_block
 from jinja2_fragments.starlette import Jinja2Blocks
 
+from consult import clock
 from consult.drafting.markdown import render as render_markdown
 from consult.people.models import SECTORS
 from consult.people.service import COUNTRIES
@@ -25,6 +26,7 @@ def _time(value: str) -> str:
 
 
 env.filters["hhmm"] = _time
+env.filters["local_time"] = clock.shown
 
 
 def page(request, name: str, context: dict, status: int = 200, block: str | None = None, headers=None):

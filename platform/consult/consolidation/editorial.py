@@ -1,0 +1,103 @@
+"""The organisers' editorial control over a document's consolidation: rewording a paragraph of
+the latest unpublished version (a new version, audited), and leaving rooms out."""
+from __future__ import annotations
+
+import copy
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from consult import clock
+from consult.audit import service as audit
+from consult.consolidation import service
+from consult.consolidation.models import ExcludedRoom
+from consult.documents.models import Document
+from consult.drafting.service import MAX_PARAGRAPH_CHARS
+from consult.errors import Invalid
+from consult.people.actor import Actor
+from consult.text import clean_text
+
+MAX_NOTE_CHARS = 2000
+
+
+def check_edit(session: Session, actor: Actor, *, document_id: int, version: int, key: str, text: str | None,
+               note: str | None) -> tuple[str, Document, dict, dict, str, str]:
+    by = service.check_organiser(session, actor)
+    document = service._document(session, document_id)
+    # Edits and consolidations of one document queue here, so "the latest" stays the latest.
+    session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
+    source = service._version(session, document_id, version)
+    latest = service._latest(session, document_id)
+    if source.published_at is not None:
+        raise Invalid(f"Version {version} is published and stays as it was: consolidate again to edit.",
+                      {"version": "Published."})
+    if latest.version != version:
+        raise Invalid(f"Version {version} is not the latest (version {latest.version} is): edit that one.",
+                      {"version": "Not the latest."})
+    content = copy.deepcopy(source.content)
+    target = next((p for p in content["paragraphs"] if p["key"] == key), None)
+    if target is None:
+        raise Invalid("This version has no such paragraph.", {"key": "No such paragraph."})
+    if target["status"] == "conflict":
+        raise Invalid(f"Paragraph {target['number']} is in conflict: resolve it first.", {"key": "In conflict."})
+    text, note = clean_text(text), clean_text(note)
+    if not text:
+        raise Invalid("Write the paragraph's text.", {"text": "Required."})
+    if len(text) > MAX_PARAGRAPH_CHARS:
+        raise Invalid(f"A paragraph holds at most {MAX_PARAGRAPH_CHARS} characters.", {"text": "Too long."})
+    if not note:
+        raise Invalid("Say why the text is changed: the note goes into the audit log and the provenance.",
+                      {"note": "Required."})
+    if len(note) > MAX_NOTE_CHARS:
+        raise Invalid(f"A note holds at most {MAX_NOTE_CHARS} characters.", {"note": "Too long."})
+    if text == target["text"]:
+        raise Invalid("That is the paragraph's text already.", {"text": "Unchanged."})
+    return by, document, content, target, text, note
+
+
+def edit_paragraph(session: Session, actor: Actor, *, document_id: int, version: int, key: str,
+                   text: str | None, note: str | None) -> dict:
+    """The organisers reword one paragraph: the result is a new version; the one edited stays."""
+    by, document, content, target, text, note = check_edit(session, actor, document_id=document_id,
+                                                           version=version, key=key, text=text, note=note)
+    at = clock.now()
+    status = "inserted" if target["base_paragraph_id"] is None else (
+        "unchanged" if text == target["base_text"] else "changed")
+    target.setdefault("edits", []).append({"from_version": version, "before": target["text"], "note": note,
+                                           "by": by, "at": at.isoformat(timespec="seconds") + "Z"})
+    target.update(text=text, status=status)
+    row = service._store(session, document_id, content, f"Edited {target['number']} by the organisers: {note}", by)
+    audit.record(session, actor, "document.edit", event_id=document.event_id, document_id=document_id,
+                 version=row.version, paragraph=target["number"], note=note)
+    return service.version_view(row, document)
+
+
+def rooms_to_choose(session: Session, actor: Actor, *, document_id: int) -> list[dict]:
+    """Every room that works on the document, and whether it is left out."""
+    service.check_organiser(session, actor)
+    document = service._document(session, document_id)
+    left_out = service.excluded_ids(session, document_id)
+    return [{"id": r.id, "name": r.name, "session": r.session.title, "excluded": r.id in left_out}
+            for r in service._rooms(session, document)]
+
+
+def set_excluded_rooms(session: Session, actor: Actor, *, document_id: int, room_ids: list[int]) -> list[dict]:
+    """Which rooms the next consolidations of this document leave out; remembered until changed."""
+    by = service.check_organiser(session, actor)
+    document = service._document(session, document_id)
+    working = {r.id: r.name for r in service._rooms(session, document)}
+    unknown = sorted(set(room_ids) - set(working))
+    if unknown:
+        raise Invalid(f"Room(s) {', '.join(map(str, unknown))} do not work on this document.",
+                      {"room_ids": "Not a room of this document."})
+    wanted = set(room_ids)
+    before = service.excluded_ids(session, document_id)
+    session.execute(delete(ExcludedRoom).where(ExcludedRoom.document_id == document_id,
+                                               ExcludedRoom.room_id.not_in(wanted)))
+    now = clock.now()
+    for room_id in sorted(wanted - before):
+        session.add(ExcludedRoom(document_id=document_id, room_id=room_id, excluded_by=by, excluded_at=now))
+    if wanted != before:
+        audit.record(session, actor, "document.exclude_rooms", event_id=document.event_id, document_id=document_id,
+                     left_out=", ".join(working[r] for r in sorted(wanted)) or "none")
+    return rooms_to_choose(session, actor, document_id=document_id)

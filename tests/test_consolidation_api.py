@@ -1,0 +1,258 @@
+"""The consolidated document through the API, checked against the rooms' own data: what each
+paragraph adopts and overrules, the organisers' edits, rooms left out, no empty versions,
+numbering on publication and the event's time zone. On SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+from conftest import CHEAP_ARGON2, _reset_postgres
+from starlette.testclient import TestClient
+
+SLUG = "drug-violence-2024"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def api(request, tmp_path_factory):
+    """The app on the demo after its sample work, with an organiser's bearer token."""
+    from consult import migrate
+    from consult.app import create_app
+    from consult.cli import prepare
+    from consult.demo.activity import fill
+    from consult.settings import Settings
+    from sqlalchemy import create_engine
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('capi') / 'demo.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        _reset_postgres(url)
+    settings = Settings(database_url=url, secret_key="x", **CHEAP_ARGON2)
+    db = prepare(settings)
+    assert db.write(fill)[0] is True
+    db.dispose()
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
+        token = client.post("/api/v1/auth/login", json={"email": "organiser@example.org",
+                                                         "password": "brussels-demo-2024"}).json()["token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        yield client
+    if request.param == "postgresql":      # leave the shared test database as the other modules expect it
+        _reset_postgres(url)
+        engine = create_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+
+
+def documents(api):
+    return {d["kind"]: d for d in api.get(f"/api/v1/events/{SLUG}/documents").json()["documents"]}
+
+
+def rooms(api):
+    return {r["name"].split(" - ")[0]: r for r in api.get(f"/api/v1/events/{SLUG}/rooms").json()["rooms"]}
+
+
+def amendments_of(api, room):
+    return api.get(f"/api/v1/rooms/{room['id']}/amendments").json()["amendments"]
+
+
+def consolidate(api, doc_id):
+    response = api.post(f"/api/v1/documents/{doc_id}/consolidations")
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def paragraph(version, base_number):
+    return next(p for p in version["paragraphs"] if p["base_number"] == base_number)
+
+
+def test_a_resolution_credits_only_the_room_and_votes_behind_the_text_taken(api):
+    doc = documents(api)["monitoring_plan"]["id"]
+    made = consolidate(api, doc)
+    room_a, room_b = rooms(api)["Room A"], rooms(api)["Room B"]
+    conflict = paragraph(made, "1.1")
+    assert conflict["status"] == "conflict"
+    assert {r["adopted"] for r in conflict["provenance"]["rooms"]} == {"pending"}
+    assert conflict["provenance"]["support"]["agree"] == 0
+    resolved = api.post(f"/api/v1/documents/{doc}/consolidations/{made['version']}/resolutions",
+                        json={"key": conflict["key"], "choice": f"room:{room_a['id']}", "note": "Closer to law."})
+    assert resolved.status_code == 201, resolved.text
+    after = paragraph(resolved.json(), "1.1")
+    base_id = conflict["base_paragraph_id"]
+    a_amendment = next(a for a in amendments_of(api, room_a) if a["paragraph_id"] == base_id)
+    b_amendment = next(a for a in amendments_of(api, room_b) if a["paragraph_id"] == base_id)
+    prov = after["provenance"]
+    assert prov["adopted_rooms"] == [room_a["name"]]
+    assert [a["id"] for a in prov["amendments"]] == [a_amendment["id"]]
+    overruled = {a["id"]: a for a in prov["not_adopted"]}
+    assert overruled[b_amendment["id"]]["reason"] == f"lost a conflict to {room_a['name']}"
+    assert prov["support"] == dict(a_amendment["tally"], amendments=1)    # A's votes only, never A's plus B's
+    assert prov["organisers"] is None
+
+
+def test_a_word_merge_adopts_both_rooms_and_counts_both_rooms_votes(api):
+    doc = documents(api)["monitoring_plan"]["id"]
+    merged = paragraph(consolidate(api, doc), "1.2")
+    assert merged["status"] == "changed"
+    room_a, room_b = rooms(api)["Room A"], rooms(api)["Room B"]
+    behind = [a for r in (room_a, room_b) for a in amendments_of(api, r)
+              if a["paragraph_id"] == merged["base_paragraph_id"] and a["status"] == "accepted"]
+    prov = merged["provenance"]
+    assert sorted(prov["adopted_rooms"]) == sorted([room_a["name"], room_b["name"]])
+    assert {r["adopted"] for r in prov["rooms"]} == {"yes"}
+    assert prov["support"]["agree"] == sum(a["tally"]["agree"] for a in behind) and prov["not_adopted"] == []
+
+
+def test_an_amendment_rejected_in_its_room_is_listed_as_not_adopted_with_the_reason(api):
+    doc = documents(api)["monitoring_plan"]["id"]
+    version = consolidate(api, doc)
+    rejected = next(a for a in amendments_of(api, rooms(api)["Room B"]) if a["status"] == "rejected")
+    p = next(p for p in version["paragraphs"] if p["base_paragraph_id"] == rejected["paragraph_id"])
+    listed = next(a for a in p["provenance"]["not_adopted"] if a["id"] == rejected["id"])
+    assert listed["reason"] == f"rejected in the room: {rejected['decision_reason']}"
+    assert rejected["id"] not in [a["id"] for a in p["provenance"]["amendments"]]
+
+
+def test_the_organisers_own_wording_is_theirs_and_carries_no_rooms_votes(api):
+    doc = documents(api)["call_for_policies"]["id"]
+    made = consolidate(api, doc)
+    conflict = next(p for p in made["paragraphs"] if p["status"] == "conflict")
+    resolved = api.post(f"/api/v1/documents/{doc}/consolidations/{made['version']}/resolutions",
+                        json={"key": conflict["key"], "choice": "custom", "text": "A compromise of our own.",
+                              "note": "Neither room's wording."}).json()
+    prov = paragraph(resolved, conflict["base_number"])["provenance"]
+    assert prov["organisers"] == "the organisers' own wording"
+    assert prov["amendments"] == [] and prov["support"]["agree"] == 0 and prov["adopted_rooms"] == []
+    assert {a["reason"] for a in prov["not_adopted"]} == {"replaced by the organisers' wording"}
+
+
+def test_an_editorial_change_is_a_new_audited_version_marked_as_the_organisers(api):
+    doc = documents(api)["monitoring_plan"]["id"]
+    latest = consolidate(api, doc)
+    target = paragraph(latest, "2.1")
+    text = target["text"].replace("every year", "every calendar year")
+    response = api.put(f"/api/v1/documents/{doc}/consolidations/{latest['version']}/paragraphs/{target['key']}",
+                       json={"text": text, "note": "Calendar year, as in the regulation."})
+    assert response.status_code == 201, response.text
+    edited = response.json()
+    assert edited["version"] == latest["version"] + 1
+    after = paragraph(edited, "2.1")
+    assert after["text"] == text and after["provenance"]["organisers"] == "edited by the organisers"
+    assert after["provenance"]["edits"][0]["note"] == "Calendar year, as in the regulation."
+    # The rooms' shared change is still in the text, so both rooms stay credited.
+    assert len(after["provenance"]["adopted_rooms"]) == 2
+    old = api.get(f"/api/v1/documents/{doc}/consolidations/{latest['version']}").json()
+    assert paragraph(old, "2.1")["text"] == target["text"]                      # the old version stays
+    again = consolidate(api, doc)                                              # nothing changed in the rooms
+    assert again["unchanged"] is True and again["version"] == edited["version"]
+    assert paragraph(again, "2.1")["text"] == text
+
+
+def test_bad_editorial_changes_are_refused_with_the_field_and_nothing_is_written(api):
+    doc = documents(api)["monitoring_plan"]["id"]
+    latest = consolidate(api, doc)
+    key = paragraph(latest, "1.2")["key"]
+    path = f"/api/v1/documents/{doc}/consolidations/{latest['version']}/paragraphs"
+    cases = [({"text": "New words.", "note": ""}, "note"), ({"text": "", "note": "why"}, "text"),
+             ({"text": "x" * 5001, "note": "why"}, "text"), ({"text": 5, "note": "why"}, "text")]
+    for body, field in cases:
+        response = api.put(f"{path}/{key}", json=body)
+        assert response.status_code == 422 and field in response.json()["fields"], (body, response.text)
+    assert api.put(f"{path}/p999999", json={"text": "t", "note": "n"}).status_code == 422
+    conflict = next((p for p in latest["paragraphs"] if p["status"] == "conflict"), None)
+    if conflict:
+        assert api.put(f"{path}/{conflict['key']}", json={"text": "t", "note": "n"}).json()["fields"] == {
+            "key": "In conflict."}
+    assert TestClient(api.app).put(f"{path}/{key}", json={"text": "t", "note": "n"}).status_code == 401
+    assert consolidate(api, doc)["version"] == latest["version"]
+
+
+def test_consolidating_with_nothing_changed_makes_no_version_and_says_so(api):
+    doc = documents(api)["call_for_policies"]["id"]
+    first = consolidate(api, doc)
+    response = api.post(f"/api/v1/documents/{doc}/consolidations")
+    assert response.status_code == 200 and response.json()["unchanged"] is True
+    assert response.json()["version"] == first["version"]
+
+
+def test_a_room_left_out_is_remembered_and_its_text_and_votes_leave_the_document(api):
+    doc = documents(api)["monitoring_plan"]["id"]
+    room_b = rooms(api)["Room B"]
+    response = api.put(f"/api/v1/documents/{doc}/excluded-rooms", json={"room_ids": [room_b["id"]]})
+    assert response.status_code == 200
+    assert [r["name"] for r in response.json()["rooms"] if r["excluded"]] == [room_b["name"]]
+    try:
+        made = api.post(f"/api/v1/documents/{doc}/consolidations")
+        assert made.status_code == 201
+        version = made.json()
+        assert version["excluded_rooms"] == [{"id": room_b["id"], "name": room_b["name"]}]
+        assert room_b["id"] not in [r["id"] for r in version["rooms"]]
+        assert all(room_b["id"] not in p["rooms"] and room_b["name"] not in str(p["provenance"])
+                   for p in version["paragraphs"])
+        assert paragraph(version, "1.1")["status"] == "changed"        # no conflict without room B
+        assert consolidate(api, doc)["unchanged"] is True              # remembered for the next one
+        bad = api.put(f"/api/v1/documents/{doc}/excluded-rooms", json={"room_ids": [999999]})
+        assert bad.status_code == 422 and "room_ids" in bad.json()["fields"]
+        assert api.put(f"/api/v1/documents/{doc}/excluded-rooms", json={"room_ids": "all"}).status_code == 422
+    finally:
+        api.put(f"/api/v1/documents/{doc}/excluded-rooms", json={"room_ids": []})
+    assert room_b["id"] in [r["id"] for r in consolidate(api, doc)["rooms"]]
+
+
+def test_publication_renumbers_inserted_paragraphs_and_keeps_the_base_numbers(api):
+    doc = documents(api)["monitoring_plan"]["id"]
+    latest = consolidate(api, doc)
+    for p in latest["paragraphs"]:
+        if p["status"] == "conflict":
+            latest = api.post(f"/api/v1/documents/{doc}/consolidations/{latest['version']}/resolutions",
+                              json={"key": p["key"], "choice": f"room:{p['candidates'][0]['room_id']}",
+                                    "note": ""}).json()
+    assert "2.2a" in [p["number"] for p in latest["paragraphs"]]
+    published = api.post(f"/api/v1/documents/{doc}/consolidations/{latest['version']}/publish").json()
+    kept = [p for p in published["paragraphs"] if p["status"] != "deleted"]
+    by_section: dict = {}
+    for p in kept:
+        by_section.setdefault(p["section_id"], []).append(p["number"])
+    for numbers in by_section.values():
+        section = numbers[0].split(".")[0]
+        assert numbers == [f"{section}.{i}" for i in range(1, len(numbers) + 1)]
+    inserted = next(p for p in kept if p["base_number"] == "2.2a")
+    assert inserted["number"] == "2.3" and inserted["provenance"]["base_number"] == "2.2a"
+    assert all(p["number"] == "" for p in published["paragraphs"] if p["status"] == "deleted")
+
+
+def test_times_are_given_in_the_events_time_zone_with_its_abbreviation(api):
+    doc = documents(api)["monitoring_plan"]["id"]
+    version = consolidate(api, doc)
+    assert version["timezone"] == "Europe/Brussels"
+    assert version["created_at_local"].endswith((" CET", " CEST"))
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+    utc = dt.datetime.fromisoformat(version["created_at"].rstrip("Z")).replace(tzinfo=dt.timezone.utc)
+    assert f"{utc.astimezone(ZoneInfo('Europe/Brussels')):%H:%M}" in version["created_at_local"]
+
+
+def test_the_organisers_pages_edit_leave_out_and_say_when_nothing_changed(api):
+    from test_organiser import sign_in
+    from web_helpers import csrf_token
+    org = sign_in(TestClient(api.app))
+    doc = documents(api)["call_for_policies"]["id"]
+    latest = consolidate(api, doc)
+    answer = org.post(f"/documents/{doc}/consolidations", data={"csrf_token": csrf_token(org)})
+    assert "no new version was made" in answer.text and f"/consolidated/{latest['version']}?" in str(answer.url)
+    target = next(p for p in latest["paragraphs"] if p["status"] == "unchanged")
+    page = org.get(f"/documents/{doc}/consolidated/{latest['version']}").text
+    assert f'action="/documents/{doc}/consolidated/{latest["version"]}/paragraphs/{target["key"]}"' in page
+    refused = org.post(f"/documents/{doc}/consolidated/{latest['version']}/paragraphs/{target['key']}",
+                       data={"csrf_token": csrf_token(org), "text": "Reworded.", "note": ""})
+    assert refused.status_code == 422 and "Say why" in refused.text
+    edited = org.post(f"/documents/{doc}/consolidated/{latest['version']}/paragraphs/{target['key']}",
+                      data={"csrf_token": csrf_token(org), "text": "Reworded by the secretariat.",
+                            "note": "Shorter."})
+    assert f"/consolidated/{latest['version'] + 1}" in str(edited.url)
+    assert "Edited by the organisers" in edited.text and "Shorter." in edited.text
+    audit = org.get("/organiser/audit").text
+    assert "document.edit" in audit and "Shorter." in audit
+    room_e = rooms(api)["Room E"]
+    org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org), "excluded": str(room_e["id"])})
+    index = org.get(f"/documents/{doc}/consolidated").text
+    assert f'value="{room_e["id"]}" checked' in index
+    org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org)})
+    assert f'value="{room_e["id"]}" checked' not in org.get(f"/documents/{doc}/consolidated").text
