@@ -92,3 +92,30 @@ def demo(tmp_path_factory):
 def live_server(tmp_path_factory):
     """The real server, shared by the socket and browser tests (each uses its own people)."""
     yield from start_server(tmp_path_factory.mktemp("live"))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def filled_demo_app(request, tmp_path_factory):
+    """The app in-process on the demo after its sample work, once per module and database;
+    on PostgreSQL the shared test database is left migrated and empty afterwards, as the other
+    modules expect it."""
+    from consult.app import create_app
+    from consult.demo.activity import fill
+    from starlette.testclient import TestClient
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('filled') / 'demo.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        _reset_postgres(url)
+    settings = Settings(database_url=url, secret_key="x", **CHEAP_ARGON2)
+    db = prepare(settings)
+    assert db.write(fill)[0] is True
+    db.dispose()
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
+        yield client
+    if request.param == "postgresql":
+        _reset_postgres(url)
+        engine = create_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()

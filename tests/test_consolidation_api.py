@@ -4,41 +4,19 @@ numbering on publication and the event's time zone. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from conftest import CHEAP_ARGON2, _reset_postgres
 from starlette.testclient import TestClient
 
 SLUG = "drug-violence-2024"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def api(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def api(filled_demo_app):
     """The app on the demo after its sample work, with an organiser's bearer token."""
-    from consult import migrate
-    from consult.app import create_app
-    from consult.cli import prepare
-    from consult.demo.activity import fill
-    from consult.settings import Settings
-    from sqlalchemy import create_engine
-
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('capi') / 'demo.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        _reset_postgres(url)
-    settings = Settings(database_url=url, secret_key="x", **CHEAP_ARGON2)
-    db = prepare(settings)
-    assert db.write(fill)[0] is True
-    db.dispose()
-    with TestClient(create_app(settings), base_url="http://testserver") as client:
-        token = client.post("/api/v1/auth/login", json={"email": "organiser@example.org",
-                                                         "password": "brussels-demo-2024"}).json()["token"]
-        client.headers["Authorization"] = f"Bearer {token}"
-        yield client
-    if request.param == "postgresql":      # leave the shared test database as the other modules expect it
-        _reset_postgres(url)
-        engine = create_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
+    client = filled_demo_app
+    token = client.post("/api/v1/auth/login", json={"email": "organiser@example.org",
+                                                     "password": "brussels-demo-2024"}).json()["token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
 
 
 def documents(api):

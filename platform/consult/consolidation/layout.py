@@ -1,0 +1,138 @@
+"""A consolidated version laid out as a document to hand over: pure, no I/O.
+
+The print view, the PDF, the .docx and the .odt are all written from this one layout, so they
+show the same numbers, the same changes (each attributed to the rooms that made them, or to the
+organisers) and the same provenance annex as the page and the API."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from consult.consolidation.provenance import change_authors
+from consult.textdiff import DELETE, EQUAL, tokens
+
+LINE_CHARS = 82          # characters per numbered line in print: fits A4 at 10.5 pt with a margin
+
+
+@dataclass(frozen=True)
+class Run:
+    op: int              # textdiff EQUAL, DELETE or INSERT
+    text: str
+    author: str = ""
+
+
+@dataclass
+class Paragraph:
+    key: str
+    number: str
+    status: str
+    runs: list[Run]                           # the text against the base, changes attributed
+    alternatives: list[tuple[str, str]] = field(default_factory=list)   # an open conflict: (rooms, text)
+    annex: list[str] = field(default_factory=list)
+
+    @property
+    def final(self) -> list[Run]:
+        """The text as it now reads, without change marks."""
+        return [Run(EQUAL, r.text) for r in self.runs if r.op != DELETE]
+
+
+@dataclass
+class Section:
+    number: str
+    title: str
+    paragraphs: list[Paragraph]
+
+
+@dataclass
+class Layout:
+    event: str
+    title: str
+    version: int
+    status: str                               # "Published 2 Dec 2026, 09:10 CET" or "Draft …"
+    header: str                               # the running header
+    sections: list[Section]
+    conclusions: list[dict]
+    authors: list[str]                        # everyone a change is attributed to
+
+
+def _runs(p: dict) -> list[Run]:
+    if p["status"] == "conflict":
+        return [Run(EQUAL, p.get("base_text") or "")]
+    if p["status"] == "unchanged":
+        return [Run(EQUAL, p["text"])]
+    return [Run(op, text, who) for op, text, who in
+            change_authors(p.get("base_text"), p.get("text"), p.get("proposals") or [])]
+
+
+def _alternatives(p: dict) -> list[tuple[str, str]]:
+    if p["status"] != "conflict":
+        return []
+    return [(c["room_name"], "(deletes the paragraph)" if c["deleted"] else c["text"]) for c in p.get("candidates", [])]
+
+
+def annex(p: dict) -> list[str]:
+    """The provenance of one paragraph as sentences, the same facts as on the page."""
+    pr = p["provenance"]
+    out = []
+    labels = {"yes": "adopted", "partly": "partly adopted", "no": "not adopted", "pending": "in conflict"}
+    for r in pr["rooms"]:
+        what = "deleting the paragraph" if r["proposed"] == "deletion" else "a new text"
+        out.append(f"{r['room_name']} proposed {what}: {labels[r['adopted']]}" + (f" ({r['reason']})." if r["reason"] else "."))
+    if pr["organisers"]:
+        notes = "; ".join(e["note"] for e in pr["edits"])
+        out.append(f"{pr['organisers'].capitalize()}" + (f": {notes}." if notes else "."))
+    resolution = p.get("resolution")
+    if resolution and resolution.get("note"):
+        out.append(f"Conflict resolved: {resolution['note']}")
+    for a in pr["amendments"]:
+        t = a["tally"]
+        out.append(f"Amendment {a['id']} ({a['room_name']}, {a['kind'].replace('_', ' ')}): {labels[a['adopted']]}; "
+                   f"{t['agree']} agree, {t['disagree']} disagree, {t['abstain']} abstain.")
+    for a in pr["not_adopted"]:
+        out.append(f"Amendment {a['id']} ({a['room_name']}, {a['kind'].replace('_', ' ')}): not adopted, {a['reason']}.")
+    if pr["amendments"]:
+        s = pr["support"]
+        out.append(f"Support behind the adopted text: {s['agree']} agree, {s['disagree']} disagree, "
+                   f"{s['abstain']} abstain ({s['amendments']} amendment{'' if s['amendments'] == 1 else 's'}).")
+    for c in pr["comments"]:
+        out.append(f"Comment {c['id']} ({c['room_name']}, {c['author']}, {c['support']} support) taken into account: "
+                   f"“{c['text']}”")
+    if pr["base_number"] != p["number"]:
+        out.append(f"Number in the base document: {pr['base_number']}.")
+    return out
+
+
+def layout(v: dict, event_title: str) -> Layout:
+    sections: list[Section] = []
+    authors: set[str] = set()
+    for p in v["paragraphs"]:
+        if not sections or sections[-1].title != p["section_title"]:
+            sections.append(Section(p["base_number"].split(".")[0], p["section_title"], []))
+        runs = _runs(p)
+        authors |= {r.author for r in runs if r.op != EQUAL}
+        sections[-1].paragraphs.append(Paragraph(p["key"], p["number"] or f"({p['base_number']})", p["status"], runs,
+                                                 _alternatives(p), annex(p)))
+    when = f"Published {v['published_at_local']}" if v["published"] else f"Draft of {v['created_at_local']}"
+    header = f"{event_title} · {v['document_title']} · version {v['version']} · {when}"
+    return Layout(event_title, v["document_title"], v["version"], when, header, sections, v["conclusions"],
+                  sorted(authors))
+
+
+def lines(runs: list[Run], width: int = LINE_CHARS) -> list[list[Run]]:
+    """Runs broken into numbered lines at word boundaries, as a printed motion is."""
+    out: list[list[Run]] = [[]]
+    used = 0
+    for run in runs:
+        for word in tokens(run.text):
+            if used + len(word) > width and used and not word.isspace():
+                out.append([])
+                used = 0
+            if not out[-1] and word.isspace():
+                continue
+            line = out[-1]
+            if line and line[-1].op == run.op and line[-1].author == run.author:
+                line[-1] = Run(run.op, line[-1].text + word, run.author)
+            else:
+                line.append(Run(run.op, word, run.author))
+            used += len(word)
+    return [line for line in out if line] or [[]]
+
