@@ -191,6 +191,20 @@ PATHS.update({
                    params=[DOC_ID])},
 })
 
+for kind, media in (("pdf", "application/pdf"),
+                    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                    ("odt", "application/vnd.oasis.opendocument.text")):
+    PATHS[f"/api/v1/documents/{{document_id}}/consolidations/{{version}}/export.{kind}"] = {"get": {
+        "summary": f"The version as .{kind}: headings, numbering, changes against the base "
+                   + ("as in the print view" if kind == "pdf" else "as tracked changes attributed to the rooms")
+                   + ", and a provenance annex (organisers; anyone once published)",
+        "security": [{"bearer": []}, {}],
+        "parameters": [DOC_ID, VERSION] + ([{"name": "marks", "in": "query", "schema": {"enum": ["on", "off"]}}]
+                                          if kind == "pdf" else []),
+        "responses": {"200": {"description": "The file", "content": {media: {}}},
+                      **{code: {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})}
+                         for code in ("401", "403", "404")}}}}
+
 PATHS["/api/v1/events/{slug}/export.xlsx"] = {"get": {
     "summary": "Organisers: the consultation workbook (built at the moment of the request)",
     "security": [{"bearer": []}], "parameters": [_path("slug", S)],

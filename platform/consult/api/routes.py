@@ -18,6 +18,7 @@ from consult.api.common import (
 from consult.api.openapi import openapi
 from consult.conference.service import event_id, list_events
 from consult.consolidation import editorial
+from consult.consolidation import routes as consolidation_routes
 from consult.consolidation import service as consolidation
 from consult.contributions import service as contributions
 from consult.documents.service import list_documents
@@ -317,6 +318,8 @@ routes = [
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/paragraphs/{key}", edit_paragraph,
           methods=["PUT"]),
     Route("/api/v1/documents/{document_id:int}/excluded-rooms", excluded_rooms, methods=["GET", "PUT"]),
+    *consolidation_routes.downloads("/api/v1/documents/{document_id:int}/consolidations/{version:int}",
+                                    lambda request: bearer(request, required=False)),
     Route("/api/v1/events/{slug}/export.xlsx", export_xlsx),
     Route("/api/v1/{rest:path}", not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from consult.consolidation.provenance import change_authors
 from consult.textdiff import DELETE, EQUAL, tokens
 
-LINE_CHARS = 82          # characters per numbered line in print: fits A4 at 10.5 pt with a margin
+LINE_CHARS = 96          # characters per numbered line in print: fills A4 at 10.5 pt without wrapping
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def layout(v: dict, event_title: str) -> Layout:
         if not sections or sections[-1].title != p["section_title"]:
             sections.append(Section(p["base_number"].split(".")[0], p["section_title"], []))
         runs = _runs(p)
-        authors |= {r.author for r in runs if r.op != EQUAL}
+        authors |= {name for r in runs if r.op != EQUAL for name in r.author.split("; ")}
         sections[-1].paragraphs.append(Paragraph(p["key"], p["number"] or f"({p['base_number']})", p["status"], runs,
                                                  _alternatives(p), annex(p)))
     when = f"Published {v['published_at_local']}" if v["published"] else f"Draft of {v['created_at_local']}"
@@ -123,7 +123,8 @@ def lines(runs: list[Run], width: int = LINE_CHARS) -> list[list[Run]]:
     used = 0
     for run in runs:
         for word in tokens(run.text):
-            if used + len(word) > width and used and not word.isspace():
+            # Break before a word, never before punctuation or a space.
+            if used + len(word) > width and used and (word[0].isalnum() or word[0] == "_"):
                 out.append([])
                 used = 0
             if not out[-1] and word.isspace():

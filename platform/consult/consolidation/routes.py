@@ -1,11 +1,12 @@
 """The consolidated documents: consolidate, resolve, publish, read, print, show in plenary."""
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from consult.consolidation import editorial, service
+from consult.consolidation import editorial, files, service
 from consult.web.forms import back_to, optional_int
 from consult.web.templating import page
 
@@ -92,6 +93,39 @@ async def compare(request: Request):
                                                          "versions": versions})
 
 
+async def print_view(request: Request):
+    core = request.app.state.core
+    view, doc, _ = await core.read(files.prepare, request.state.actor, document_id=request.path_params["document_id"],
+                                   version=request.path_params["version"])
+    marks = request.query_params.get("marks", "on") != "off"
+    return page(request, "consolidation/print.html", files.print_context(view, doc, marks))
+
+
+async def download(request: Request, actor, kind: str) -> Response:
+    """One file of a version, built off the event loop; shared by the page and the API."""
+    core = request.app.state.core
+    view, doc, event = await core.read(files.prepare, actor, document_id=request.path_params["document_id"],
+                                       version=request.path_params["version"])
+    data = await run_in_threadpool(files.render, view, doc, kind, request.query_params.get("marks", "on") != "off")
+    name = files.filename(view, event, kind)
+    await core.write(files.record_download, actor, view=view, name=name)
+    return Response(data, media_type=files.MEDIA[kind],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def downloads(prefix: str, who) -> list[Route]:
+    def handler(kind):
+        async def endpoint(request: Request):
+            return await download(request, await who(request), kind)
+        endpoint.__name__ = f"export_{kind}"
+        return endpoint
+    return [Route(f"{prefix}/export.{kind}", handler(kind)) for kind in files.MEDIA]
+
+
+async def _session_actor(request: Request):
+    return request.state.actor
+
+
 routes = [
     Route("/documents/{document_id:int}/consolidated", index),
     Route("/documents/{document_id:int}/consolidations", consolidate, methods=["POST"]),
@@ -102,4 +136,6 @@ routes = [
     Route("/documents/{document_id:int}/consolidated/{version:int}/compare", compare),
     Route("/documents/{document_id:int}/consolidated/{version:int}/paragraphs/{key}", edit, methods=["POST"]),
     Route("/documents/{document_id:int}/excluded-rooms", exclude, methods=["POST"]),
+    Route("/documents/{document_id:int}/consolidated/{version:int}/print", print_view),
+    *downloads("/documents/{document_id:int}/consolidated/{version:int}", _session_actor),
 ]

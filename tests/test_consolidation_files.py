@@ -1,0 +1,146 @@
+"""The consolidated document as files: .docx and .odt whose changes against the base are
+tracked changes under the rooms' names, as LibreOffice itself reads them back, and the PDF of
+the print view, with page numbers, running header and annex."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from conftest_server import IN_CI
+from starlette.testclient import TestClient
+
+pytestmark = pytest.mark.parametrize("filled_demo_app", ["sqlite"], indirect=True)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def soffice():
+    found = shutil.which("soffice")
+    if found is None:
+        if IN_CI:
+            pytest.fail("CI=true but soffice (LibreOffice) is missing: .ci/run installs libreoffice-writer-nogui")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return found
+
+
+@pytest.fixture(scope="module")
+def resolved(filled_demo_app):
+    """The monitoring plan consolidated, every conflict resolved by taking the first room's text."""
+    api = filled_demo_app
+    token = api.post("/api/v1/auth/login", json={"email": "organiser@example.org",
+                                                 "password": "brussels-demo-2024"}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    doc = 1
+    version = api.post(f"/api/v1/documents/{doc}/consolidations", headers=headers).json()
+    for p in version["paragraphs"]:
+        if p["status"] == "conflict":
+            version = api.post(f"/api/v1/documents/{doc}/consolidations/{version['version']}/resolutions",
+                               json={"key": p["key"], "choice": f"room:{p['candidates'][0]['room_id']}"},
+                               headers=headers).json()
+    return api, headers, version
+
+
+def convert(soffice, tmp_path, data: bytes, source: str, target: str) -> bytes:
+    (tmp_path / f"in.{source}").write_bytes(data)
+    # A profile of its own, so that other LibreOffice processes on the machine do not block this one.
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    target, "--outdir", str(tmp_path / "out"), str(tmp_path / f"in.{source}")],
+                   check=True, capture_output=True, timeout=180)
+    return (tmp_path / "out" / f"in.{target.split(':')[0]}").read_bytes()
+
+
+def docx_changes(data: bytes) -> list[tuple[str, str, str]]:
+    from lxml import etree
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    out = []
+    for change in root.iter(f"{W}ins", f"{W}del"):
+        text = "".join(t.text or "" for t in change.iter(f"{W}t", f"{W}delText"))
+        if text:                                  # paragraph marks carry no text
+            out.append((change.tag[len(W):], change.get(f"{W}author"), text))
+    return out
+
+
+def odt_changes(data: bytes) -> list[tuple[str, str]]:
+    content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml").decode()
+    tracked = re.search(r"<text:tracked-changes[^>]*>(.*?)</text:tracked-changes>", content, re.S)
+    assert tracked, "no text:tracked-changes"
+    return re.findall(r"<text:(insertion|deletion)>.*?<dc:creator>(.*?)</dc:creator>", tracked.group(1), re.S)
+
+
+def expected_authors(version) -> set[str]:
+    names = {q["room_name"] for p in version["paragraphs"] for q in p["proposals"]
+             if p["status"] != "unchanged" and p["provenance"]["adopted_rooms"]}
+    return names
+
+
+def test_the_docx_tracks_each_change_under_the_room_that_made_it_and_libreoffice_reads_them(resolved, soffice,
+                                                                                          tmp_path):
+    api, headers, version = resolved
+    response = api.get(f"/api/v1/documents/1/consolidations/{version['version']}/export.docx", headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.wordprocess")
+    assert f"-v{version['version']}-draft.docx" in response.headers["content-disposition"]
+    changes = docx_changes(response.content)
+    authors = {who for _, who, _ in changes}
+    assert authors and {n for a in authors for n in a.split("; ")} <= expected_authors(version)
+    deliberate = next(p for p in version["paragraphs"] if p["base_number"] == "1.1")
+    winner = deliberate["provenance"]["adopted_rooms"][0]
+    inserted = [t for kind, who, t in changes if kind == "ins" and who == winner]
+    new_words = set(deliberate["text"].split()) - set(deliberate["base_text"].split())
+    assert new_words and all(w in "".join(inserted) for w in new_words)
+    # LibreOffice opens the file and keeps every change, with its author, as ODF tracked changes.
+    seen = odt_changes(convert(soffice, tmp_path, response.content, "docx", "odt"))
+    assert len(seen) >= len(changes) // 2 and {who for _, who in seen} == authors
+
+
+def test_the_odt_has_tracked_changes_that_libreoffice_reads_and_keeps(resolved, soffice, tmp_path):
+    api, headers, version = resolved
+    response = api.get(f"/api/v1/documents/1/consolidations/{version['version']}/export.odt", headers=headers)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/vnd.oasis.opendocument.text"
+    ours = odt_changes(response.content)
+    assert ours and {kind for kind, _ in ours} == {"insertion", "deletion"}
+    back = docx_changes(convert(soffice, tmp_path, response.content, "odt", "docx"))
+    assert {who for _, who, _ in back} == {who for _, who in ours}
+    assert {"ins", "del"} == {kind for kind, _, _ in back}
+
+
+def test_the_pdf_is_the_print_view_with_page_numbers_header_and_annex(resolved, tmp_path):
+    api, headers, version = resolved
+    response = api.get(f"/api/v1/documents/1/consolidations/{version['version']}/export.pdf", headers=headers)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    (tmp_path / "v.pdf").write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "v.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) > 2
+    for n, page in enumerate(pages, start=1):
+        assert f"Page {n} of {len(pages)}" in page
+        assert f"{version['document_title']} · version {version['version']}" in page   # the running header
+    assert "Annex: provenance of each paragraph" in text and "lost a conflict to" in text
+
+    from test_organiser import sign_in
+    org = sign_in(TestClient(api.app))
+    marked = org.get(f"/documents/1/consolidated/{version['version']}/print").text
+    plain = org.get(f"/documents/1/consolidated/{version['version']}/print?marks=off").text
+    assert "<ins>" in marked and "<del>" in marked and '<span class="ln"' in marked
+    assert "<ins>" not in plain and "<del>" not in plain and "Annex: provenance of each paragraph" in plain
+
+
+def test_files_of_an_unpublished_version_are_for_organisers_and_of_a_published_one_for_everyone(resolved):
+    api, headers, version = resolved
+    path = f"/api/v1/documents/1/consolidations/{version['version']}/export"
+    anonymous = TestClient(api.app)
+    for kind in ("pdf", "docx", "odt"):
+        assert anonymous.get(f"{path}.{kind}").status_code == 404
+    assert api.get("/api/v1/documents/1/consolidations/999/export.docx", headers=headers).status_code == 404
+    assert api.post(f"/api/v1/documents/1/consolidations/{version['version']}/publish",
+                    headers=headers).status_code == 200
+    published = anonymous.get(f"{path}.docx")
+    assert published.status_code == 200 and "-published.docx" in published.headers["content-disposition"]
+    paths = api.get("/api/v1/openapi.json").json()["paths"]
+    assert {f"/api/v1/documents/{{document_id}}/consolidations/{{version}}/export.{k}"
+            for k in ("pdf", "docx", "odt")} <= set(paths)
