@@ -104,6 +104,7 @@ def read_sheet(data: bytes, max_rows: int) -> list[Row]:
     with _open_zip(data) as archive:
         _check_entries(archive.infolist())
         _check_xlsx_parts(archive.namelist())
+        _refuse_entity_definitions(archive)
     rows = _load_rows(data, max_rows)
     if len(rows) > max_rows:
         raise Invalid(f"The sheet has more than {max_rows} filled rows. Split it into several files.")
@@ -138,6 +139,21 @@ def _check_xlsx_parts(names: list[str]) -> None:
     if not all(part in names for part in XLSX_PARTS):
         raise BadRequest("This file is not an Excel workbook (.xlsx): it may be another kind of "
                          "document or spreadsheet (.xls, .ods, .docx). " + SAVE_AGAIN)
+
+
+# A document type declaration is where entities are defined, in any of XML's encodings.
+_DECLARATIONS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
+                      for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _refuse_entity_definitions(archive: zipfile.ZipFile) -> None:
+    """openpyxl reads some parts with lxml when it is installed, and lxml does not go through
+    defusedxml: every part is looked at here first. Sizes are bounded by _check_entries."""
+    for entry in archive.infolist():
+        content = archive.read(entry)
+        if any(marker in content for marker in _DECLARATIONS):
+            raise BadRequest("This workbook contains XML entity definitions. Spreadsheets do not need them "
+                             "and they can be used to overload the server, so it was refused. " + SAVE_AGAIN)
 
 
 def _load_rows(data: bytes, max_rows: int) -> list[Row]:
