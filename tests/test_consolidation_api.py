@@ -234,3 +234,85 @@ def test_the_organisers_pages_edit_leave_out_and_say_when_nothing_changed(api):
     assert f'value="{room_e["id"]}" checked' in index
     org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org)})
     assert f'value="{room_e["id"]}" checked' not in org.get(f"/documents/{doc}/consolidated").text
+
+
+def sheet(wb, name):
+    values = list(wb[name].iter_rows(values_only=True))
+    return [dict(zip(values[0], v)) for v in values[1:]]
+
+
+def overview_block(wb, title):
+    """The rows of one block of the Overview ("Per room", "Per sector"), the total row apart."""
+    values = list(wb["Overview"].iter_rows(values_only=True))
+    start = next(i for i, v in enumerate(values) if v[0] == title) + 1
+    block = []
+    for v in values[start:]:
+        if v[0] is None and v[1] is None:
+            break
+        block.append(v)
+    return block[:-1], block[-1]
+
+
+def test_the_workbook_holds_the_published_version_and_the_latest_draft_and_its_counts_reconcile(api):
+    import io
+
+    from openpyxl import load_workbook
+    from test_organiser import sign_in
+    from web_helpers import HTMX, csrf_token
+    doc = documents(api)["call_for_policies"]["id"]
+    latest = consolidate(api, doc)
+    for p in latest["paragraphs"]:
+        if p["status"] == "conflict":
+            latest = api.post(f"/api/v1/documents/{doc}/consolidations/{latest['version']}/resolutions",
+                              json={"key": p["key"], "choice": f"room:{p['candidates'][0]['room_id']}"}).json()
+    published = api.post(f"/api/v1/documents/{doc}/consolidations/{latest['version']}/publish").json()
+    target = next(p for p in published["paragraphs"] if p["status"] == "unchanged")
+    draft = api.put(f"/api/v1/documents/{doc}/consolidations/{published['version']}/paragraphs/{target['key']}",
+                    json={"text": "A later wording.", "note": "After the plenary."})
+    assert draft.status_code == 422                                     # a published version stays as it was
+    org = sign_in(TestClient(api.app))
+    room_e = rooms(api)["Room E"]
+    org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org), "excluded": str(room_e["id"])})
+    try:
+        newer = consolidate(api, doc)
+    finally:
+        org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org)})
+    assert newer["version"] > published["version"] and not newer["published"]
+    # Something hidden by a moderator, so that the two downloads differ.
+    comment = next(c for c in api.get(f"/api/v1/rooms/{room_e['id']}/comments").json()["comments"])
+    hidden = org.post(f"/moderation/comment/{comment['id']}/hide", data={"reason": "Test"},
+                      headers={**HTMX, "X-CSRF-Token": csrf_token(org)})
+    assert hidden.status_code == 200
+    normal = api.get(f"/api/v1/events/{SLUG}/export.xlsx")
+    with_hidden = org.get(f"/e/{SLUG}/export.xlsx?hidden=1")
+    names = [r.headers["content-disposition"] for r in (normal, with_hidden)]
+    assert "-with-hidden-" not in names[0] and "-with-hidden-" in names[1]
+    for response in (normal, with_hidden):
+        wb = load_workbook(io.BytesIO(response.content))
+        kept = [r for r in sheet(wb, "Consolidated") if r["Document"] == published["document_title"]]
+        assert {r["Version"] for r in kept} == {published["version"]}
+        assert {r["State"] for r in kept} == {f"published {published['published_at_local']}"}
+        assert [r["Paragraph"] for r in kept] == [p["number"] for p in published["paragraphs"]]
+        by_number = {p["number"]: p for p in published["paragraphs"]}
+        for r in kept:
+            p = by_number[r["Paragraph"]]
+            assert r["Agree votes behind the adopted text"] == p["provenance"]["support"]["agree"]
+            assert r["Text"] == (p["text"] if p["text"] is not None else "(deleted)")
+        drafted = [r for r in sheet(wb, "Consolidated draft") if r["Document"] == newer["document_title"]]
+        assert {r["Version"] for r in drafted} == {newer["version"]}
+        assert all(r["Text"] for r in drafted)                            # conflicts too have their text
+        # Every count of the Overview is the rows of the sheet it names.
+        per_room, room_total = overview_block(wb, "Per room")
+        per_sector, sector_total = overview_block(wb, "Per sector")
+        people, comments, amendments = sheet(wb, "Participants"), sheet(wb, "Comments"), sheet(wb, "Amendments")
+        votes = [r for r in sheet(wb, "Votes") if r["Item"] == "Amendment vote"]
+        memberships = sum(len(r["Rooms"].split("; ")) for r in people)
+        vote_total = sum(r["Agree"] + r["Disagree"] + r["Abstain"] for r in votes)
+        assert room_total[2:] == (memberships, len(comments), len(amendments), vote_total)
+        assert tuple(sum(r[i] for r in per_room) for i in range(2, 6)) == room_total[2:]
+        assert sector_total[2:] == (len(people), len(comments), len(amendments), vote_total)
+        assert tuple(sum(r[i] for r in per_sector) for i in range(2, 6)) == sector_total[2:]
+        for row in per_room:
+            assert row[3] == sum(1 for c in comments if c["Room"] == row[1])
+        moderated = [c for c in comments if c["Moderation"]]
+        assert (moderated != []) == (response is with_hidden)

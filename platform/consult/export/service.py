@@ -38,16 +38,18 @@ def record_download(session: Session, actor: Actor, slug: str | None, room_id: i
     audit.record(session, actor, "export", room_id, event_id, file=filename)
 
 
-def _name(event: Event, room_id: int | None, generated, suffix: str) -> str:
+def _name(event: Event, room_id: int | None, generated, suffix: str, hidden: bool) -> str:
+    """The file with moderated content is named so, and is never mistaken for the one to share."""
     scope = f"-room-{room_id}" if room_id else ""
-    return f"consultation-{event.slug}{scope}-{generated:%Y%m%d-%H%M%S}UTC{suffix}"
+    return f"consultation-{event.slug}{scope}{'-with-hidden' if hidden else ''}-{generated:%Y%m%d-%H%M%S}UTC{suffix}"
 
 
 def xlsx(session: Session, actor: Actor, slug: str | None = None, room_id: int | None = None,
          include_hidden: bool = False) -> tuple[str, str]:
     """Writes the workbook to a temporary file; returns its path and the file name to give it."""
     event = check_export(session, actor, slug, room_id)
-    built, generated = tables.all_tables(session, event, room_id, include_hidden and actor.is_organiser)
+    hidden = include_hidden and actor.is_organiser
+    built, generated = tables.all_tables(session, event, room_id, hidden)
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
@@ -55,19 +57,20 @@ def xlsx(session: Session, actor: Actor, slug: str | None = None, room_id: int |
     except BaseException:
         os.unlink(path)
         raise
-    return path, _name(event, room_id, generated, ".xlsx")
+    return path, _name(event, room_id, generated, ".xlsx", hidden)
 
 
 def csv(session: Session, actor: Actor, table: str, slug: str | None = None,
         room_id: int | None = None, include_hidden: bool = False) -> tuple[str, str]:
     event = check_export(session, actor, slug, room_id)
     # Hidden text is for organisers only, as everywhere else.
-    built, generated = tables.all_tables(session, event, room_id, include_hidden and actor.is_organiser)
-    found = next((t for t in built if t.name.lower() == table.lower()), None)
+    hidden = include_hidden and actor.is_organiser
+    built, generated = tables.all_tables(session, event, room_id, hidden)
+    found = next((t for t in built if t.name.lower().replace(" ", "-") == table.lower().replace(" ", "-")), None)
     if found is None:
         raise NotFound(f"No table {table!r}; there are {', '.join(t.name for t in built)}.")
     handle, path = tempfile.mkstemp(suffix=".csv")
     with io.open(handle, "w", encoding="utf-8", newline="") as stream:
         write_csv(found, stream)
-    return path, _name(event, room_id, generated, f"-{found.name.lower()}.csv")
+    return path, _name(event, room_id, generated, f"-{found.name.lower().replace(' ', '-')}.csv", hidden)
 

@@ -18,7 +18,7 @@ from consult.amendments.models import Amendment, AmendmentVote
 from consult.audit.models import AuditEntry
 from consult.conference.models import ConferenceSession, Event
 from consult.consolidation.models import ConsolidatedVersion
-from consult.consolidation.provenance import describe
+from consult.consolidation.service import version_view
 from consult.contributions.models import Comment, Support
 from consult.documents.models import Document, Paragraph, Section
 from consult.drafting import service as drafting
@@ -95,25 +95,33 @@ def overview(lk: Lookups, event: Event, generated: dt.datetime) -> Table:
     s = lk.session
     counts = {key: dict(s.execute(query).all()) for key, query in {
         "members": select(Membership.room_id, func.count()).group_by(Membership.room_id),
-        "comments": select(Comment.room_id, func.count()).group_by(Comment.room_id),
-        "amendments": select(Amendment.room_id, func.count()).group_by(Amendment.room_id),
+        "comments": select(Comment.room_id, func.count()).where(lk.shown(Comment)).group_by(Comment.room_id),
+        "amendments": select(Amendment.room_id, func.count()).where(lk.shown(Amendment)).group_by(Amendment.room_id),
         "votes": select(Amendment.room_id, func.count()).join(AmendmentVote).group_by(Amendment.room_id),
     }.items()}
     by_sector = {key: dict(s.execute(query).all()) for key, query in {
         "members": select(Participant.sector, func.count(func.distinct(Participant.id))).join(Membership)
         .where(lk.in_scope(Membership.room_id)).group_by(Participant.sector),
         "comments": select(Participant.sector, func.count()).join(Comment, Comment.author_id == Participant.id)
-        .where(lk.in_scope(Comment.room_id)).group_by(Participant.sector),
+        .where(lk.in_scope(Comment.room_id), lk.shown(Comment)).group_by(Participant.sector),
         "amendments": select(Participant.sector, func.count()).join(Amendment, Amendment.author_id == Participant.id)
-        .where(lk.in_scope(Amendment.room_id)).group_by(Participant.sector),
+        .where(lk.in_scope(Amendment.room_id), lk.shown(Amendment)).group_by(Participant.sector),
         "votes": select(Participant.sector, func.count()).join(AmendmentVote).join(Amendment)
         .where(lk.in_scope(Amendment.room_id)).group_by(Participant.sector),
     }.items()}
-    leading = s.execute(select(Amendment).where(lk.in_scope(Amendment.room_id))
+    leading = s.execute(select(Amendment).where(lk.in_scope(Amendment.room_id), lk.shown(Amendment))
                         .order_by((Amendment.agree - Amendment.disagree).desc(), Amendment.id).limit(10)).scalars().all()
+    scope = ("Including content hidden by moderators or awaiting approval, marked in each sheet's Moderation "
+             "column." if lk.include_hidden else "Visible content only: hidden comments and amendments, and those "
+             "awaiting approval, are left out here and in every sheet.")
     rows = [("Event", event.title, None, None, None, None),
             ("Generated (UTC)", generated, None, None, None, None),
             ("Reflects", "Everything committed before the moment above; rooms may have moved on since.",
+             None, None, None, None),
+            ("Counts", scope, None, None, None, None),
+            ("What each count is", "Participants: memberships, as in the Participants sheet's Rooms column (per "
+             "sector: people, one row each there). Comments and Amendments: rows of those sheets. Votes: amendment "
+             "votes, the Agree + Disagree + Abstain of the Votes sheet's 'Amendment vote' rows.",
              None, None, None, None),
             (None, None, None, None, None, None),
             ("Per room", "Room", "Participants", "Comments", "Amendments", "Votes")]
@@ -121,9 +129,12 @@ def overview(lk: Lookups, event: Event, generated: dt.datetime) -> Table:
     for room_id, (session_title, name, _) in lk.rooms.items():
         rows.append((session_title, name, *(counts[k].get(room_id, 0) for k in ("members", "comments", "amendments", "votes"))))
     last_room = len(rows) + 1
-    rows += [(None,) * 6, ("Per sector", "Sector", "Participants", "Comments", "Amendments", "Votes")]
+    keys = ("members", "comments", "amendments", "votes")
+    rows.append(("Total", "All rooms", *(sum(counts[k].get(r, 0) for r in lk.rooms) for k in keys)))
+    rows += [(None,) * 6, ("Per sector", "Sector", "People", "Comments", "Amendments", "Votes")]
     for key, label in SECTORS.items():
-        rows.append(("", label, *(by_sector[k].get(key, 0) for k in ("members", "comments", "amendments", "votes"))))
+        rows.append(("", label, *(by_sector[k].get(key, 0) for k in keys)))
+    rows.append(("Total", "All sectors", *(sum(by_sector[k].values()) for k in keys)))
     rows += [(None,) * 6, ("Leading amendments", "Amendment", "Agree", "Disagree", "Abstain", "Status")]
     first_amendment = len(rows) + 2
     for a in leading:
@@ -349,27 +360,52 @@ def drafts(lk: Lookups) -> Table:
                             Column("From amendment", 10, "number")], rows())
 
 
-def consolidated(lk: Lookups, event_id: int) -> Table:
+CONSOLIDATED_COLUMNS = [
+    Column("Document", 30), Column("Version", 8, "number"), Column("State", 30), Column("Section", 28),
+    Column("Paragraph", 10), Column("Base number", 10), Column("Status", 10), Column("Text", 60, "long"),
+    Column("Base text", 50, "long"), Column("Text adopted from", 30, "long"), Column("Rooms not adopted", 40, "long"),
+    Column("Amendments adopted", 14), Column("Amendments not adopted", 40, "long"),
+    Column("Agree votes behind the adopted text", 12, "number"), Column("Organisers' wording", 18),
+    Column("Notes of the organisers", 40, "long")]
+
+
+def _version_rows(view: dict) -> Iterator[tuple]:
+    state = (f"published {view['published_at_local']}" if view["published"]
+             else f"draft of {view['created_at_local']}")
+    for p in view["paragraphs"]:
+        pr = p["provenance"]
+        if p["status"] == "conflict":
+            text = "IN CONFLICT: " + " | ".join(f"{c['room_name']}: {'(deletes it)' if c['deleted'] else c['text']}"
+                                                for c in p["candidates"])
+        else:
+            text = p["text"] if p["text"] is not None else "(deleted)"
+        notes = [e["note"] for e in pr["edits"]] + [(p.get("resolution") or {}).get("note") or ""]
+        yield (view["document_title"], view["version"], state, p["section_title"], p["number"], p["base_number"],
+               p["status"], text, p["base_text"], "; ".join(pr["adopted_rooms"]),
+               "; ".join(f"{r['room_name']} ({r['reason']})" for r in pr["rooms"] if r["adopted"] in ("no", "pending")),
+               "; ".join(str(a["id"]) for a in pr["amendments"]),
+               "; ".join(f"{a['id']} ({a['reason']})" for a in pr["not_adopted"]), pr["support"]["agree"],
+               pr["organisers"] or "", "; ".join(n for n in notes if n))
+
+
+def consolidated(lk: Lookups, event_id: int, published: bool) -> Table:
+    """published: each document's latest published version (what the plenary received);
+    otherwise each document's latest version when it is a draft made after that."""
     s = lk.session
 
     def rows():
         for document in s.scalars(select(Document).where(Document.event_id == event_id).order_by(Document.position)):
-            row = s.scalar(select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document.id)
-                           .order_by(ConsolidatedVersion.version.desc()).limit(1))
-            if row is None:
+            query = select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document.id)
+            if published:
+                query = query.where(ConsolidatedVersion.published_at.is_not(None))
+            row = s.scalar(query.order_by(ConsolidatedVersion.version.desc()).limit(1))
+            if row is None or (not published and row.published_at is not None):
+                what = "No version published yet." if published else "No draft newer than the published version."
+                yield (document.title, None, what, *(None,) * (len(CONSOLIDATED_COLUMNS) - 3))
                 continue
-            for p in row.content["paragraphs"]:
-                found = describe(p)
-                yield (document.title, row.version, "yes" if row.published_at else "", p["section_title"],
-                       p["number"], p["status"], p["text"], p["base_text"], "; ".join(found["adopted_rooms"]),
-                       "; ".join(str(a["id"]) for a in found["amendments"]), found["support"]["agree"],
-                       (p.get("resolution") or {}).get("note"))
+            yield from _version_rows(version_view(row, document))
 
-    return Table("Consolidated", [Column("Document", 30), Column("Version", 8, "number"), Column("Published", 9),
-                                  Column("Section", 28), Column("Paragraph", 10), Column("Status", 10),
-                                  Column("Text", 60, "long"), Column("Base text", 50, "long"), Column("Rooms", 30),
-                                  Column("Amendments", 14), Column("Agree votes behind it", 10, "number"),
-                                  Column("Resolution note", 30, "long")], rows())
+    return Table("Consolidated" if published else "Consolidated draft", CONSOLIDATED_COLUMNS, rows())
 
 
 def audit(lk: Lookups, event_id: int) -> Table:
@@ -393,6 +429,6 @@ def all_tables(session: Session, event: Event, room_id: int | None = None,
     tables = [overview(lk, event, generated), rooms(lk), participants(lk), comments(lk), amendments(lk), votes(lk),
               polls(lk), drafts(lk)]
     if room_id is None:
-        tables.append(consolidated(lk, event.id))
+        tables += [consolidated(lk, event.id, published=True), consolidated(lk, event.id, published=False)]
     tables.append(audit(lk, event.id))
     return tables, generated

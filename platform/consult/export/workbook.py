@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 CELL_LIMIT = 32_767
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -93,6 +94,11 @@ def write_xlsx(tables: list[Table], target) -> dict[str, int]:
         for i, column in enumerate(table.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = column.width
         ws.freeze_panes = "A2"
+        # Printed, every sheet is landscape, one page wide, with its header row on every page.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.print_title_rows = "1:1"
         header = []
         for column in table.columns:
             cell = WriteOnlyCell(ws, value=column.title)
