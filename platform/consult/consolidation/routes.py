@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from consult.consolidation import editorial, files, service
+from consult.consolidation import editorial, files, plenary, service
 from consult.web.forms import back_to, optional_int
 from consult.web.templating import page
 
@@ -37,12 +37,15 @@ async def show(request: Request):
     document_id, version = request.path_params["document_id"], request.path_params["version"]
     view = await core.read(service.get_version, request.state.actor, document_id, version)
     marks = request.query_params.get("marks", "on") != "off"
-    template = "consolidation/plenary.html" if request.url.path.endswith("/plenary") else "consolidation/version.html"
+    if request.url.path.endswith("/plenary"):
+        title = await core.read(service.event_title, view["event_id"])
+        return page(request, "consolidation/plenary.html", {"v": view, "slides": plenary.slides(view),
+                                                             "event_title": title})
     editable = False
     if request.state.actor.is_organiser and not view["published"]:
         versions = await core.read(service.list_versions, request.state.actor, document_id)
         editable = versions[0]["version"] == version
-    return page(request, template, {"v": view, "marks": marks, "editable": editable,
+    return page(request, "consolidation/version.html", {"v": view, "marks": marks, "editable": editable,
                                     "unchanged": request.query_params.get("unchanged") == "1"})
 
 

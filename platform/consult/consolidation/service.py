@@ -304,6 +304,10 @@ def publish(session: Session, actor: Actor, document_id: int, version: int) -> d
     return version_view(row, _document(session, document_id))
 
 
+def event_title(session: Session, event_id: int) -> str:
+    return session.get(Event, event_id).title
+
+
 def row_event(session: Session, document_id: int) -> int:
     return session.get(Document, document_id).event_id
 

@@ -1,0 +1,57 @@
+"""The plenary deck of a consolidated version: pure, a version view in, slides out.
+
+One slide per room outcome (what the room proposed, and whether the document adopts it, with
+why not), then one per changed paragraph. Long lists are split over several slides rather
+than shrunk, so that each slide fits a projector at 1366x768 without scrolling."""
+from __future__ import annotations
+
+from consult.consolidation.layout import annex
+
+PER_SLIDE = 3            # a room's proposals per slide; more would not fit a 768 px screen
+SHORT = 220              # characters of a proposal shown on a room's slide
+
+
+def _short(text: str | None) -> str:
+    if text is None:
+        return ""
+    return text if len(text) <= SHORT else text[:SHORT].rsplit(" ", 1)[0] + " …"
+
+
+def _room_items(v: dict, room_id: int) -> list[dict]:
+    items = []
+    for p in v["paragraphs"]:
+        for r in p["provenance"]["rooms"]:
+            if r["room_id"] != room_id:
+                continue
+            proposal = next(q for q in p["proposals"] if q["room_id"] == room_id)
+            mine = [a for a in p["provenance"]["amendments"] + p["provenance"]["not_adopted"]
+                    if a["room_id"] == room_id]
+            items.append({"number": p["number"] or p["base_number"], "key": p["key"], "adopted": r["adopted"],
+                          "reason": r["reason"], "deleted": proposal["deleted"],
+                          "text": _short(proposal["text"]), "amendments": [a["id"] for a in mine]})
+        for a in p["provenance"]["not_adopted"]:
+            if a["room_id"] == room_id and a.get("status") == "rejected":
+                items.append({"number": p["number"] or p["base_number"], "key": p["key"], "adopted": "rejected",
+                              "reason": a["reason"], "deleted": False, "text": _short(a["text"]),
+                              "amendments": [a["id"]]})
+    return items
+
+
+def slides(v: dict) -> list[dict]:
+    out = [{"kind": "title"}]
+    for session in v["conclusions"]:
+        for room in session["rooms"]:
+            items = _room_items(v, room["room_id"])
+            comments = [c for p in v["paragraphs"] for c in p["provenance"]["comments"]
+                        if c["room_id"] == room["room_id"]]
+            chunks = [items[i:i + PER_SLIDE] for i in range(0, len(items), PER_SLIDE)] or [[]]
+            for n, chunk in enumerate(chunks, start=1):
+                out.append({"kind": "room", "session": session["session"], "room": room["room"],
+                            "part": f"{n} of {len(chunks)}" if len(chunks) > 1 else "", "outcomes": chunk,
+                            "adopted": sum(i["adopted"] in ("yes", "partly") for i in items), "total": len(items)})
+            out.append({"kind": "conclusions", "session": session["session"], "room": room["room"],
+                        "room_id": room["room_id"], "conclusions": room["conclusions"], "comments": comments})
+    for p in v["paragraphs"]:
+        if p["status"] != "unchanged":
+            out.append({"kind": "paragraph", "p": p, "facts": annex(p)[:4]})
+    return out
