@@ -30,6 +30,12 @@ class Paragraph:
     annex: list[str] = field(default_factory=list)
 
     @property
+    def changed_by(self) -> list[str]:
+        """Everyone a change in this paragraph is attributed to, each once."""
+        names = [n for r in self.runs if r.op != EQUAL for n in r.author.split("; ")]
+        return list(dict.fromkeys(names))
+
+    @property
     def final(self) -> list[Run]:
         """The text as it now reads, without change marks."""
         return [Run(EQUAL, r.text) for r in self.runs if r.op != DELETE]
@@ -108,9 +114,10 @@ def layout(v: dict, event_title: str) -> Layout:
         if not sections or sections[-1].title != p["section_title"]:
             sections.append(Section(p["base_number"].split(".")[0], p["section_title"], []))
         runs = _runs(p)
-        authors |= {name for r in runs if r.op != EQUAL for name in r.author.split("; ")}
-        sections[-1].paragraphs.append(Paragraph(p["key"], p["number"] or f"({p['base_number']})", p["status"], runs,
-                                                 _alternatives(p), annex(p)))
+        paragraph = Paragraph(p["key"], p["number"] or f"({p['base_number']})", p["status"], runs,
+                              _alternatives(p), annex(p))
+        authors |= set(paragraph.changed_by)
+        sections[-1].paragraphs.append(paragraph)
     when = f"Published {v['published_at_local']}" if v["published"] else f"Draft of {v['created_at_local']}"
     header = f"{event_title} · {v['document_title']} · version {v['version']} · {when}"
     return Layout(event_title, v["document_title"], v["version"], when, header, sections, v["conclusions"],

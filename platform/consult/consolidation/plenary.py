@@ -6,15 +6,34 @@ than shrunk, so that each slide fits a projector at 1366x768 without scrolling."
 from __future__ import annotations
 
 from consult.consolidation.layout import annex
+from consult.textdiff import EQUAL, word_diff
 
 PER_SLIDE = 3            # a room's proposals per slide; more would not fit a 768 px screen
 SHORT = 220              # characters of a proposal shown on a room's slide
+CONTEXT = 60             # characters kept either side of a change
 
 
 def _short(text: str | None) -> str:
     if text is None:
         return ""
     return text if len(text) <= SHORT else text[:SHORT].rsplit(" ", 1)[0] + " …"
+
+
+def excerpt(base: str | None, text: str | None) -> list[tuple[int, str]]:
+    """What a room changed, as diff runs with a little unchanged text around each change and
+    the rest elided: a slide shows the change, not the paragraph's first lines."""
+    if not base or text is None:
+        return [(EQUAL, _short(text))]
+    runs = word_diff(base, text)
+    out = []
+    for i, (op, part) in enumerate(runs):
+        if op != EQUAL or len(part) <= 2 * CONTEXT:
+            out.append((op, part))
+            continue
+        after_change = part[:CONTEXT].rsplit(" ", 1)[0] + " …" if i > 0 else "…"
+        before_change = " " + part[-CONTEXT:].split(" ", 1)[-1] if i < len(runs) - 1 else ""
+        out.append((EQUAL, after_change + before_change))
+    return out
 
 
 def _room_items(v: dict, room_id: int) -> list[dict]:
@@ -28,11 +47,12 @@ def _room_items(v: dict, room_id: int) -> list[dict]:
                     if a["room_id"] == room_id]
             items.append({"number": p["number"] or p["base_number"], "key": p["key"], "adopted": r["adopted"],
                           "reason": r["reason"], "deleted": proposal["deleted"],
-                          "text": _short(proposal["text"]), "amendments": [a["id"] for a in mine]})
+                          "text": excerpt(p["base_text"], proposal["text"]), "amendments": [a["id"] for a in mine]})
         for a in p["provenance"]["not_adopted"]:
             if a["room_id"] == room_id and a.get("status") == "rejected":
                 items.append({"number": p["number"] or p["base_number"], "key": p["key"], "adopted": "rejected",
-                              "reason": a["reason"], "deleted": False, "text": _short(a["text"]),
+                              "reason": a["reason"], "deleted": False,
+                              "text": excerpt(p["base_text"], a["text"]) if a["kind"] == "replace" else excerpt(None, a["text"]),
                               "amendments": [a["id"]]})
     return items
 
