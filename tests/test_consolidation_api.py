@@ -316,3 +316,31 @@ def test_the_workbook_holds_the_published_version_and_the_latest_draft_and_its_c
             assert row[3] == sum(1 for c in comments if c["Room"] == row[1])
         moderated = [c for c in comments if c["Moderation"]]
         assert (moderated != []) == (response is with_hidden)
+
+
+def test_compare_shows_conflicts_as_alternatives_and_resolutions_as_what_they_took(api):
+    from test_organiser import sign_in
+    org = sign_in(TestClient(api.app))
+    doc = documents(api)["monitoring_plan"]["id"]
+    room_b = rooms(api)["Room B"]
+    api.put(f"/api/v1/documents/{doc}/excluded-rooms", json={"room_ids": []})
+    made = consolidate(api, doc)
+    if not any(p["status"] == "conflict" for p in made["paragraphs"]):      # earlier tests resolved them
+        api.put(f"/api/v1/documents/{doc}/excluded-rooms", json={"room_ids": [room_b["id"]]})
+        consolidate(api, doc)
+        api.put(f"/api/v1/documents/{doc}/excluded-rooms", json={"room_ids": []})
+        made = consolidate(api, doc)
+    conflict = next(p for p in made["paragraphs"] if p["status"] == "conflict" and not p["candidates"][0]["deleted"])
+    against_base = org.get(f"/documents/{doc}/consolidated/{made['version']}/compare?with=0").text
+    card = against_base[against_base.index(f">{conflict['number']} <"):]
+    card = card[:card.index("</section>")]
+    assert "In conflict between rooms, not yet resolved" in card
+    assert all(c["room_name"] in card for c in conflict["candidates"])
+    assert f"<del>{conflict['base_text']}</del>" not in card                  # not shown as a deletion
+    resolved = api.post(f"/api/v1/documents/{doc}/consolidations/{made['version']}/resolutions",
+                        json={"key": conflict["key"], "choice": f"room:{room_b['id']}", "note": ""}).json()
+    page = org.get(f"/documents/{doc}/consolidated/{resolved['version']}/compare?with={made['version']}").text
+    card = page[page.index(f">{conflict['number']} <"):]
+    card = card[:card.index("</section>")]
+    assert f"Conflict resolved: took {room_b['name']}&#39;s text" in card and "(was conflict)" in card
+    assert "<ins>" in card
