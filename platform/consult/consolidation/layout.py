@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from consult.consolidation.provenance import change_authors
+from consult.drafting.markdown import CITATION
 from consult.textdiff import DELETE, EQUAL, tokens
 
 LINE_CHARS = 96          # characters per numbered line in print: fills A4 at 10.5 pt without wrapping
@@ -122,6 +123,22 @@ def layout(v: dict, event_title: str) -> Layout:
     header = f"{event_title} · {v['document_title']} · version {v['version']} · {when}"
     return Layout(event_title, v["document_title"], v["version"], when, header, sections, v["conclusions"],
                   sorted(authors))
+
+
+def plain_conclusions(source: str | None) -> list[tuple[str, str]]:
+    """A room's Markdown conclusions for a word processor: ("bullet" | "text", text) blocks,
+    emphasis marks dropped and citations (#a5, #c12) spelt out."""
+    if not source:
+        return [("text", "No conclusions written.")]
+    out = []
+    for line in source.splitlines():
+        line = CITATION.sub(lambda m: ("amendment " if m.group(1) == "a" else "comment ") + m.group(2), line.strip())
+        line = line.replace("**", "").replace("__", "")
+        if line.startswith(("- ", "* ")):
+            out.append(("bullet", line[2:]))
+        elif line:
+            out.append(("text", line.lstrip("#").strip()))
+    return out
 
 
 def lines(runs: list[Run], width: int = LINE_CHARS) -> list[list[Run]]:

@@ -10,7 +10,7 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
-from consult.consolidation.layout import Layout, Paragraph
+from consult.consolidation.layout import Layout, Paragraph, plain_conclusions
 from consult.textdiff import DELETE, EQUAL, INSERT
 
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -125,9 +125,8 @@ def write_odt(layout: Layout, date: str) -> bytes:
         for s in layout.conclusions:
             for r in s["rooms"]:
                 body.append(_h(2, f"{r['room']} ({s['session']})"))
-                for line in (r["conclusions"] or "No conclusions written.").splitlines():
-                    if line.strip():
-                        body.append(_p("Standard", escape(line.strip().replace("**", ""))))
+                for kind, text in plain_conclusions(r["conclusions"]):
+                    body.append(_p("Standard", escape(("• " if kind == "bullet" else "") + text)))
     body.append(_h(1, "Annex: provenance of each paragraph"))
     for section in layout.sections:
         for p in section.paragraphs:

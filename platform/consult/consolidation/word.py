@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from consult.consolidation.layout import Layout, Paragraph
+from consult.consolidation.layout import Layout, Paragraph, plain_conclusions
 from consult.textdiff import DELETE, EQUAL, INSERT
 
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -144,8 +144,8 @@ def write_docx(layout: Layout, date: str) -> bytes:
         for s in layout.conclusions:
             for r in s["rooms"]:
                 doc.add_heading(f"{r['room']} ({s['session']})", level=2)
-                for block in (r["conclusions"] or "No conclusions written.").split("\n\n"):
-                    doc.add_paragraph(block.strip().lstrip("- ").replace("**", ""))
+                for kind, text in plain_conclusions(r["conclusions"]):
+                    doc.add_paragraph(text, style="List Bullet" if kind == "bullet" else None)
     doc.add_page_break()
     doc.add_heading("Annex: provenance of each paragraph", level=1)
     for section in layout.sections:
