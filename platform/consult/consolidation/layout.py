@@ -7,18 +7,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from consult.consolidation.provenance import change_authors
+from consult.consolidation.provenance import ORGANISERS, change_authors
 from consult.drafting.markdown import CITATION
-from consult.textdiff import DELETE, EQUAL, tokens
+from consult.textdiff import DELETE, EQUAL, INSERT, tokens
 
 LINE_CHARS = 96          # characters per numbered line in print: fills A4 at 10.5 pt without wrapping
+CONFLICT = 2             # a run that is an open conflict hunk: its alternatives, not yet a text
 
 
 @dataclass(frozen=True)
 class Run:
-    op: int              # textdiff EQUAL, DELETE or INSERT
+    op: int              # textdiff EQUAL, DELETE or INSERT, or CONFLICT
     text: str
     author: str = ""
+    options: tuple[tuple[str, str], ...] = ()   # CONFLICT: (rooms, their words) for each alternative
+
+    @property
+    def shown(self) -> str:
+        """The run as one reads it: an open conflict as its alternatives in brackets."""
+        if self.op != CONFLICT:
+            return self.text
+        return "[" + " | ".join(f"{rooms}: {words}" for rooms, words in self.options) + "]" + _tail(self.text)
+
+
+def _tail(text: str) -> str:
+    return text[len(text.rstrip()):]
 
 
 @dataclass
@@ -33,13 +46,13 @@ class Paragraph:
     @property
     def changed_by(self) -> list[str]:
         """Everyone a change in this paragraph is attributed to, each once."""
-        names = [n for r in self.runs if r.op != EQUAL for n in r.author.split("; ")]
+        names = [n for r in self.runs if r.op in (DELETE, INSERT) for n in r.author.split("; ")]
         return list(dict.fromkeys(names))
 
     @property
     def final(self) -> list[Run]:
         """The text as it now reads, without change marks."""
-        return [Run(EQUAL, r.text) for r in self.runs if r.op != DELETE]
+        return [r if r.op == CONFLICT else Run(EQUAL, r.text) for r in self.runs if r.op != DELETE]
 
 
 @dataclass
@@ -61,9 +74,34 @@ class Layout:
     authors: list[str]                        # everyone a change is attributed to
 
 
-def _runs(p: dict) -> list[Run]:
+def _hunk_runs(p: dict) -> list[Run]:
+    """A paragraph in conflict as its merged text: resolved hunks as changes by whoever's words
+    were chosen, open ones as their alternatives."""
+    by_id = {h["id"]: h for h in p["hunks"]}
+    out = []
+    for segment in p["segments"]:
+        if "text" in segment:
+            out.append(Run(EQUAL, segment["text"]))
+            continue
+        h = by_id[segment["hunk"]]
+        if h["resolution"] is None:
+            options = tuple((", ".join(a["room_names"]), "delete the paragraph" if a["text"] is None
+                             else a["text"].strip() or "remove these words") for a in h["alternatives"])
+            out.append(Run(CONFLICT, h["base"], "", options))
+            continue
+        words = h["resolution"]["text"] or ""
+        if words == h["base"]:
+            out.append(Run(EQUAL, words))
+            continue
+        who = next((", ".join(a["room_names"]) for a in h["alternatives"] if a["text"] == words), ORGANISERS)
+        out += [Run(op, text, who.replace(", ", "; ")) for op, text in ((DELETE, h["base"]), (INSERT, words)) if text]
+    return out
+
+
+def runs_of(p: dict) -> list[Run]:
+    """The paragraph against the base, as attributed runs."""
     if p["status"] == "conflict":
-        return [Run(EQUAL, p.get("base_text") or "")]
+        return _hunk_runs(p) if p.get("segments") else [Run(EQUAL, p.get("base_text") or "")]
     if p["status"] == "unchanged":
         return [Run(EQUAL, p["text"])]
     return [Run(op, text, who) for op, text, who in
@@ -71,7 +109,8 @@ def _runs(p: dict) -> list[Run]:
 
 
 def _alternatives(p: dict) -> list[tuple[str, str]]:
-    if p["status"] != "conflict":
+    """A conflict without hunks: every room's whole text."""
+    if p["status"] != "conflict" or p.get("segments"):
         return []
     return [(c["room_name"], "(deletes the paragraph)" if c["deleted"] else c["text"]) for c in p.get("candidates", [])]
 
@@ -114,7 +153,7 @@ def layout(v: dict, event_title: str) -> Layout:
     for p in v["paragraphs"]:
         if not sections or sections[-1].title != p["section_title"]:
             sections.append(Section(p["base_number"].split(".")[0], p["section_title"], []))
-        runs = _runs(p)
+        runs = runs_of(p)
         paragraph = Paragraph(p["key"], p["number"] or f"({p['base_number']})", p["status"], runs,
                               _alternatives(p), annex(p))
         authors |= set(paragraph.changed_by)
@@ -146,6 +185,13 @@ def lines(runs: list[Run], width: int = LINE_CHARS) -> list[list[Run]]:
     out: list[list[Run]] = [[]]
     used = 0
     for run in runs:
+        if run.op == CONFLICT:      # an open conflict stays in one piece
+            if used and used + len(run.shown) > width:
+                out.append([])
+                used = 0
+            out[-1].append(run)
+            used += len(run.shown)
+            continue
         for word in tokens(run.text):
             # Break before a word, never before punctuation or a space.
             if used + len(word) > width and used and (word[0].isalnum() or word[0] == "_"):

@@ -10,7 +10,7 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
-from consult.consolidation.layout import Layout, Paragraph, plain_conclusions
+from consult.consolidation.layout import CONFLICT, Layout, Paragraph, plain_conclusions
 from consult.textdiff import DELETE, EQUAL, INSERT
 
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -34,6 +34,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
  <style:style style:name="Header" style:family="paragraph"><style:paragraph-properties text:number-lines="false"/><style:text-properties fo:font-size="8pt" fo:color="#555555"/></style:style>
  <style:style style:name="Footer" style:family="paragraph"><style:paragraph-properties fo:text-align="center" text:number-lines="false"/><style:text-properties fo:font-size="9pt"/></style:style>
  <style:style style:name="Number" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
+ <style:style style:name="Conflict" style:family="text"><style:text-properties fo:background-color="#fff1d6" fo:color="#6b3d00"/></style:style>
  <style:style style:name="Note" style:family="text"><style:text-properties fo:font-style="italic"/></style:style>
  <style:style style:name="Line_20_numbering" style:display-name="Line numbering" style:family="text"><style:text-properties fo:font-size="7pt" fo:color="#888888"/></style:style>
  <text:linenumbering-configuration text:style-name="Line_20_numbering" text:number-lines="true" text:count-empty-lines="false" text:offset="0.4cm" style:num-format="1" text:number-position="left" text:increment="1" text:restart-on-page="true"/>
@@ -93,7 +94,9 @@ def _h(level: int, text: str) -> str:
 def _paragraph(p: Paragraph, changes: _Changes) -> str:
     body = [f'<text:span text:style-name="Number">{escape(p.number)}</text:span><text:tab/>']
     for run in p.runs:
-        if run.op == EQUAL:
+        if run.op == CONFLICT:
+            body.append(f'<text:span text:style-name="Conflict">{escape(run.shown)}</text:span>')
+        elif run.op == EQUAL:
             body.append(escape(run.text))
         elif run.op == INSERT:
             body.append(changes.insertion(run.text, run.author))

@@ -5,7 +5,7 @@ why not), then one per changed paragraph. Long lists are split over several slid
 than shrunk, so that each slide fits a projector at 1366x768 without scrolling."""
 from __future__ import annotations
 
-from consult.consolidation.layout import annex
+from consult.consolidation.layout import annex, runs_of
 from consult.textdiff import EQUAL, word_diff
 
 PER_SLIDE = 3            # a room's proposals per slide; more would not fit a 768 px screen
@@ -73,5 +73,5 @@ def slides(v: dict) -> list[dict]:
                         "room_id": room["room_id"], "conclusions": room["conclusions"], "comments": comments})
     for p in v["paragraphs"]:
         if p["status"] != "unchanged":
-            out.append({"kind": "paragraph", "p": p, "facts": annex(p)[:4]})
+            out.append({"kind": "paragraph", "p": p, "runs": runs_of(p), "facts": annex(p)[:4]})
     return out

@@ -15,17 +15,22 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from consult.consolidation.layout import Layout, Paragraph, plain_conclusions
+from consult.consolidation.layout import CONFLICT, Layout, Paragraph, plain_conclusions
 from consult.textdiff import DELETE, EQUAL, INSERT
 
 GREY = RGBColor(0x55, 0x55, 0x55)
 
 
-def _text_run(text: str, deleted: bool = False, bold: bool = False):
+def _text_run(text: str, deleted: bool = False, bold: bool = False, conflict: bool = False):
     run = OxmlElement("w:r")
-    if bold:
+    if bold or conflict:
         props = OxmlElement("w:rPr")
-        props.append(OxmlElement("w:b"))
+        if bold:
+            props.append(OxmlElement("w:b"))
+        if conflict:          # an open conflict: its alternatives, marked to be settled
+            highlight = OxmlElement("w:highlight")
+            highlight.set(qn("w:val"), "yellow")
+            props.append(highlight)
         run.append(props)
     t = OxmlElement("w:delText" if deleted else "w:t")
     t.set(qn("xml:space"), "preserve")
@@ -61,7 +66,9 @@ def _paragraph(doc, p: Paragraph, revisions: _Revisions) -> None:
     para.paragraph_format.first_line_indent = Cm(-1.2)
     para._p.append(_text_run(f"{p.number}\t", bold=True))
     for run in p.runs:
-        if run.op == EQUAL:
+        if run.op == CONFLICT:
+            para._p.append(_text_run(run.shown, conflict=True))
+        elif run.op == EQUAL:
             para._p.append(_text_run(run.text))
         else:
             change = revisions.mark("w:ins" if run.op == INSERT else "w:del", run.author)
