@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from consult.amendments.routes import routes as amendment_routes
 from consult.api.common import domain_error, error_response
 from consult.api.routes import routes as api_routes
+from consult.audit.routes import routes as audit_routes
 from consult.conference.routes import routes as conference_routes
 from consult.consolidation.routes import routes as consolidation_routes
 from consult.contributions.routes import routes as contribution_routes
@@ -25,6 +26,7 @@ from consult.errors import DomainError
 from consult.export.routes import routes as export_routes
 from consult.imports.routes import routes as import_routes
 from consult.live.routes import page_stream
+from consult.moderation.routes import routes as moderation_routes
 from consult.organiser.routes import routes as organiser_routes
 from consult.people import passwords
 from consult.people.routes import routes as people_routes
@@ -79,7 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes = [
         *conference_routes, *people_routes, *room_routes, *contribution_routes, *amendment_routes,
-        *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes,
+        *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes, *moderation_routes, *audit_routes,
         *export_routes, *import_routes,
         WebSocketRoute("/rooms/{room_id:int}/live", page_stream),
         *api_routes,

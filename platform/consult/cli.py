@@ -67,14 +67,16 @@ def demo_activity(args) -> None:
 def export(args) -> None:
     import shutil
 
-    from consult.export.service import xlsx
+    from consult.export.service import record_download, xlsx
     from consult.people.actor import Actor
     settings = Settings.from_env()
     db = Database(settings.database_url)
     migrate.upgrade(db.write_engine)
     # The command line acts with an organiser's rights: whoever runs it holds the database.
-    path, name = db.snapshot(xlsx, Actor(organiser_id=0), args.event)
+    actor = Actor(organiser_id=0)
+    path, name = db.snapshot(xlsx, actor, args.event)
     shutil.move(path, args.out)
+    db.write(record_download, actor, args.event, None, name, via="cli")
     print(f"Wrote {args.out} ({name})")
 
 

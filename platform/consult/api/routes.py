@@ -16,6 +16,7 @@ from consult.api.common import (
     str_field,
 )
 from consult.api.openapi import openapi
+from consult.audit import service as audit
 from consult.conference.service import event_id, list_events
 from consult.consolidation import editorial
 from consult.consolidation import routes as consolidation_routes
@@ -68,8 +69,14 @@ async def documents(request, core):
 async def login(request, core):
     data = await json_body(request)
     email, password = str_field(data, "email") or "", str_field(data, "password") or ""
-    core.login_limit.hit(f"{request.client.host if request.client else ''}:{email.lower()}")
-    organiser_id = await core.read(people.authenticate_organiser, email, password)
+    address = request.client.host if request.client else ""
+    try:
+        core.login_limit.hit(f"{address}:{email.lower()}")
+        organiser_id = await core.read(people.authenticate_organiser, email, password)
+    except DomainError as error:
+        await core.write(audit.sign_in, email=email, ok=False, address=address, via="api", why=error.detail)
+        raise
+    await core.write(audit.sign_in, email=email, ok=True, address=address, via="api")
     return JSONResponse({"token": await core.write(people.issue_api_token, organiser_id)})
 
 
@@ -282,7 +289,7 @@ async def export_xlsx(request: Request):
         path, filename = await run_in_threadpool(core.db.snapshot, export.xlsx, actor, request.path_params["slug"])
     except DomainError as error:
         return domain_error(error)
-    await core.write(export.record_download, actor, request.path_params["slug"], None, filename)
+    await core.write(export.record_download, actor, request.path_params["slug"], None, filename, via="api")
     return file_response(path, filename)
 
 

@@ -32,10 +32,13 @@ def check_export(session: Session, actor: Actor, slug: str | None, room_id: int 
     return event
 
 
-def record_download(session: Session, actor: Actor, slug: str | None, room_id: int | None, filename: str) -> None:
-    """Exports read a snapshot; the audit entry that one was taken is its own small write."""
+def record_download(session: Session, actor: Actor, slug: str | None, room_id: int | None, filename: str,
+                    via: str = "page", hidden: bool = False) -> None:
+    """Exports read a snapshot; the audit entry that one was taken is its own small write.
+    `via`: page, api or cli; `hidden`: whether moderated content was included."""
     event_id = None if room_id else session.scalar(select(Event.id).where(Event.slug == slug))
-    audit.record(session, actor, "export", room_id, event_id, file=filename)
+    audit.record(session, actor, "export", room_id, event_id, file=filename, via=via,
+                 hidden=bool(hidden and actor.is_organiser), room=session.get(Room, room_id).name if room_id else None)
 
 
 def _name(event: Event, room_id: int | None, generated, suffix: str, hidden: bool) -> str:

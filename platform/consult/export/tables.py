@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from consult import clock
 from consult.amendments.models import Amendment, AmendmentVote
 from consult.audit.models import AuditEntry
+from consult.audit.words import describe
 from consult.conference.models import ConferenceSession, Event
 from consult.consolidation.models import ConsolidatedVersion
 from consult.consolidation.service import version_view
@@ -415,8 +416,7 @@ def audit(lk: Lookups, event_id: int) -> Table:
             query = query.where(AuditEntry.room_id == lk.room_id)
         for e in lk.session.scalars(query.execution_options(yield_per=BATCH)):
             room = lk.rooms.get(e.room_id, ("", "", ""))[1]
-            detail = "; ".join(f"{k}: {v}" for k, v in e.detail.items() if v is not None)
-            yield e.at, e.actor, e.actor_role, e.action, room, detail
+            yield e.at, e.actor, e.actor_role, e.action, room, describe(e.action, e.detail, {})
 
     return Table("Audit", [Column("When (UTC)", 17, "datetime"), Column("Who", 24), Column("Role", 11),
                            Column("Action", 22), Column("Room", 28), Column("Detail", 60, "long")], rows())

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from consult.amendments.models import Amendment
+from consult.audit import service as audit
 from consult.conference.service import event_id as find_event_id
 from consult.consolidation.models import ConsolidatedVersion
 from consult.contributions.models import Comment
@@ -126,7 +127,7 @@ def check_organiser(actor: Actor) -> None:
 
 
 def create_document(session: Session, actor: Actor, event_slug: str, outline: Outline, kind: str,
-                    title: str | None) -> dict:
+                    title: str | None, *, source: str = "") -> dict:
     check_organiser(actor)
     title = clean_line(title) or outline.title
     check_outline(outline, title)
@@ -142,11 +143,11 @@ def create_document(session: Session, actor: Actor, event_slug: str, outline: Ou
     session.add(document)
     session.flush()
     _write_sections(session, document.id, outline.sections, existing=[])
-    return summary(document, outline, replaced=False)
+    return _audited(session, actor, summary(document, outline, replaced=False), event_id, source)
 
 
 def replace_document(session: Session, actor: Actor, document_id: int, outline: Outline,
-                     title: str | None) -> dict:
+                     title: str | None, *, source: str = "") -> dict:
     check_organiser(actor)
     title = clean_line(title) or outline.title
     check_outline(outline, title)
@@ -163,7 +164,14 @@ def replace_document(session: Session, actor: Actor, document_id: int, outline: 
     _write_sections(session, document.id, outline.sections, existing=sections)
     if title:
         document.title = title
-    return summary(document, outline, replaced=True)
+    return _audited(session, actor, summary(document, outline, replaced=True), document.event_id, source)
+
+
+def _audited(session: Session, actor: Actor, done: dict, event_id: int, source: str) -> dict:
+    audit.record(session, actor, "import.document", event_id=event_id, document_id=done["id"], title=done["title"],
+                 file=clean_line(source)[:200] or "a file", replaced=done["replaced"], sections=len(done["sections"]),
+                 paragraphs=sum(s["paragraphs"] for s in done["sections"]))
+    return done
 
 
 def check_untouched(session: Session, document: Document) -> None:

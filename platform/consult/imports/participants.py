@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consult import clock
+from consult.audit import service as audit
 from consult.conference.models import ConferenceSession
 from consult.conference.service import event_id as find_event_id
 from consult.errors import Forbidden, Invalid
@@ -46,13 +47,19 @@ class Registration:
     room: Room | None
 
 
-def import_participants(session: Session, actor: Actor, event_slug: str, rows: list[Row]) -> list[dict]:
+def import_participants(session: Session, actor: Actor, event_slug: str, rows: list[Row], *,
+                        source: str = "") -> list[dict]:
     """Create everyone in the sheet, or no one. Returns each person with their personal token,
     which exists only here: the database keeps its hash."""
     check_organiser(actor)
     event_id = find_event_id(session, event_slug)
     registrations = check_rows(rows, _rooms_by_code(session, event_id), _registered_emails(session, event_id))
-    return do_import(session, event_id, registrations)
+    people = do_import(session, event_id, registrations)
+    # People with e-mail addresses entered the database: the log says how many, from which file.
+    audit.record(session, actor, "import.participants", event_id=event_id, file=clean_line(source)[:200] or "a spreadsheet",
+                 people=len(people), placed=sum(1 for r in registrations if r.room),
+                 rapporteurs=sum(1 for r in registrations if r.role == "rapporteur"))
+    return people
 
 
 def check_organiser(actor: Actor) -> None:

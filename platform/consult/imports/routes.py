@@ -82,7 +82,7 @@ async def import_participants(request: Request):
         upload = await read_upload(request)
         rows = await run_in_threadpool(files.read_sheet, upload.data, participants.MAX_ROWS)
         slug = await core.read(first_event_slug)
-        people = await core.write(participants.import_participants, actor, slug, rows)
+        people = await core.write(participants.import_participants, actor, slug, rows, source=upload.filename)
     except DomainError as error:
         return page(request, "imports/participants.html", {"error": error}, status=error.status)
     # The links are shown this once and are keys to their owners' accounts: keep no copy.
@@ -113,22 +113,23 @@ async def import_document(request: Request):
         upload = await read_upload(request)
         values = upload.fields
         outline = await run_in_threadpool(documents.read_outline, upload.filename, upload.data)
-        done = await _create_or_replace(request, values, outline)
+        done = await _create_or_replace(request, values, outline, upload.filename)
     except DomainError as error:
         return await _document_page(request, values, error=error, status=error.status)
     return await _document_page(request, {"target": "new"}, done=done)
 
 
-async def _create_or_replace(request: Request, values: dict[str, str], outline: files.Outline) -> dict:
+async def _create_or_replace(request: Request, values: dict[str, str], outline: files.Outline, source: str) -> dict:
     core = request.app.state.core
     actor = request.state.actor
     target = values.get("target", "new")
     if target == "new":
         slug = await core.read(first_event_slug)
         return await core.write(documents.create_document, actor, slug, outline, values.get("kind", ""),
-                                values.get("title"))
+                                values.get("title"), source=source)
     document_id = optional_int(target, "document")
-    return await core.write(documents.replace_document, actor, document_id, outline, values.get("title"))
+    return await core.write(documents.replace_document, actor, document_id, outline, values.get("title"),
+                            source=source)
 
 
 async def _document_page(request: Request, values: dict, error: DomainError | None = None, done: dict | None = None,

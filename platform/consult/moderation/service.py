@@ -2,27 +2,32 @@
 participants, and remove people from rooms. Hidden content is kept (and exported, marked)."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.amendments.models import Amendment
+from consult.consolidation.numbering import working_number
 from consult.amendments.service import announce_amendment
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession
+from consult.documents.models import Paragraph, Section
 from consult.contributions.models import Comment
 from consult.contributions.service import announce_comment
 from consult.errors import Forbidden, Invalid, NotFound
 from consult.moderation.models import TARGETS, Flag
 from consult.people.actor import Actor
-from consult.people.models import Participant
+from consult.people.models import SECTORS, Participant
+from consult.people.service import COUNTRIES
 from consult.rooms import log
 from consult.rooms.models import Membership, Room
 from consult.rooms.service import check_member, member_count
 from consult.text import clean_text
 
 MODELS = {"comment": Comment, "amendment": Amendment}
+STATES = {"attention": "Needs a decision (awaiting approval or flagged)", "pending": "Awaiting approval",
+          "flagged": "Flagged", "hidden": "Hidden", "all": "Everything"}
 
 
 def check_moderator(actor: Actor) -> None:
@@ -53,12 +58,13 @@ def hide(session: Session, actor: Actor, target_type: str, target_id: int, reaso
     if item.visibility != "hidden":
         item.visibility, item.moderation_reason = "hidden", reason[:500]
         _resolve_flags(session, target_type, target_id)
-        audit.record(session, actor, f"{target_type}.hide", item.room_id, id=target_id, reason=reason)
+        audit.record(session, actor, f"{target_type}.hide", item.room_id, **_described(session, target_type, item),
+                     reason=reason)
         log.record(session, item.room_id, f"{target_type}_hidden", {"id": target_id, "reason": reason[:500]})
     return {"target_type": target_type, "id": target_id, "visibility": item.visibility}
 
 
-def restore(session: Session, actor: Actor, target_type: str, target_id: int) -> dict:
+def restore(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None = None) -> dict:
     """Restore a hidden contribution, or approve one awaiting a moderator: either way it is shown."""
     check_moderator(actor)
     item = _target(session, target_type, target_id)
@@ -68,9 +74,43 @@ def restore(session: Session, actor: Actor, target_type: str, target_id: int) ->
         session.flush()
         _resolve_flags(session, target_type, target_id)
         audit.record(session, actor, f"{target_type}.{'approve' if was == 'pending' else 'restore'}",
-                     item.room_id, id=target_id)
+                     item.room_id, **_described(session, target_type, item), reason=clean_text(reason)[:500] or None)
         _announce(session, target_type, item)
     return {"target_type": target_type, "id": target_id, "visibility": item.visibility}
+
+
+def dismiss_flags(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None) -> dict:
+    """The reports were unfounded: the contribution stays as it is, the flags leave the queue."""
+    check_moderator(actor)
+    item = _target(session, target_type, target_id)
+    reason = clean_text(reason)
+    if not reason:
+        raise Invalid("Give a reason for dismissing the reports: it is kept in the audit log.", {"reason": "Required."})
+    open_flags = session.scalars(select(Flag.id).where(Flag.target_type == target_type, Flag.target_id == target_id,
+                                                       Flag.resolved_at.is_(None))).all()
+    if not open_flags:
+        raise Invalid("Nobody has reported this contribution (or the reports were already dealt with).",
+                      {"reason": "No open report."})
+    _resolve_flags(session, target_type, target_id)
+    audit.record(session, actor, "flag.dismiss", item.room_id, **_described(session, target_type, item),
+                 reports=len(open_flags), reason=reason[:500])
+    return {"target_type": target_type, "id": target_id, "dismissed": len(open_flags)}
+
+
+def _paragraph(session: Session, paragraph_id: int | None) -> tuple[str | None, str | None]:
+    """The paragraph's number as rooms see it ("2.3") and its base text."""
+    if paragraph_id is None:
+        return None, None
+    row = session.execute(select(Paragraph.position, Paragraph.text, Section.position).join(Section)
+                          .where(Paragraph.id == paragraph_id)).first()
+    return (working_number(row[2], row[0]), row[1]) if row else (None, None)
+
+
+def _described(session: Session, target_type: str, item) -> dict:
+    """What the audit log says about a contribution: words, not ids alone."""
+    number, _ = _paragraph(session, item.paragraph_id)
+    kind = "reply" if target_type == "comment" and item.parent_id else target_type
+    return {kind: item.id, "paragraph": number or "the room as a whole", "text": (item.text or getattr(item, "rationale", ""))[:120]}
 
 
 def _announce(session: Session, target_type: str, item) -> None:
@@ -105,26 +145,51 @@ def remove_member(session: Session, actor: Actor, room_id: int, participant_id: 
     return {"room_id": room_id, "participant_id": participant_id, "removed": True}
 
 
-def queue(session: Session, actor: Actor, event_id: int) -> dict:
-    """What waits for a moderator: contributions awaiting approval, flagged ones, hidden ones."""
+def queue(session: Session, actor: Actor, event_id: int, *, room_id: int | None = None,
+          state: str = "attention", target: tuple[str, int] | None = None) -> dict:
+    """What waits for a moderator (contributions awaiting approval, flagged ones), or any
+    contribution of the event by room and state, each shown in its paragraph's context."""
     check_moderator(actor)
+    if state not in STATES:
+        raise Invalid("Choose a state from the list.", {"state": "Unknown state."})
     rooms = dict(session.execute(select(Room.id, Room.name).join(ConferenceSession)
-                                 .where(ConferenceSession.event_id == event_id)).all())
+                                 .where(ConferenceSession.event_id == event_id)
+                                 .order_by(ConferenceSession.position, Room.position)).all())
+    if room_id is not None and room_id not in rooms:
+        raise NotFound("No such room in this event.")
+    in_rooms = [room_id] if room_id is not None else list(rooms)
     flags: dict[tuple[str, int], list[str]] = {}
     for f in session.scalars(select(Flag).where(Flag.room_id.in_(list(rooms)), Flag.resolved_at.is_(None))):
         flags.setdefault((f.target_type, f.target_id), []).append(f.reason)
     items = []
     for target_type, model in MODELS.items():
+        if target and target[0] != target_type:
+            continue
         flagged_ids = [i for t, i in flags if t == target_type]
         query = select(model, Participant).join(Participant, Participant.id == model.author_id).where(
-            model.room_id.in_(list(rooms)),
-            (model.visibility != "visible") | model.id.in_(flagged_ids)).order_by(model.id.desc())
+            model.room_id.in_(in_rooms)).order_by(model.id.desc())
+        if target:
+            query = query.where(model.id == target[1])
+        elif state == "attention":
+            query = query.where((model.visibility == "pending") | (model.id.in_(flagged_ids) & (model.visibility == "visible")))
+        elif state == "flagged":
+            query = query.where(model.id.in_(flagged_ids))
+        elif state in ("pending", "hidden"):
+            query = query.where(model.visibility == state)
         for item, author in session.execute(query):
+            number, paragraph = _paragraph(session, item.paragraph_id)
             items.append({"type": target_type, "id": item.id, "room": rooms[item.room_id], "room_id": item.room_id,
-                          "text": item.text or getattr(item, "rationale", ""), "visibility": item.visibility,
-                          "reason": item.moderation_reason, "author": f"{author.name} ({author.sector}, {author.country})",
+                          "kind": "reply" if target_type == "comment" and item.parent_id else target_type,
+                          "text": item.text or getattr(item, "rationale", ""),
+                          "rationale": getattr(item, "rationale", None), "visibility": item.visibility,
+                          "reason": item.moderation_reason, "paragraph_number": number, "paragraph_text": paragraph,
+                          "author": author.name, "sector": SECTORS.get(author.sector, author.sector),
+                          "country": COUNTRIES.get(author.country, author.country),
                           "flags": flags.get((target_type, item.id), []), "created_at": item.created_at})
     order = {"pending": 0, "visible": 1, "hidden": 2}
-    items.sort(key=lambda i: (order[i["visibility"]], -len(i["flags"]), i["created_at"]), reverse=False)
-    return {"items": items, "pending": sum(i["visibility"] == "pending" for i in items),
-            "flagged": sum(bool(i["flags"]) and i["visibility"] == "visible" for i in items)}
+    items.sort(key=lambda i: (order[i["visibility"]], -len(i["flags"]), -i["created_at"].timestamp()))
+    return {"items": items, "rooms": rooms, "room_id": room_id, "state": state, "states": STATES,
+            "pending": sum(session.scalar(select(func.count()).select_from(model).where(
+                model.room_id.in_(list(rooms)), model.visibility == "pending")) for model in MODELS.values()),
+            "flagged": sum(1 for key in flags if session.scalar(
+                select(MODELS[key[0]].visibility).where(MODELS[key[0]].id == key[1])) == "visible")}

@@ -5,7 +5,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route, WebSocketRoute
 
-from consult.audit.service import entries
 from consult.conference.service import event_id, first_event_slug
 from consult.consolidation.service import documents_overview
 from consult.demo.activity import fill
@@ -112,37 +111,12 @@ async def bulk_phase(request, core, actor):
 
 
 @organisers_only
-async def moderation_page(request, core, actor):
-    slug = await core.read(first_event_slug)
-    queue = await core.read(lambda s: moderation.queue(s, actor, event_id(s, slug)))
-    return page(request, "organiser/moderation.html", queue)
-
-
-@organisers_only
-async def moderate(request, core, actor):
-    form = await request.form()
-    target_type, target_id = request.path_params["target_type"], request.path_params["target_id"]
-    if request.path_params["action"] == "hide":
-        await core.write(moderation.hide, actor, target_type, target_id, form.get("reason"))
-    else:
-        await core.write(moderation.restore, actor, target_type, target_id)
-    return back_to(request.headers.get("referer") or "/organiser/moderation")
-
-
-@organisers_only
 async def remove_member(request, core, actor):
     form = await request.form()
     room_id, participant_id = request.path_params["room_id"], request.path_params["participant_id"]
     await core.write(moderation.remove_member, actor, room_id, participant_id, form.get("reason"))
     await core.broadcast.kick(room_id, f"p:{participant_id}")
     return back_to(f"/rooms/{room_id}/workbench#wb_members")
-
-
-@organisers_only
-async def audit_page(request, core, actor):
-    slug = await core.read(first_event_slug)
-    rows = await core.read(lambda s: entries(s, actor, event_id(s, slug)))
-    return page(request, "organiser/audit.html", {"entries": rows})
 
 
 routes = [
@@ -155,9 +129,6 @@ routes = [
     Route("/organiser/rooms/{room_id:int}/code", new_code, methods=["POST"]),
     Route("/organiser/rooms/{room_id:int}/invite", invite, methods=["POST"]),
     Route("/organiser/phase", bulk_phase, methods=["POST"]),
-    Route("/organiser/moderation", moderation_page),
-    Route("/moderation/{target_type}/{target_id:int}/{action:str}", moderate, methods=["POST"]),
     Route("/rooms/{room_id:int}/members/{participant_id:int}/remove", remove_member, methods=["POST"]),
-    Route("/organiser/audit", audit_page),
     WebSocketRoute("/organiser/live", dashboard_stream),
 ]

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from consult.audit import service as audit
 from consult.errors import DomainError, NotFound, Unauthorized
 from consult.people import service
 from consult.web import auth
@@ -126,8 +127,10 @@ async def login(request: Request):
         core.login_limit.hit(f"{_client_address(request)}:{email.lower()}")
         organiser_id = await core.read(service.authenticate_organiser, email, str(form.get("password", "")))
     except DomainError as error:
+        await core.write(audit.sign_in, email=email, ok=False, address=_client_address(request), why=error.detail)
         return page(request, "organiser/login.html", {"values": {"email": email}, "message": error.detail},
                     status=error.status)
+    await core.write(audit.sign_in, email=email, ok=True, address=_client_address(request))
     request.session.clear()
     auth.sign_in_organiser(request.session, organiser_id)
     return back_to("/organiser")

@@ -37,6 +37,18 @@ def back_to(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def done(request: Request, url: str, notice: str) -> RedirectResponse:
+    """After a form post that changed something: the next page says what was done."""
+    request.session["notice"] = notice
+    return back_to(url)
+
+
+def local_path(value, fallback: str) -> str:
+    """A `next` address from a form: only a path on this site, never another site."""
+    value = str(value or "")
+    return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else fallback
+
+
 def refused(request: Request, error) -> Response:
     """A refused action: on the page in the flash area (htmx), or as a page of its own."""
     from consult.web.templating import page

@@ -1,0 +1,83 @@
+"""Moderation pages: the queue (filtered by room and state), one contribution in its context,
+and the hide, restore and dismiss actions, reached from the queue, the room page and the workbench."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.routing import Route
+
+from consult.conference.service import event_id, first_event_slug
+from consult.errors import Invalid, NotFound
+from consult.moderation import service as moderation
+from consult.moderation.models import TARGETS
+from consult.organiser.routes import organisers_only
+from consult.web.forms import done, local_path, optional_int
+from consult.web.templating import page
+
+ACTIONS = {"hide": "hidden", "restore": "shown again", "dismiss": "kept; its reports were dismissed"}
+
+
+async def _queue(core, actor, **filters) -> dict:
+    slug = await core.read(first_event_slug)
+    return await core.read(lambda s: moderation.queue(s, actor, event_id(s, slug), **filters))
+
+
+@organisers_only
+async def queue_page(request, core, actor):
+    params = request.query_params
+    filters = {"room_id": optional_int(params.get("room"), "room"), "state": params.get("state") or "attention"}
+    return page(request, "organiser/moderation.html", await _queue(core, actor, **filters))
+
+
+def _came_from(request) -> str:
+    """Back to where the moderator clicked "Moderate": the room page, the workbench or the queue."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc in ("", request.url.netloc)
+    path = referer.path + (f"?{referer.query}" if referer.query else "") if same_site else ""
+    return local_path(request.query_params.get("next") or path, "/organiser/moderation")
+
+
+@organisers_only
+async def item_page(request, core, actor):
+    return await _item(request, core, actor)
+
+
+async def _item(request, core, actor, errors=None, status=200, back=None):
+    target_type, target_id = request.path_params["target_type"], request.path_params["target_id"]
+    if target_type not in TARGETS:
+        raise NotFound("Moderation applies to comments and amendments.")
+    found = await _queue(core, actor, target=(target_type, target_id))
+    if not found["items"]:
+        raise NotFound(f"No such {target_type} in this event.")
+    back = back or _came_from(request)
+    return page(request, "organiser/moderate_item.html",
+                dict(found, item=found["items"][0], next=back, errors=errors or {}), status=status)
+
+
+@organisers_only
+async def moderate(request, core, actor):
+    form = await request.form()
+    target_type, target_id = request.path_params["target_type"], request.path_params["target_id"]
+    action, reason = request.path_params["action"], form.get("reason")
+    try:
+        if action == "hide":
+            await core.write(moderation.hide, actor, target_type, target_id, reason)
+        elif action == "restore":
+            await core.write(moderation.restore, actor, target_type, target_id, reason)
+        elif action == "dismiss":
+            await core.write(moderation.dismiss_flags, actor, target_type=target_type, target_id=target_id,
+                             reason=reason)
+        else:
+            raise NotFound("No such moderation action.")
+    except Invalid as error:
+        return await _item(request, core, actor, errors=dict(error.fields, form=error.detail), status=error.status,
+                           back=local_path(form.get("next"), "/organiser/moderation"))
+    return done(request, local_path(form.get("next"), "/organiser/moderation"),
+                f"{target_type.capitalize()} {target_id} {ACTIONS[action]}.")
+
+
+routes = [
+    Route("/organiser/moderation", queue_page),
+    Route("/organiser/moderation/{target_type}/{target_id:int}", item_page),
+    Route("/moderation/{target_type}/{target_id:int}/{action:str}", moderate, methods=["POST"]),
+]
