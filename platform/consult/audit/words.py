@@ -83,7 +83,8 @@ def describe(action: str, detail: dict[str, Any], names: dict[str, dict[int, str
     if action == "sign_in":
         return f"Signed in{_via(detail)}."
     if action == "sign_in.failed":
-        return f"Failed sign-in as {detail.get('email')}: {detail.get('why', 'wrong email or password')}."
+        why = (detail.get("why") or "Wrong email or password.").rstrip(".")
+        return f"Failed sign-in as {detail.get('email') or '(no email)'}{_via(detail)}: {why}."
     if action == "export":
         options = [] if not detail.get("hidden") else ["with hidden content"]
         return f"Exported {detail.get('file')}{_via(detail)}{' (' + ', '.join(options) + ')' if options else ''}."
