@@ -46,7 +46,7 @@ def test_a_flagged_comment_hidden_by_a_moderator_disappears_live(people, organis
     organiser.goto("/organiser/moderation")
     card = organiser.locator("li.card").filter(has_text="Something a moderator will hide")
     assert "Insulting" in card.inner_text()
-    card.locator("input[name=reason]").fill("Off topic")
+    card.get_by_label("Reason for hiding, shown to the room").fill("Off topic")
     card.locator("button", has_text="Hide").click()
     organiser.wait_for_load_state()
 
