@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from consult.consolidation.merge import (
+    Hunk,
     RoomText,
+    merge,
     merge_document,
     merge_paragraph,
     merge_texts,
 )
+from consult.textdiff import tokens
 
 BASE = "Member States should collect data on homicides annually."
 
@@ -91,3 +94,81 @@ def test_identical_insertions_are_taken_once():
     insert = {"id": "i1", "base_paragraph_id": None, "after": 1, "text": "Same.", "deleted": False}
     merged = merge_document(base, {10: [insert], 11: [dict(insert, id="i9")]})
     assert [(m.status, m.rooms) for m in merged] == [("unchanged", []), ("inserted", [10, 11])]
+
+
+# The cases that used to garble the text, from the issue that rewrote the merge.
+
+def test_a_shared_insertion_beside_another_change_is_taken_once():
+    assert merge_texts("Member States shall collect data.", [
+        "Member States shall, where possible, collect data.",
+        "Member States shall, where possible, collect anonymised data.",
+    ]) == "Member States shall, where possible, collect anonymised data."
+    assert merge_texts("The Commission should report.", [
+        "The European Commission and Parliament should report.",
+        "The European Commission should report.",
+    ]) == "The European Commission and Parliament should report."
+
+
+def test_an_insertion_touching_another_rooms_replaced_word_is_a_hunk_with_both_intents():
+    base = "Member States should collect data on homicides annually."
+    merged = merge(base, [(1, "Member States should collect data on femicides annually."),
+                          (2, "Member States should collect data on femicides and homicides annually.")])
+    assert merged[0] == "Member States should collect data on " and merged[-1] == "annually."
+    hunk = merged[1]
+    assert isinstance(hunk, Hunk) and hunk.base == "homicides "
+    assert [(a.text, a.rooms) for a in hunk.alternatives] == [("femicides ", [1]), ("femicides and homicides ", [2])]
+
+
+def test_independent_changes_of_six_rooms_merge_and_only_the_clash_is_a_hunk():
+    base = ("Member States should collect comparable data on drug-related homicides, attacks and "
+            "intimidation every year. The data should be shared with the Agency.")
+    rooms = [
+        (1, base.replace("comparable data", "comparable, focused data")),
+        (2, base.replace("homicides,", "homicides and their families,")),
+        (3, base.replace(" The data should be shared with the Agency.", "")),
+        (4, base.replace("every year", "every six months")),
+        (5, base.replace("every year", "each quarter")),
+        (6, base.replace("comparable data", "comparable, focused data").replace("Agency", "EU Drugs Agency")),
+    ]
+    merged = merge(base, rooms)
+    hunks = [s for s in merged if isinstance(s, Hunk)]
+    # Two clashes: rooms 4 and 5 both rewrote "every year"; room 3 deleted the sentence that
+    # room 6 changed. Everything else is merged, each change once.
+    assert [h.base for h in hunks] == ["every year", ". The data should be shared with the Agency"]
+    assert {(a.text, tuple(a.rooms)) for a in hunks[0].alternatives} == {("every six months", (4,)),
+                                                                          ("each quarter", (5,))}
+    assert {(a.text, tuple(a.rooms)) for a in hunks[1].alternatives} == {
+        (". The data should be shared with the EU Drugs Agency", (6,)), ("", (3,))}
+    plain = "".join(s for s in merged if isinstance(s, str))
+    assert plain.startswith("Member States should collect comparable, focused data on drug-related homicides "
+                            "and their families, attacks and intimidation ")
+    assert plain.count("focused") == 1
+
+
+def test_near_identical_alternatives_are_one_option_with_their_variants():
+    base = "Reports are published annually."
+    merged = merge(base, [(1, "Reports are published every year."), (2, "Reports are published Every year."),
+                          (3, "Reports are published quarterly.")])
+    hunk = next(s for s in merged if isinstance(s, Hunk))
+    grouped = next(a for a in hunk.alternatives if len(a.rooms) == 2)
+    assert grouped.rooms == [1, 2] and {v["text"] for v in grouped.variants} == {"every year", "Every year"}
+
+
+def test_near_identical_insertions_are_one_paragraph_listing_every_room_once():
+    base = [(1, "First.")]
+    rooms = {
+        10: [{"id": "i1", "base_paragraph_id": None, "after": 1, "text": "Add a registry.", "deleted": False},
+             {"id": "i2", "base_paragraph_id": None, "after": 1, "text": "Add a registry.", "deleted": False}],
+        11: [{"id": "i5", "base_paragraph_id": None, "after": 1, "text": "Add a registry", "deleted": False}],
+    }
+    merged = merge_document(base, rooms, order=[11, 10])
+    inserted = [m for m in merged if m.status == "inserted"]
+    assert len(inserted) == 1 and inserted[0].rooms == [11, 10]
+    assert inserted[0].key == "i11-i5" and {v["text"] for v in inserted[0].variants} == {"Add a registry.",
+                                                                                          "Add a registry"}
+
+
+def test_devanagari_and_emoji_stay_whole_and_japanese_edits_in_one_sentence_merge():
+    assert tokens("हिन्दी भाषा 👍🏽 ok") == ["हिन्दी ", "भाषा ", "👍🏽 ", "ok"]
+    base = "警察は毎年データを集める。"
+    assert merge_texts(base, ["警察は毎月データを集める。", "警察は毎年データを必ず集める。"]) == "警察は毎月データを必ず集める。"

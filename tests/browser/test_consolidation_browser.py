@@ -20,16 +20,18 @@ def test_an_organiser_resolves_a_conflict_and_a_new_version_records_it(organiser
     assert axe(organiser) == []
     conflict = organiser.locator("article.status-conflict").first
     key = conflict.get_attribute("id")
-    label = conflict.locator("label:has(input[name=choice][value^='room:'])").first
-    room_label = label.inner_text().strip()
+    hunk = conflict.locator(".hunk").first               # the conflict sits inside the merged sentence
+    assert hunk.locator(".alt").count() == 2 and "Room A" in hunk.inner_text() and "Room B" in hunk.inner_text()
+    form = conflict.locator("form.resolve").first         # one form per conflict hunk
+    label = form.locator("label:has(input[name=choice][value=a1])")
+    chosen = label.inner_text().split("“")[1].rstrip("”").strip()
     label.locator("input").check()
-    conflict.locator("input[name=note]").fill("Closest to the Council's wording.")
-    conflict.locator("button", has_text="Resolve").click()
+    form.locator("input[name=note]").fill("Closest to the Council's wording.")
+    form.locator("button", has_text="Resolve").click()
     organiser.wait_for_url("**/consolidated/2*")
     resolved = organiser.locator(f"#{key}")
     assert "status-conflict" not in resolved.get_attribute("class")
-    resolved.locator("details.provenance > summary").click()
+    assert chosen in resolved.locator(".ctext").inner_text()
     assert "Closest to the Council's wording." in resolved.inner_text()
-    assert room_label.startswith("Take ")
     organiser.goto("/documents/1/consolidated/1")
     assert organiser.locator(f"#{key}.status-conflict").count() == 1    # version 1 is as it was

@@ -153,6 +153,19 @@ CONSOLIDATED = _obj(
         status={"enum": ["unchanged", "changed", "conflict", "inserted", "deleted"]},
         rooms={"type": "array", "items": I}, room_names={"type": "array", "items": S},
         proposals={"type": "array", "items": PROPOSAL}, candidates={"type": "array", "items": PROPOSAL},
+        segments={"type": "array", "description": "a paragraph in conflict: the merged text as {text} pieces "
+                  "and {hunk: id} references, in order", "items": {"type": "object"}},
+        hunks={"type": "array", "description": "the smallest regions in dispute", "items": _obj(
+            id=S, base={"type": "string", "description": "the base words in dispute"},
+            resolution={"type": ["object", "null"]},
+            alternatives={"type": "array", "items": _obj(
+                id=S, text={"type": ["string", "null"]}, deletes_paragraph=B, rooms={"type": "array", "items": I},
+                room_names={"type": "array", "items": S},
+                variants={"type": "array", "description": "near-identical wordings grouped in this option",
+                          "items": _obj(text=S, rooms={"type": "array", "items": I},
+                                        room_names={"type": "array", "items": S})})})},
+        variants={"type": "array", "description": "an inserted paragraph: near-identical wordings of the rooms",
+                  "items": _obj(text=S, rooms={"type": "array", "items": I}, room_names={"type": "array", "items": S})},
         resolution={"type": ["object", "null"]},
         edits={"type": "array", "items": _obj(from_version=I, before=S, note=S, by=S, at=S)},
         provenance=_obj(
@@ -173,6 +186,12 @@ PATHS.update({
         params=[DOC_ID])},
     "/api/v1/documents/{document_id}/consolidations/{version}": {"get": _op(
         "A consolidated version (organisers; anyone once published)", CONSOLIDATED, params=[DOC_ID, VERSION])},
+    "/api/v1/documents/{document_id}/consolidations/{version}/conflicts/{key}/{hunk}": {"put": _op(
+        "Organisers: resolve one conflict hunk of a paragraph of the latest version; the result is a new version",
+        CONSOLIDATED, status="201", body=_obj(
+            choice={"type": "string", "description": "an alternative's id (a1, a2, …), base (keep the original "
+                    "words) or custom (write new words in text)"}, text=S, note=S),
+        params=[DOC_ID, VERSION, _path("key", S), _path("hunk", S)])},
     "/api/v1/documents/{document_id}/consolidations/{version}/resolutions": {"post": _op(
         "Organisers: resolve a conflict of the latest version; the result is a new version", CONSOLIDATED,
         status="201", body=_obj(key=S, choice={"type": "string", "description": "room:<id>, delete or custom"},

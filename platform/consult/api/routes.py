@@ -276,6 +276,18 @@ async def resolve(request, core):
 
 
 @api
+async def resolve_hunk(request, core):
+    actor = await bearer(request)
+    data = await json_body(request)
+    params = request.path_params
+    made = await core.write(consolidation.resolve_hunk, actor, document_id=params["document_id"],
+                            version=params["version"], key=params["key"], hunk=params["hunk"],
+                            choice=str_field(data, "choice") or "", text=str_field(data, "text"),
+                            note=str_field(data, "note"))
+    return JSONResponse(made, status_code=201)
+
+
+@api
 async def publish(request, core):
     actor = await bearer(request)
     return JSONResponse(await core.write(consolidation.publish, actor, request.path_params["document_id"],
@@ -321,6 +333,8 @@ routes = [
     Route("/api/v1/documents/{document_id:int}/consolidations", consolidate, methods=["POST"]),
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}", consolidated_version, methods=["GET"]),
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/resolutions", resolve, methods=["POST"]),
+    Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/conflicts/{key}/{hunk}", resolve_hunk,
+          methods=["PUT"]),
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/publish", publish, methods=["POST"]),
     Route("/api/v1/documents/{document_id:int}/consolidations/{version:int}/paragraphs/{key}", edit_paragraph,
           methods=["PUT"]),

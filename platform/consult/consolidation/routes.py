@@ -77,6 +77,16 @@ async def resolve(request: Request):
     return back_to(f"/documents/{document_id}/consolidated/{made['version']}#{form.get('key')}")
 
 
+async def resolve_hunk(request: Request):
+    core = request.app.state.core
+    params = request.path_params
+    form = await request.form()
+    made = await core.write(service.resolve_hunk, request.state.actor, document_id=params["document_id"],
+                            version=params["version"], key=params["key"], hunk=params["hunk"],
+                            choice=form.get("choice", ""), text=form.get("text"), note=form.get("note"))
+    return back_to(f"/documents/{params['document_id']}/consolidated/{made['version']}#{params['key']}")
+
+
 async def publish(request: Request):
     core = request.app.state.core
     document_id, version = request.path_params["document_id"], request.path_params["version"]
@@ -135,6 +145,8 @@ routes = [
     Route("/documents/{document_id:int}/consolidated/{version:int}", show),
     Route("/documents/{document_id:int}/consolidated/{version:int}/plenary", show),
     Route("/documents/{document_id:int}/consolidated/{version:int}/resolve", resolve, methods=["POST"]),
+    Route("/documents/{document_id:int}/consolidated/{version:int}/conflicts/{key}/{hunk}", resolve_hunk,
+          methods=["POST"]),
     Route("/documents/{document_id:int}/consolidated/{version:int}/publish", publish, methods=["POST"]),
     Route("/documents/{document_id:int}/consolidated/{version:int}/compare", compare),
     Route("/documents/{document_id:int}/consolidated/{version:int}/paragraphs/{key}", edit, methods=["POST"]),

@@ -14,6 +14,7 @@ from consult.amendments.models import Amendment
 from consult.amendments.service import tally_by_sector
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
+from consult.consolidation import hunks
 from consult.consolidation.merge import merge_document
 from consult.consolidation.models import ConsolidatedVersion, ExcludedRoom, Resolution
 from consult.consolidation.numbering import published_numbers, working_number
@@ -67,7 +68,7 @@ def build(session: Session, document: Document) -> dict:
     for room in rooms:
         versions[room.id], contents[room.id] = drafting.latest(session, room.id)
         drafts[room.id] = [p for p in contents[room.id]["paragraphs"] if p["section_id"] in sections]
-    merged = merge_document(base, drafts)
+    merged = merge_document(base, drafts, order=[r.id for r in rooms])
     provenance = _provenance(session, [r.id for r in rooms], list(where), names)
     paragraphs, inserted_after = [], {}
     for m in merged:
@@ -79,6 +80,8 @@ def build(session: Session, document: Document) -> dict:
             inserted_after[anchor] = inserted_after.get(anchor, -1) + 1
             number = working_number(section.position, paragraph.position, inserted_after[anchor])
         view = asdict(m)
+        view.update(hunks.serialised(m.segments, names))
+        view["variants"] = [dict(v, room_names=[names[r] for r in v["rooms"]]) for v in m.variants]
         view.update(section_id=section.id, section_title=section.title, number=number,
                     room_names=[names[r] for r in m.rooms], resolution=None,
                     proposals=_proposals(m, drafts, names))
@@ -178,16 +181,21 @@ def _latest(session: Session, document_id: int) -> ConsolidatedVersion | None:
 
 
 def _carry_resolutions(previous: dict | None, content: dict) -> int:
-    """A conflict resolved before, between exactly the same texts, stays resolved."""
+    """A conflict resolved before stays resolved when it comes back: a whole paragraph between
+    exactly the same texts, or a hunk with the same words in dispute and the same alternatives."""
     if previous is None:
         return 0
-    resolved = {p["key"]: p for p in previous["paragraphs"] if p.get("resolution")}
+    before = {p["key"]: p for p in previous["paragraphs"]}
     carried = 0
     for p in content["paragraphs"]:
-        before = resolved.get(p["key"])
-        if p["status"] == "conflict" and before and before["candidates"] == p["candidates"]:
-            p.update(text=before["text"], status=before["status"], resolution=before["resolution"])
+        old = before.get(p["key"])
+        if p["status"] != "conflict" or old is None:
+            continue
+        if old.get("resolution") and old["candidates"] == p["candidates"]:
+            p.update(text=old["text"], status=old["status"], resolution=old["resolution"])
             carried += 1
+            continue
+        carried += hunks.carry(old, p)
     return carried
 
 
@@ -232,8 +240,11 @@ def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
     kept = _carry_edits(previous.content if previous else None, content)
     if previous is not None and _same(previous.content, content):
         return dict(version_view(previous, document), unchanged=True)
-    conflicts = sum(p["status"] == "conflict" for p in content["paragraphs"])
-    note = f"Consolidated from {len(content['rooms'])} rooms: {conflicts} conflict(s)"
+    conflicts = [p for p in content["paragraphs"] if p["status"] == "conflict"]
+    open_hunks = sum(len(hunks.open_hunks(p)) for p in conflicts)
+    note = f"Consolidated from {len(content['rooms'])} rooms: " + (
+        f"{open_hunks} conflict{'' if open_hunks == 1 else 's'} in {len(conflicts)} paragraph"
+        f"{'' if len(conflicts) == 1 else 's'}" if open_hunks else "no conflicts")
     if carried:
         note += f", {carried} resolved as before"
     if kept:
@@ -251,10 +262,9 @@ def _same(stored: dict, content: dict) -> bool:
     return json.dumps(stored, sort_keys=True) == json.dumps(json.loads(json.dumps(content)), sort_keys=True)
 
 
-def resolve(session: Session, actor: Actor, document_id: int, version: int, key: str, choice: str,
-            text: str | None = None, note: str | None = None) -> dict:
-    """Resolve one conflict of a version: take a room's text, delete, or write a new text. The
-    result is a new version; the one resolved stays as it was."""
+def _open_latest(session: Session, actor: Actor, document_id: int, version: int) -> tuple[str, Document, dict]:
+    """Lock the document and copy the content of its latest version, which must be `version`:
+    resolutions and edits build on the latest version only."""
     by = check_organiser(session, actor)
     document = _document(session, document_id)
     session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
@@ -263,20 +273,35 @@ def resolve(session: Session, actor: Actor, document_id: int, version: int, key:
     if latest.version != version:
         raise Invalid(f"Version {version} is not the latest (version {latest.version} is): resolve conflicts there.",
                       {"version": "Not the latest."})
-    content = copy.deepcopy(source.content)
+    return by, document, copy.deepcopy(source.content)
+
+
+def _conflict(content: dict, key: str) -> dict:
     target = next((p for p in content["paragraphs"] if p["key"] == key), None)
-    if target is None or target["status"] != "conflict":
+    if target is None:
+        raise NotFound("This version has no such paragraph.")
+    if target["status"] != "conflict":
         raise Invalid("That paragraph has no conflict to resolve.", {"key": "No conflict here."})
+    return target
+
+
+def resolve(session: Session, actor: Actor, document_id: int, version: int, key: str, choice: str,
+            text: str | None = None, note: str | None = None) -> dict:
+    """Resolve a whole paragraph in conflict at once: take a room's text, delete, or write a
+    new text. The result is a new version; the one resolved stays as it was."""
+    by, document, content = _open_latest(session, actor, document_id, version)
+    target = _conflict(content, key)
     note = clean_text(note)
     if choice.startswith("room:"):
         candidate = next((c for c in target["candidates"] if f"room:{c['room_id']}" == choice), None)
         if candidate is None:
             raise Invalid("That room did not propose a text here.", {"choice": "Unknown room."})
         new_text, status = candidate["text"], "deleted" if candidate["deleted"] else "changed"
+        said = f"took the text of {candidate['room_name']}"
     elif choice == "delete":
-        new_text, status = None, "deleted"
+        new_text, status, said = None, "deleted", "deleted the paragraph"
     elif choice == "custom":
-        new_text, status = clean_text(text), "changed"
+        new_text, status, said = clean_text(text), "changed", "wrote a new text"
         if not new_text or len(new_text) > drafting.MAX_PARAGRAPH_CHARS:
             raise Invalid("Write the text (at most 5000 characters).", {"text": "Required."})
     else:
@@ -284,11 +309,37 @@ def resolve(session: Session, actor: Actor, document_id: int, version: int, key:
     now = clock.now()
     target.update(text=new_text, status=status, resolution={
         "choice": choice, "note": note, "by": by, "at": now.isoformat(timespec="seconds") + "Z"})
-    row = _store(session, document_id, content, f"Resolved {target['number']}: {choice}", by)
-    audit.record(session, actor, "document.resolve", event_id=document.event_id, document_id=document_id,
+    return _record_resolution(session, actor, document, version, content, target, choice=choice, said=said,
+                              text=new_text, note=note, by=by, now=now)
+
+
+def resolve_hunk(session: Session, actor: Actor, *, document_id: int, version: int, key: str, hunk: str,
+                 choice: str, text: str | None = None, note: str | None = None) -> dict:
+    """Resolve one hunk of a paragraph in conflict: take one of its alternatives, keep the
+    original words, or write new ones. The result is a new version; once no hunk of the
+    paragraph is open, its text is settled."""
+    by, document, content = _open_latest(session, actor, document_id, version)
+    target = _conflict(content, key)
+    custom = clean_text(text)
+    if custom and len(custom) > drafting.MAX_PARAGRAPH_CHARS:
+        raise Invalid(f"At most {drafting.MAX_PARAGRAPH_CHARS} characters.", {"text": "Too long."})
+    words, said = hunks.choose(target, hunk, choice, custom)
+    note, now = clean_text(note), clock.now()
+    hunks.resolve(target, hunk, words, {"choice": choice, "note": note, "by": by,
+                                        "at": now.isoformat(timespec="seconds") + "Z"})
+    return _record_resolution(session, actor, document, version, content, target, choice=f"{hunk}:{choice}",
+                              said=f"conflict {hunk[1:]} of {len(target['hunks'])}, {said}", text=words,
+                              note=note, by=by, now=now)
+
+
+def _record_resolution(session: Session, actor: Actor, document: Document, version: int, content: dict,
+                       target: dict, *, choice: str, said: str, text: str | None, note: str, by: str, now) -> dict:
+    row = _store(session, document.id, content, f"Resolved {target['number']}: {said}", by)
+    audit.record(session, actor, "document.resolve", event_id=document.event_id, document_id=document.id,
                  version=row.version, paragraph=target["number"], choice=choice, note=note)
-    session.add(Resolution(document_id=document_id, from_version=version, to_version=row.version, paragraph_key=key,
-                           choice=choice, text=new_text, note=note, resolved_by=by, resolved_at=now))
+    session.add(Resolution(document_id=document.id, from_version=version, to_version=row.version,
+                           paragraph_key=target["key"], choice=choice[:20], text=text, note=note, resolved_by=by,
+                           resolved_at=now))
     return version_view(row, document)
 
 

@@ -18,6 +18,7 @@ from consult.amendments.models import Amendment, AmendmentVote
 from consult.audit.models import AuditEntry
 from consult.audit.words import describe
 from consult.conference.models import ConferenceSession, Event
+from consult.consolidation import hunks
 from consult.consolidation.models import ConsolidatedVersion
 from consult.consolidation.service import version_view
 from consult.contributions.models import Comment, Support
@@ -376,11 +377,10 @@ def _version_rows(view: dict) -> Iterator[tuple]:
     for p in view["paragraphs"]:
         pr = p["provenance"]
         if p["status"] == "conflict":
-            text = "IN CONFLICT: " + " | ".join(f"{c['room_name']}: {'(deletes it)' if c['deleted'] else c['text']}"
-                                                for c in p["candidates"])
+            text = "IN CONFLICT: " + hunks.display_text(p)
         else:
             text = p["text"] if p["text"] is not None else "(deleted)"
-        notes = [e["note"] for e in pr["edits"]] + [(p.get("resolution") or {}).get("note") or ""]
+        notes = [e["note"] for e in pr["edits"]] + [hunks.resolution_notes(p)]
         yield (view["document_title"], view["version"], state, p["section_title"], p["number"], p["base_number"],
                p["status"], text, p["base_text"], "; ".join(pr["adopted_rooms"]),
                "; ".join(f"{r['room_name']} ({r['reason']})" for r in pr["rooms"] if r["adopted"] in ("no", "pending")),

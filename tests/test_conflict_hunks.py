@@ -1,0 +1,142 @@
+"""Conflict hunks through the API, from two rooms' drafts to a published version: only the
+clashing words are in dispute, everything else merged; each hunk resolved on its own; the
+resolution comes back with the same hunk; publishing waits for the last one."""
+from __future__ import annotations
+
+import pytest
+
+from test_api import CODE_A, CODE_B, SLUG, join
+
+ORGANISER = {"email": "organiser@example.org", "password": "brussels-demo-2024"}
+
+
+@pytest.fixture
+def staff(client):
+    token = client.post("/api/v1/auth/login", json=ORGANISER).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def rapporteur_of(client, staff, code, name):
+    member, headers = join(client, code, name)
+    made = client.post(f"/api/v1/rooms/{member['room_id']}/rapporteurs", json={"participant_id": member["participant_id"]},
+                       headers=staff)
+    assert made.status_code == 201, made.text
+    return member["room_id"], headers
+
+
+def save(client, headers, room_id, edits: dict[str, str]):
+    draft = client.get(f"/api/v1/rooms/{room_id}/draft", headers=headers).json()
+    paragraphs = {p["id"]: p for s in draft["sections"] for p in s["paragraphs"]}
+    body = {"base_version": draft["version"],
+            "paragraphs": [{"id": pid, "text": change(paragraphs[pid]["text"])} for pid, change in edits.items()]}
+    saved = client.put(f"/api/v1/rooms/{room_id}/draft", json=body, headers=headers)
+    assert saved.status_code == 200, saved.text
+
+
+@pytest.fixture
+def disputed(client, staff):
+    """Rooms A and B edit the same paragraph: both replace its first word differently (a
+    clash), and each adds words of its own elsewhere in it (no clash)."""
+    document = client.get(f"/api/v1/events/{SLUG}/documents").json()["documents"][0]
+    base = document["sections"][0]["paragraphs"][1]
+    words = base["text"].split(" ")
+    room_a, headers_a = rapporteur_of(client, staff, CODE_A, "Ana")
+    room_b, headers_b = rapporteur_of(client, staff, CODE_B, "Ben")
+    key = f"p{base['id']}"
+    save(client, headers_a, room_a, {key: lambda t: " ".join(["Firstly,", *words[1:4], "carefully", *words[4:]])})
+    save(client, headers_b, room_b, {key: lambda t: " ".join(["Above all,", *words[1:-1], "promptly", words[-1]])})
+    made = client.post(f"/api/v1/documents/{document['id']}/consolidations", headers=staff)
+    assert made.status_code == 201, made.text
+    return {"document": document["id"], "version": made.json(), "key": key, "words": words}
+
+
+def paragraph(version, key):
+    return next(p for p in version["paragraphs"] if p["key"] == key)
+
+
+def test_only_the_clashing_words_are_in_dispute_and_the_rest_is_merged(disputed):
+    p = paragraph(disputed["version"], disputed["key"])
+    assert p["status"] == "conflict" and p["text"] is None
+    assert len(p["hunks"]) == 1
+    hunk = p["hunks"][0]
+    assert hunk["base"].strip() == disputed["words"][0]
+    assert sorted(a["text"].strip() for a in hunk["alternatives"]) == ["Above all,", "Firstly,"]
+    assert {tuple(a["room_names"]) for a in hunk["alternatives"]} == {
+        ("Room A - Definitions, indicators and reporting",), ("Room B - Definitions, indicators and reporting",)}
+    merged = "".join(s.get("text", "") for s in p["segments"])
+    assert "carefully" in merged and "promptly" in merged   # both rooms' other changes are in
+    assert [s for s in p["segments"] if "hunk" in s] == [{"hunk": "h1"}]
+    assert "1 conflict in 1 paragraph" in disputed["version"]["note"]
+
+
+def test_a_hunk_is_resolved_on_its_own_then_the_version_can_be_published(client, staff, disputed):
+    doc, version, key = disputed["document"], disputed["version"]["version"], disputed["key"]
+    url = f"/api/v1/documents/{doc}/consolidations/{version}"
+    refused = client.post(f"{url}/publish", headers=staff)
+    assert refused.status_code == 422
+    hunk = paragraph(disputed["version"], key)["hunks"][0]
+    take = next(a for a in hunk["alternatives"] if a["text"].startswith("Above"))
+    done = client.put(f"{url}/conflicts/{key}/h1", json={"choice": take["id"], "note": "Plainer."}, headers=staff)
+    assert done.status_code == 201, done.text
+    resolved = done.json()
+    assert resolved["version"] == version + 1
+    p = paragraph(resolved, key)
+    words = disputed["words"]
+    assert p["status"] == "changed"
+    assert p["text"] == " ".join(["Above all,", *words[1:4], "carefully", *words[4:-1], "promptly", words[-1]])
+    assert p["hunks"][0]["resolution"]["note"] == "Plainer."
+    assert "Room B" in resolved["note"] and "room:" not in resolved["note"]
+    published = client.post(f"/api/v1/documents/{doc}/consolidations/{resolved['version']}/publish", headers=staff)
+    assert published.status_code == 200 and published.json()["published"] is True
+
+
+def test_writing_new_words_for_a_hunk_keeps_the_sentence_spaced(client, staff, disputed):
+    doc, version, key = disputed["document"], disputed["version"]["version"], disputed["key"]
+    done = client.put(f"/api/v1/documents/{doc}/consolidations/{version}/conflicts/{key}/h1",
+                      json={"choice": "custom", "text": "  First of all,  "}, headers=staff)
+    assert done.status_code == 201, done.text
+    assert paragraph(done.json(), key)["text"].startswith(f"First of all, {disputed['words'][1]} ")
+
+
+def test_the_same_hunk_coming_back_stays_resolved(client, staff, disputed):
+    doc, version, key = disputed["document"], disputed["version"]["version"], disputed["key"]
+    client.put(f"/api/v1/documents/{doc}/consolidations/{version}/conflicts/{key}/h1",
+               json={"choice": "base"}, headers=staff)
+    again = client.post(f"/api/v1/documents/{doc}/consolidations", headers=staff).json()
+    p = paragraph(again, key)
+    assert p["status"] == "changed" and p["text"].startswith(disputed["words"][0] + " ")
+    assert p["hunks"][0]["resolution"]["choice"] == "base"
+    assert "1 resolved as before" in again["note"]
+
+
+def test_bad_resolutions_are_refused_with_the_field_at_fault(client, staff, disputed):
+    doc, version, key = disputed["document"], disputed["version"]["version"], disputed["key"]
+    url = f"/api/v1/documents/{doc}/consolidations/{version}/conflicts"
+    wrong_choice = client.put(f"{url}/{key}/h1", json={"choice": "a9"}, headers=staff)
+    assert wrong_choice.status_code == 422 and "choice" in wrong_choice.json()["fields"]
+    empty_custom = client.put(f"{url}/{key}/h1", json={"choice": "custom", "text": "  "}, headers=staff)
+    assert empty_custom.status_code == 422 and "text" in empty_custom.json()["fields"]
+    too_long = client.put(f"{url}/{key}/h1", json={"choice": "custom", "text": "x" * 6000}, headers=staff)
+    assert too_long.status_code == 422
+    assert client.put(f"{url}/{key}/h7", json={"choice": "a1"}, headers=staff).status_code == 422
+    assert client.put(f"{url}/p999999/h1", json={"choice": "a1"}, headers=staff).status_code == 404
+    _, participant = join(client, CODE_A, "Cem")
+    assert client.put(f"{url}/{key}/h1", json={"choice": "a1"}, headers=participant).status_code == 403
+    assert client.put(f"{url}/{key}/h1", json={"choice": "a1"}).status_code == 401
+    # Nothing half-written: the version is still the latest and still in conflict.
+    latest = client.get(f"/api/v1/documents/{doc}/consolidations/{version}", headers=staff).json()
+    assert paragraph(latest, key)["status"] == "conflict"
+    assert client.put(f"{url}/{key}/h1", json={"choice": "a1"}, headers=staff).status_code == 201
+    stale = client.put(f"{url}/{key}/h1", json={"choice": "a1"}, headers=staff)
+    assert stale.status_code == 422 and "version" in stale.json()["fields"]
+
+
+def test_the_page_shows_each_hunk_in_place_with_a_form_of_its_own(client, staff, disputed):
+    from web_helpers import csrf_token
+    client.post("/organiser/login", data={"csrf_token": csrf_token(client, "/organiser/login"), **ORGANISER})
+    doc, version, key = disputed["document"], disputed["version"]["version"], disputed["key"]
+    page = client.get(f"/documents/{doc}/consolidated/{version}")
+    assert page.status_code == 200
+    html = page.text
+    assert f'id="{key}-h1"' in html and f"/consolidated/{version}/conflicts/{key}/h1" in html
+    assert "1 conflict in 1 paragraph to resolve before publishing" in html
