@@ -35,6 +35,10 @@ def save(client, headers, room_id, edits: dict[str, str]):
 
 @pytest.fixture
 def disputed(client, staff):
+    return dispute(client, staff)
+
+
+def dispute(client, staff):
     """Rooms A and B edit the same paragraph: both replace its first word differently (a
     clash), and each adds words of its own elsewhere in it (no clash)."""
     document = client.get(f"/api/v1/events/{SLUG}/documents").json()["documents"][0]
@@ -42,12 +46,13 @@ def disputed(client, staff):
     words = base["text"].split(" ")
     room_a, headers_a = rapporteur_of(client, staff, CODE_A, "Ana")
     room_b, headers_b = rapporteur_of(client, staff, CODE_B, "Ben")
-    key = f"p{base['id']}"
+    key, other = f"p{base['id']}", f"p{document['sections'][0]['paragraphs'][0]['id']}"
     save(client, headers_a, room_a, {key: lambda t: " ".join(["Firstly,", *words[1:4], "carefully", *words[4:]])})
     save(client, headers_b, room_b, {key: lambda t: " ".join(["Above all,", *words[1:-1], "promptly", words[-1]])})
     made = client.post(f"/api/v1/documents/{document['id']}/consolidations", headers=staff)
     assert made.status_code == 201, made.text
-    return {"document": document["id"], "version": made.json(), "key": key, "words": words}
+    return {"document": document["id"], "version": made.json(), "key": key, "words": words,
+            "room_a": (room_a, headers_a), "other": other}
 
 
 def paragraph(version, key):
@@ -102,7 +107,10 @@ def test_the_same_hunk_coming_back_stays_resolved(client, staff, disputed):
     doc, version, key = disputed["document"], disputed["version"]["version"], disputed["key"]
     client.put(f"/api/v1/documents/{doc}/consolidations/{version}/conflicts/{key}/h1",
                json={"choice": "base"}, headers=staff)
+    room_a, headers_a = disputed["room_a"]           # the rooms work on: a new version is due
+    save(client, headers_a, room_a, {disputed["other"]: lambda t: t.replace("drug-related", "drug market")})
     again = client.post(f"/api/v1/documents/{doc}/consolidations", headers=staff).json()
+    assert again["version"] == version + 2
     p = paragraph(again, key)
     assert p["status"] == "changed" and p["text"].startswith(disputed["words"][0] + " ")
     assert p["hunks"][0]["resolution"]["choice"] == "base"

@@ -191,12 +191,26 @@ def _containers(base: Sequence[str], texts: Iterable[tuple[str, ...]]) -> dict[t
     inside: dict[tuple[str, ...], list[tuple[str, ...]]] = {t: [] for t in order}
     for i, small in enumerate(order):
         for large in order[i + 1:]:
-            gap = tuple(reach[large][k] - reach[small][k] for k in (0, 1))
-            if min(gap) < 0 or any(bound > g for bound, g in zip(keys[small].at_least(keys[large]), gap)):
-                continue
-            if keys[small].steps(keys[large]) == gap:
+            if _on_path(keys[small], keys[large], reach[small], reach[large]):
                 inside[small].append(large)
     return inside
+
+
+def _on_path(small: _Keys, large: _Keys, to_small: tuple[int, int], to_large: tuple[int, int]) -> bool:
+    gap = tuple(t - r for t, r in zip(to_large, to_small))
+    if min(gap) < 0 or any(bound > g for bound, g in zip(small.at_least(large), gap)):
+        return False
+    return small.steps(large) == gap
+
+
+def contains(base: Sequence[str], part: Sequence[str], whole: Sequence[str]) -> bool:
+    """Whether all of part's changes to base are among whole's: part lies on a shortest path
+    from base to whole (the merge's rule of containment), however a diff would align them."""
+    small, large = _Keys(part), _Keys(whole)
+    if small.tokens == large.tokens:
+        return True
+    origin = _Keys(base)
+    return _on_path(small, large, origin.steps(small), origin.steps(large))
 
 
 def _options(spans: dict[tuple[str, ...], list[int]]) -> list[Alternative]:

@@ -8,95 +8,57 @@ only where its edits are in the final text, support is counted only for the amen
 are, and words that no room proposed are the organisers' own."""
 from __future__ import annotations
 
-import itertools
+from collections import Counter
 
-from consult.consolidation.merge import Edit, edits
+from consult.consolidation.merge import Edit, contains, edits
 from consult.textdiff import DELETE, EQUAL, INSERT, tokens, word_diff
 
 ORGANISERS = "The organisers"
-MAX_CHOICES = 256          # combinations tried to explain one changed region by the rooms' edits
 
 
-def _inside(outer: Edit, inner: Edit) -> bool:
-    if inner.start == inner.end:
-        return outer.start <= inner.start <= outer.end
-    return outer.start <= inner.start and inner.end <= outer.end
-
-
-def _overlap(a: Edit, b: Edit) -> bool:
-    """Two edits that cannot both apply: an insertion at a replacement's edge still can."""
-    if a.start == a.end and b.start == b.end:
-        return a.start == b.start
-    if a.start == a.end:
-        return b.start < a.start < b.end
-    if b.start == b.end:
-        return a.start < b.start < a.end
-    return a.start < b.end and b.start < a.end
-
-
-def _rebuild(words: list[str], region: Edit, chosen: list[Edit]) -> str:
-    out, position = [], region.start
-    for e in sorted(chosen, key=lambda e: (e.start, e.end)):
-        out.append("".join(words[position:e.start]))
-        out.append(e.replacement)
-        position = e.end
-    out.append("".join(words[position:region.end]))
-    return "".join(out)
-
-
-def _explain(words: list[str], region: Edit, candidates: list[Edit]) -> set[Edit] | None:
-    """The rooms' edits that together give this changed region of the final text, or None
-    when no combination of them does (the organisers wrote it)."""
-    groups: list[list[Edit]] = []
-    for e in candidates:
-        group = next((g for g in groups if any(_overlap(e, other) for other in g)), None)
-        if group is None:
-            groups.append([e])
-        else:
-            group.append(e)
-    options = [[None, *g] for g in groups]
-    tried = 0
-    for combination in itertools.product(*options):
-        tried += 1
-        if tried > MAX_CHOICES:
-            return None
-        chosen = [e for e in combination if e is not None]
-        if any(_overlap(a, b) for a, b in itertools.combinations(chosen, 2)):
-            continue
-        if _rebuild(words, region, chosen) == region.replacement:
-            return set(chosen)
-    return None
+def _applied(words: list[str], edit: Edit) -> list[str]:
+    return [*words[:edit.start], *edit.replacement, *words[edit.end:]]
 
 
 def adoption(base: str | None, final: str | None, proposals: list[dict]) -> tuple[dict[int, str], bool]:
     """For each proposing room: "yes", "partly" or "no"; and whether the final text holds
-    wording no room proposed. final None means the paragraph is deleted."""
+    wording no room proposed. final None means the paragraph is deleted. A room's change is
+    adopted where the final text contains it; judged on texts, not on how a diff aligned them,
+    so that repeated words cannot misattribute."""
     if final is None:
         return {p["room_id"]: "yes" if p["deleted"] else "no" for p in proposals}, False
     if base is None:     # an inserted paragraph: only the rooms that inserted this text
         kept = {p["room_id"]: "yes" if p["text"] == final else "partly" for p in proposals if not p["deleted"]}
         return kept, all(v != "yes" for v in kept.values())
-    words = tokens(base)
-    by_room = {p["room_id"]: ([] if p["deleted"] else edits(base, p["text"])) for p in proposals}
-    every = sorted({e for room_edits in by_room.values() for e in room_edits}, key=lambda e: (e.start, e.end))
-    used: set[Edit] = set()
-    touched: set[Edit] = set()     # reworded by the organisers, but the room's words are still there
-    organisers = False
-    for region in edits(base, final):
-        inside = [e for e in every if _inside(region, e)]
-        found = _explain(words, region, inside)
-        if found is None:
-            organisers = True
-            touched |= {e for e in inside if _words_kept(e.replacement, region.replacement)}
-        else:
-            used |= found
+    words, last = tokens(base), tokens(final)
+    organisers = _organisers_wrote(words, last, [tokens(p["text"]) for p in proposals if not p["deleted"]])
     result = {}
     for p in proposals:
-        mine = by_room[p["room_id"]]
-        hits = sum(e in used for e in mine)
-        partial = hits or any(e in touched for e in mine)
-        result[p["room_id"]] = ("no" if p["deleted"] or not partial else "yes" if hits == len(mine) else "partly")
+        if p["deleted"]:
+            result[p["room_id"]] = "no"
+            continue
+        theirs = tokens(p["text"])
+        if contains(words, theirs, last):
+            result[p["room_id"]] = "yes"
+            continue
+        # Not all of it: is any single change of the room's in the final text, or, where the
+        # organisers reworded, are the words it wrote still there?
+        changes = edits(words, theirs)
+        some = any(contains(words, _applied(words, e), last) for e in changes) or organisers and any(
+            _words_kept("".join(e.replacement), final) for e in changes if e.replacement)
+        result[p["room_id"]] = "partly" if some else "no"
     return result, organisers
+
+
+def _organisers_wrote(base: list[str], final: list[str], rooms: list[list[str]]) -> bool:
+    """Whether the final text brings in words, or drops words, that no room did."""
+    before, after = Counter(t.rstrip() for t in base if t.strip()), Counter(t.rstrip() for t in final if t.strip())
+    added, dropped = Counter(), Counter()
+    for room in rooms:
+        theirs = Counter(t.rstrip() for t in room if t.strip())
+        added += theirs - before      # rooms that add the same word independently add it twice
+        dropped += before - theirs
+    return bool((after - before) - added) or bool((before - after) - dropped)
 
 
 def _words_kept(proposed: str, final: str) -> bool:
