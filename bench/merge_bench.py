@@ -149,13 +149,14 @@ def old_merge_module():
 
 def conflicts_before_and_after(rnd: random.Random, runs: int) -> None:
     old = old_merge_module()
-    before = after = hunks = disputed = words = 0
+    before = before_words = after = hunks = disputed = words = 0
     for _ in range(runs):
         for base, rooms in six_room_section(rnd):
             words += len(base.split())
             versions = [old.RoomText(r, t) for r, t in rooms]
             if old.merge_paragraph(1, base, versions).status == "conflict":
                 before += 1
+                before_words += len(base.split())
             segments = merge(base, rooms)
             found = [s for s in segments if isinstance(s, Hunk)]
             if found:
@@ -165,7 +166,8 @@ def conflicts_before_and_after(rnd: random.Random, runs: int) -> None:
     total = runs * 4
     print(f"six-room section, {runs} generated runs x 4 paragraphs:")
     print(f"  before ({BEFORE}): {before} of {total} paragraphs were whole-paragraph conflicts "
-          f"({before / total:.2f} per paragraph)")
+          f"({before / total:.2f} per paragraph), {before_words} of {words} words in dispute "
+          f"({100 * before_words / max(words, 1):.1f} %)")
     print(f"  now: {after} of {total} paragraphs hold hunks ({after / total:.2f} per paragraph), {hunks} hunks, "
           f"{disputed} of {words} words in dispute ({100 * disputed / max(words, 1):.1f} %); the rest merged")
 
