@@ -25,7 +25,7 @@ class Run:
     @property
     def shown(self) -> str:
         """The run as one reads it: an open conflict as its alternatives in brackets."""
-        if self.op != CONFLICT:
+        if self.op != CONFLICT or not self.options:
             return self.text
         return "[" + " | ".join(f"{rooms}: {words}" for rooms, words in self.options) + "]" + _tail(self.text)
 
@@ -185,13 +185,15 @@ def lines(runs: list[Run], width: int = LINE_CHARS) -> list[list[Run]]:
     out: list[list[Run]] = [[]]
     used = 0
     for run in runs:
-        if run.op == CONFLICT:      # an open conflict stays in one piece
+        if run.op == CONFLICT and len(run.shown) <= width:      # an open conflict stays in one piece
             if used and used + len(run.shown) > width:
                 out.append([])
                 used = 0
             out[-1].append(run)
             used += len(run.shown)
             continue
+        if run.op == CONFLICT:      # too long for a line: wrapped at words, still marked as the conflict
+            run = Run(CONFLICT, run.shown)
         for word in tokens(run.text):
             # Break before a word, never before punctuation or a space.
             if used + len(word) > width and used and (word[0].isalnum() or word[0] == "_"):
