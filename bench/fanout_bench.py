@@ -195,7 +195,13 @@ def main() -> None:
         port = free_port()
         reference = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_broadcast.py"), str(port)])
         try:
-            time.sleep(1.5)
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
             b = asyncio.run(bare(port, n, args.rate, args.seconds))
         finally:
             reference.terminate()

@@ -24,6 +24,8 @@ PRESENCE_SECONDS = 0.3
 GAP_SECONDS = 1.0
 
 CLOSE = object()
+# The client went away: its socket's writer stops.
+GONE = object()
 # Passing notices: sent live, never logged, never replayed.
 NOTICE_KINDS = ("presence", "editing")
 
@@ -61,6 +63,17 @@ class Subscriber:
             return True
         except asyncio.QueueFull:
             return False
+
+    def end(self) -> None:
+        """Wake the writer to stop, whatever the queue still holds: the writer waits on the
+        queue alone, rather than on the queue and the client at once for every message (a task
+        and a wait per message per socket cost more than the send)."""
+        while True:
+            try:
+                self.queue.put_nowait(GONE)
+                return
+            except asyncio.QueueFull:
+                self.queue.get_nowait()
 
 
 class Hub:

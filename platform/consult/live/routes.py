@@ -13,7 +13,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from consult.errors import DomainError
 from consult.live import fragments
-from consult.live.hub import CLOSE, Message
+from consult.live.hub import CLOSE, GONE, Message
 from consult.people.actor import Actor
 from consult.people.service import actor_for_token
 from consult.rooms import log
@@ -47,8 +47,9 @@ async def dashboard_stream(websocket: WebSocket):
     await websocket.accept()
     sub = core.hub.watch(f"o:{actor.organiser_id}")
     gone = asyncio.create_task(_until_disconnect(websocket))
+    gone.add_done_callback(lambda _: sub.end())
     try:
-        while (message := await _next(sub, gone)) is not None:
+        while (message := await sub.queue.get()) is not GONE:
             if message is CLOSE:
                 return await websocket.close(code=TRY_AGAIN)
             room_id = message.event.room_id if message.event else message.data.get("room_id")
@@ -59,16 +60,6 @@ async def dashboard_stream(websocket: WebSocket):
     finally:
         gone.cancel()
         core.hub.unsubscribe(sub)
-
-
-async def _next(sub, ended: asyncio.Task):
-    """The subscriber's next message, or None once the client is gone."""
-    getter = asyncio.create_task(sub.queue.get())
-    done, _ = await asyncio.wait({getter, ended}, return_when=asyncio.FIRST_COMPLETED)
-    if ended in done:
-        getter.cancel()
-        return None
-    return getter.result()
 
 
 async def _until_disconnect(websocket: WebSocket) -> None:
@@ -100,6 +91,7 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
     sub = core.hub.subscribe(room_id, who, role)
     key = (render, role)
     reader = asyncio.create_task(_read(websocket, core, actor, room_id, role, name))
+    reader.add_done_callback(lambda _: sub.end())
     try:
         missed = await core.read(log.after, room_id, after, REPLAY_LIMIT + 1)
         if len(missed) > REPLAY_LIMIT:
@@ -110,7 +102,7 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
             await websocket.send_text(Message(event).render(key, lambda m: render(m, role)))
             after = event.seq
         await websocket.send_text(render(core.hub.presence_message(room_id), role))
-        while (message := await _next(sub, reader)) is not None:
+        while (message := await sub.queue.get()) is not GONE:
             if message is CLOSE:
                 return await websocket.close(code=TRY_AGAIN, reason="too slow; reconnect")
             if message.seq is not None:
