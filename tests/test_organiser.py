@@ -68,11 +68,20 @@ def test_the_dashboard_shows_every_room_and_flags_a_missing_sector(client):
     assert "Law enforcement 4" in row and "Missing: Health services" in row and "Dominant: Law enforcement" in row
 
 
-def test_bulk_phase_change_moves_every_chosen_room_and_is_audited(client):
+def phases(org) -> dict[int, str]:
+    return {r["id"]: r["phase"] for r in org.get("/api/v1/events/drug-violence-2024/rooms").json()["rooms"]}
+
+
+def test_bulk_phase_change_moves_every_chosen_room_after_confirmation_and_is_audited(client):
     org = sign_in(TestClient(client.app))
-    response = org.post("/organiser/phase", data={"csrf_token": csrf_token(org), "rooms": ["1", "2", "3"],
-                                                  "phase": "voting"}, follow_redirects=False)
+    form = {"csrf_token": csrf_token(org), "rooms": ["1", "2", "3"], "phase": "voting"}
+    asked = org.post("/organiser/phase", data=form, follow_redirects=False)
+    assert asked.status_code == 200 and "Move 3 rooms to Voting?" in asked.text and "Nothing has changed yet" in asked.text
+    assert "participants can no longer comment" in asked.text and 'name="confirm" value="yes"' in asked.text
+    assert set(phases(org).values()) == {"open"}      # asked, not done
+    response = org.post("/organiser/phase", data={**form, "confirm": "yes"}, follow_redirects=False)
     assert response.status_code == 303
+    assert "3 rooms moved to Voting." in org.get(response.headers["location"]).text
     rooms = {r["id"]: r["phase"] for r in org.get("/api/v1/events/drug-violence-2024/rooms").json()["rooms"]}
     assert [rooms[i] for i in (1, 2, 3, 4)] == ["voting", "voting", "voting", "open"]
     audit = org.get("/organiser/audit").text
@@ -153,15 +162,25 @@ def test_capacity_invitations_and_removal(client):
     assert reused.status_code == 409 and "already used" in reused.text
     page = org.get(f"/rooms/{rid}/workbench").text
     pid = re.search(r'First.*?/members/(\d+)/remove', page, re.S).group(1)
-    assert post(org, f"/rooms/{rid}/members/{pid}/remove").status_code == 303
-    assert first.get(f"/rooms/{rid}", follow_redirects=False).status_code == 302
+    assert "Remove First from" in post(org, f"/rooms/{rid}/members/{pid}/remove").text
+    assert post(org, f"/rooms/{rid}/members/{pid}/remove", {"confirm": "yes"}).status_code == 422   # no reason
+    assert first.get(f"/rooms/{rid}").status_code == 200
+    assert post(org, f"/rooms/{rid}/members/{pid}/remove", {"confirm": "yes", "reason": "Harassed a speaker"}
+                ).status_code == 303
+    removed = first.get(f"/rooms/{rid}", follow_redirects=False)
+    assert removed.status_code == 403 and "You were removed from" in removed.text
+    assert "Harassed a speaker" in removed.text and "An organiser removed you" in removed.text
     again = join(first, CODE_A)
     assert again.status_code == 403 and "removed you" in again.text
 
 
 def test_new_join_code_and_setup_validation(client):
     org = sign_in(TestClient(client.app))
-    post(org, "/organiser/rooms/1/code")
+    asked = post(org, "/organiser/rooms/1/code")
+    assert asked.status_code == 200 and f"stop the code {CODE_A} from working" in asked.text
+    assert join(TestClient(client.app), CODE_A).status_code == 303    # not without confirmation
+    made = post(org, "/organiser/rooms/1/code", {"confirm": "yes"})
+    assert made.status_code == 303 and "has a new join code" in org.get(made.headers["location"]).text
     assert join(TestClient(client.app), CODE_A).status_code == 404   # the old code no longer works
     new_code = re.search(r'id="room-1".*?<code>(\w+)</code>', org.get("/organiser/setup").text, re.S).group(1)
     assert new_code != CODE_A and join(TestClient(client.app), new_code).status_code == 303
@@ -187,3 +206,27 @@ def test_exports_are_audited(client):
     assert org.get("/e/drug-violence-2024/export/rooms.csv").status_code == 200
     entries = org.get("/organiser/audit").text
     assert "export" in entries and "-rooms.csv" in entries
+
+
+def test_moving_rooms_back_says_what_participants_regain_and_a_phase_must_be_chosen(client):
+    org = sign_in(TestClient(client.app))
+    post(org, "/organiser/phase", {"rooms": ["1"], "phase": "closed", "confirm": "yes"})
+    back = post(org, "/organiser/phase", {"rooms": ["1", "2"], "phase": "open"})
+    assert "Move 1 room to Open for comments?" in back.text
+    assert "participants can comment, support, propose an amendment, react and answer polls again" in back.text
+    assert "goes back to an earlier phase" in back.text and "already Open for comments" in back.text
+    no_phase = post(org, "/organiser/phase", {"rooms": ["1"], "confirm": "yes"})
+    assert no_phase.status_code == 422 and phases(org)[1] == "closed"
+    assert post(org, "/organiser/phase", {"phase": "voting", "confirm": "yes"}).status_code == 422
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/organiser/phase", {"rooms": "1", "phase": "voting", "confirm": "yes"}),
+    ("/organiser/rooms/1/code", {"confirm": "yes"}),
+    ("/rooms/1/members/1/remove", {"confirm": "yes", "reason": "x"}),
+])
+def test_rapporteurs_of_another_room_cannot_confirm_bulk_actions(client, path, data):
+    org = sign_in(TestClient(client.app))
+    rita, _ = rapporteur_of(client, CODE_B, org)
+    assert post(rita, path, data).status_code == 403
+    assert phases(org)[1] == "open"

@@ -11,6 +11,7 @@ from consult.amendments.models import Amendment
 from consult.consolidation.numbering import working_number
 from consult.amendments.service import announce_amendment
 from consult.audit import service as audit
+from consult.audit.models import AuditEntry
 from consult.conference.models import ConferenceSession
 from consult.documents.models import Paragraph, Section
 from consult.contributions.models import Comment
@@ -130,19 +131,51 @@ def flag(session: Session, actor: Actor, target_type: str, target_id: int, reaso
     return {"target_type": target_type, "id": target_id, "flagged": True}
 
 
-def remove_member(session: Session, actor: Actor, room_id: int, participant_id: int, reason: str | None) -> dict:
-    check_moderator(actor)
+def _current_member(session: Session, room_id: int, participant_id: int) -> Membership:
     member = session.scalar(select(Membership).where(Membership.room_id == room_id,
                                                      Membership.participant_id == participant_id,
                                                      Membership.removed_at.is_(None)))
     if member is None:
         raise NotFound("That person is not in this room.")
+    return member
+
+
+def removal_plan(session: Session, actor: Actor, room_id: int, participant_id: int) -> dict:
+    check_moderator(actor)
+    _current_member(session, room_id, participant_id)
+    return {"name": session.get(Participant, participant_id).name, "room": session.get(Room, room_id).name}
+
+
+def remove_member(session: Session, actor: Actor, room_id: int, participant_id: int, reason: str | None) -> dict:
+    check_moderator(actor)
+    member = _current_member(session, room_id, participant_id)
+    reason = clean_text(reason)[:500]
+    if not reason:
+        raise Invalid("Give a reason: the person removed is shown it.", {"reason": "Give a reason."})
     member.removed_at = clock.now()
     session.flush()
-    audit.record(session, actor, "room.remove_member", room_id, participant_id=participant_id,
-                 reason=clean_text(reason) or None)
+    audit.record(session, actor, "room.remove_member", room_id, participant_id=participant_id, reason=reason)
     log.record(session, room_id, "member_removed", {"members": member_count(session, room_id)})
     return {"room_id": room_id, "participant_id": participant_id, "removed": True}
+
+
+def removal_of(session: Session, actor: Actor, room_id: int) -> dict | None:
+    """For the person removed: which room, when, why, and by whom (the role, never the name)."""
+    if actor.participant_id is None:
+        return None
+    removed = session.scalar(select(Membership.removed_at).where(Membership.room_id == room_id,
+                                                                 Membership.participant_id == actor.participant_id,
+                                                                 Membership.removed_at.is_not(None)))
+    if removed is None:
+        return None
+    room = session.get(Room, room_id)
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.room_id == room_id,
+                                                       AuditEntry.action == "room.remove_member")
+                              .order_by(AuditEntry.id.desc()))
+    entry = next((e for e in entries if e.detail.get("participant_id") == actor.participant_id), None)
+    return {"room": room.name, "removed_at": removed, "reason": entry.detail.get("reason") if entry else None,
+            "by": "an organiser", "venue": room.session.event.venue, "event": room.session.event.title,
+            "zone": room.session.event.timezone}
 
 
 def queue(session: Session, actor: Actor, event_id: int, *, room_id: int | None = None,

@@ -8,11 +8,11 @@ from starlette.routing import Route, WebSocketRoute
 from consult.conference.service import event_id, first_event_slug
 from consult.consolidation.service import documents_overview
 from consult.demo.activity import fill
-from consult.errors import Forbidden
+from consult.errors import Forbidden, Invalid
 from consult.live.routes import dashboard_stream
 from consult.moderation import service as moderation
-from consult.organiser import dashboard, setup
-from consult.web.forms import back_to, optional_int, panel, refused
+from consult.organiser import confirm, dashboard, setup
+from consult.web.forms import back_to, done, optional_int, panel, refused
 from consult.web.templating import page
 
 
@@ -89,8 +89,18 @@ async def save_room(request, core, actor):
 @organisers_only
 async def new_code(request, core, actor):
     room_id = request.path_params["room_id"]
-    await core.write(setup.regenerate_code, actor, room_id)
-    return back_to(f"/organiser/setup#room-{room_id}")
+    form = await request.form()
+    plan = await core.read(setup.code_change_plan, actor, room_id)
+    if not confirm.confirmed(form):
+        return confirm.ask(
+            request, form, heading=f"Give {plan['name']} a new join code?", cancel=f"/organiser/setup#room-{room_id}",
+            changes=[f"stop the code {plan['code']} from working: printed signs, the projector and links that "
+                     "carry it stop letting people in", "make a new code to share"],
+            warnings=[f"The {plan['members']} people already in the room ({plan['phase']}) keep their place.",
+                      "Anyone still on their way needs the new code."],
+            button="Make a new code")
+    code = await core.write(setup.regenerate_code, actor, room_id)
+    return done(request, f"/organiser/setup#room-{room_id}", f"{plan['name']} has a new join code: {code}.")
 
 
 @organisers_only
@@ -106,17 +116,37 @@ async def invite(request, core, actor):
 async def bulk_phase(request, core, actor):
     form = await request.form()
     ids = [optional_int(v, "rooms") for v in form.getlist("rooms")]
-    changed = await core.write(setup.bulk_phase, actor, ids, form.get("phase"))
-    return back_to(f"/organiser?moved={changed}")
+    phase = form.get("phase") or ""
+    plan = await core.read(setup.plan_phase, actor, ids, phase)
+    if not confirm.confirmed(form):
+        n = plan["moving"]
+        return confirm.ask(request, form, heading=f"Move {n} room{'' if n == 1 else 's'} to {plan['label']}?",
+                           changes=plan["changes"], warnings=plan["warnings"], cancel="/organiser",
+                           button=f"Move {n} room{'' if n == 1 else 's'} to {plan['label']}")
+    moved = await core.write(setup.bulk_phase, actor, ids, phase)
+    return done(request, "/organiser", f"{moved} room{'' if moved == 1 else 's'} moved to {plan['label']}.")
 
 
 @organisers_only
 async def remove_member(request, core, actor):
     form = await request.form()
     room_id, participant_id = request.path_params["room_id"], request.path_params["participant_id"]
-    await core.write(moderation.remove_member, actor, room_id, participant_id, form.get("reason"))
+    plan = await core.read(moderation.removal_plan, actor, room_id, participant_id)
+    cancel = f"/rooms/{room_id}/workbench#wb_members"
+    questions = dict(heading=f"Remove {plan['name']} from {plan['room']}?", cancel=cancel, button="Remove",
+                     changes=[f"close {plan['name']}'s connection to {plan['room']} and stop them from joining it again",
+                              "keep what they wrote (hide it separately if needed)"],
+                     warnings=[f"{plan['name']} sees a page saying that an organiser removed them, with the reason, "
+                               "and how to reach the organisers."],
+                     ask_reason="Reason, shown to the person removed")
+    if not confirm.confirmed(form):
+        return confirm.ask(request, form, **questions)
+    try:
+        await core.write(moderation.remove_member, actor, room_id, participant_id, form.get("reason"))
+    except Invalid as error:
+        return confirm.ask(request, form, **questions, errors=error.fields, status=error.status)
     await core.broadcast.kick(room_id, f"p:{participant_id}")
-    return back_to(f"/rooms/{room_id}/workbench#wb_members")
+    return done(request, cancel, f"{plan['name']} was removed from {plan['room']}.")
 
 
 routes = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from consult import clock
@@ -17,7 +17,8 @@ from consult.errors import Forbidden, Invalid, NotFound
 from consult.people.actor import Actor
 from consult.people.tokens import new_token, token_hash
 from consult.rooms import service as rooms
-from consult.rooms.models import PHASES, RapporteurInvite, Room, RoomSection
+from consult.rooms.models import PHASES, Membership, RapporteurInvite, Room, RoomSection
+from consult.rooms.phases import ALLOWS, PHASE_LABELS
 from consult.text import clean_line, clean_text
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
@@ -128,6 +129,17 @@ def save_room(session: Session, actor: Actor, room_id: int | None, session_id: i
     return room.id
 
 
+def code_change_plan(session: Session, actor: Actor, room_id: int) -> dict:
+    """What a new join code means for a room, said before it is made."""
+    check_organiser(actor)
+    room = session.get(Room, room_id)
+    if room is None:
+        raise NotFound("No such room.")
+    members = session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.room_id == room_id, Membership.removed_at.is_(None)))
+    return {"name": room.name, "code": room.code, "phase": PHASE_LABELS[room.phase], "members": members}
+
+
 def regenerate_code(session: Session, actor: Actor, room_id: int) -> str:
     """A new join code, when the old one leaked. Members already in keep their place."""
     check_organiser(actor)
@@ -150,16 +162,60 @@ def invite_rapporteur(session: Session, actor: Actor, room_id: int) -> str:
     return token
 
 
-def bulk_phase(session: Session, actor: Actor, room_ids: list[int], phase: str) -> int:
-    """'Start session 2', 'open voting everywhere': one transaction, every room or none."""
+# What a participant can do in each phase, from rooms/phases.ALLOWS, in the words a
+# confirmation uses; the rapporteur's own tools are left out.
+PARTICIPANT_ACTIONS = ("comment", "support", "propose an amendment", "vote", "react", "place priority dots",
+                       "answer polls")
+
+
+def phase_effects(before: str, after: str) -> tuple[list[str], list[str]]:
+    """What participants can no longer do, and what they can do again, when a room moves."""
+    lose = [a for a in PARTICIPANT_ACTIONS if before in ALLOWS[a] and after not in ALLOWS[a]]
+    gain = [a for a in PARTICIPANT_ACTIONS if after in ALLOWS[a] and before not in ALLOWS[a]]
+    return lose, gain
+
+
+def plan_phase(session: Session, actor: Actor, room_ids: list[int], phase: str) -> dict:
+    """What a bulk move would do, room by room, before anything changes."""
     check_organiser(actor)
     if phase not in PHASES:
-        raise Invalid(f"A phase is one of {', '.join(PHASES)}.", {"phase": "Unknown phase."})
+        raise Invalid("Choose the phase to move the rooms to.", {"phase": "Choose a phase."})
     if not room_ids:
-        raise Invalid("Choose at least one room.", {"rooms": "None chosen."})
-    for room_id in room_ids:
+        raise Invalid("Tick at least one room to move.", {"rooms": "None chosen."})
+    found = {r.id: r for r in session.scalars(select(Room).where(Room.id.in_(room_ids)))}
+    if set(room_ids) - set(found):
+        raise NotFound("One of the rooms does not exist any more. Reload the page.")
+    moving = [found[i] for i in dict.fromkeys(room_ids) if found[i].phase != phase]
+    changes, warnings = [], []
+    for room in moving:
+        changes.append(f"move {room.name} from {PHASE_LABELS[room.phase]} to {PHASE_LABELS[phase]}")
+        lose, gain = phase_effects(room.phase, phase)
+        backwards = PHASES.index(phase) < PHASES.index(room.phase)
+        if lose:
+            warnings.append(f"In {room.name}, participants can no longer {_and(lose)}.")
+        if gain:
+            warnings.append(f"In {room.name}, participants can {_and(gain)}{' again' if backwards else ''}.")
+        if backwards:
+            warnings.append(f"{room.name} goes back to an earlier phase: what was done stays (comments, votes, "
+                            "decisions); nothing is deleted.")
+    unchanged = [found[i].name for i in dict.fromkeys(room_ids) if found[i].phase == phase]
+    if unchanged:
+        changes.append(f"leave {_and(unchanged)} as {'it is' if len(unchanged) == 1 else 'they are'}: "
+                       f"already {PHASE_LABELS[phase]}")
+    return {"moving": len(moving), "label": PHASE_LABELS[phase], "changes": changes, "warnings": warnings}
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def bulk_phase(session: Session, actor: Actor, room_ids: list[int], phase: str) -> int:
+    """'Start session 2', 'open voting everywhere': one transaction, every room or none.
+    Returns how many rooms actually changed phase."""
+    plan = plan_phase(session, actor, room_ids, phase)
+    for room_id in dict.fromkeys(room_ids):
         rooms.set_phase(session, actor, room_id, phase)
-    return len(room_ids)
+    return plan["moving"]
 
 
 def setup_view(session: Session, actor: Actor, slug: str) -> dict:

@@ -12,6 +12,7 @@ from consult.drafting import service as drafting
 from consult.engagement import service as engagement
 from consult.errors import Forbidden
 from consult.live.fragments import PRIVILEGED
+from consult.moderation.service import removal_of
 from consult.rooms import service
 from consult.web.forms import back_to, is_htmx, optional_int, panel
 from consult.web.templating import page
@@ -56,6 +57,9 @@ async def room_page(request: Request):
     try:
         context = await core.read(room_context, actor, room_id, sort)
     except Forbidden:
+        removal = await core.read(removal_of, actor, room_id)
+        if removal:
+            return page(request, "moderation/removed.html", removal, status=403)
         return RedirectResponse("/", status_code=302)
     context["presence"] = core.hub.presence(room_id)
     return page(request, "rooms/room.html", context, block=panel(request, "room_body"))
