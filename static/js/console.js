@@ -2,18 +2,16 @@
 (function () {
   "use strict";
 
-  // Someone removed from a room: the server refuses their socket for good (4403). Reloading
-  // once shows them the page that says they were removed and why, not "Reconnecting…".
-  document.addEventListener("htmx:ws:close", function (evt) {
-    if (evt.detail.code !== 4403 || !document.querySelector("[data-live-url]")) return;
-    var key = "refused:" + location.pathname;
-    if (sessionStorage.getItem(key)) return;
-    sessionStorage.setItem(key, "1");
-    location.reload();
-  });
-  document.addEventListener("DOMContentLoaded", function () {
-    if (document.querySelector("[data-live-url]")) return;
-    Object.keys(sessionStorage).forEach(function (k) { if (k.indexOf("refused:") === 0) sessionStorage.removeItem(k); });
+  // Someone removed from a room: their socket is refused at the handshake, which a browser
+  // reports only as a dropped connection. When one drops, ask the page itself: a 403 means
+  // this person may no longer be here, and reloading shows the page saying why.
+  var checking = false;
+  document.addEventListener("htmx:ws:close", function () {
+    if (checking || !document.querySelector("[data-live-url]")) return;
+    checking = true;
+    fetch(location.href, {redirect: "manual", credentials: "same-origin"}).then(function (response) {
+      if (response.status === 403) location.reload();
+    }).catch(function () {}).then(function () { setTimeout(function () { checking = false; }, 3000); });
   });
 
   // Copy buttons next to invitation links.
