@@ -10,10 +10,10 @@ def csrf_token(client, path: str = "/privacy") -> str:
     return re.search(r'"X-CSRF-Token": "([^"]+)"', client.get(path).text).group(1)
 
 
-def join(client, code: str, name: str = "Ana", sector: str = "health", country: str = "BE", **extra):
+def join(client, code: str, name: str = "Ana", sector: str = "health", country: str = "BE", headers=None, **extra):
     data = {"csrf_token": csrf_token(client), "code": code, "name": name, "organisation": "Org",
             "sector": sector, "country": country, **extra}
-    return client.post("/join", data=data, follow_redirects=False)
+    return client.post("/join", data=data, headers=headers, follow_redirects=False)
 
 
 def room_id(response) -> int:
