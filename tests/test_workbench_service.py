@@ -181,6 +181,31 @@ def test_a_stale_draft_save_is_refused_with_the_current_version(db, room):
     assert db.read(drafting.view, room["anna"], room["id"])["sections"][0]["paragraphs"][0]["text"] == "First edit."
 
 
+def test_two_rapporteurs_editing_different_paragraphs_both_save(db, room):
+    db.write(rooms.make_rapporteur, ORGANISER, room["id"], room["anna"].participant_id)
+    p1, p2 = f"p{room['p1']}", f"p{room['p2']}"
+    barrier = threading.Barrier(2)
+
+    def edit(who_pid_text):
+        who, pid, text = who_pid_text
+        barrier.wait()
+        return db.write(drafting.save, who, room["id"], 0, [{"id": pid, "text": text}])[0]["version"]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        versions = sorted(pool.map(edit, [(room["rita"], p1, "Rita's 1.1."), (room["anna"], p2, "Anna's 1.2.")]))
+    assert versions == [1, 2]
+    texts = [p["text"] for p in db.read(drafting.view, room["anna"], room["id"])["sections"][0]["paragraphs"][:2]]
+    assert texts == ["Rita's 1.1.", "Anna's 1.2."]
+    # Still from version 0: the conclusions and 1.1's neighbours are untouched, 1.1 itself is not.
+    assert db.write(drafting.save, room["rita"], room["id"], 0, None, "Agreed.")[0]["version"] == 3
+    with pytest.raises(drafting.StaleDraft):
+        db.write(drafting.save, room["anna"], room["id"], 0, [{"id": p1, "text": "Anna's 1.1."}])
+    with pytest.raises(drafting.StaleDraft):
+        db.write(drafting.save, room["anna"], room["id"], 2, None, "Other conclusions.")
+    with pytest.raises(drafting.StaleDraft):
+        db.write(drafting.save, room["anna"], room["id"], 9, [{"id": p2, "text": "From the future."}])
+
+
 def test_draft_history_and_diffs_between_versions(db, room):
     pid = f"p{room['p1']}"
     db.write(drafting.save, room["rita"], room["id"], 0, [{"id": pid, "text": "Paragraph 1.1 revised text."}])

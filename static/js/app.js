@@ -3,7 +3,14 @@
 (function () {
   "use strict";
 
-  // --- live socket: reconnect with the last sequence seen, so the server replays what we missed
+  // --- live socket: reconnect with the last sequence seen, so the server replays what we missed.
+  // Back-off doubles from 0.5 s and, with its ±25 % jitter, never waits more than 5 s; the
+  // browser saying it is online again, or the page being shown again, reconnects at once.
+  htmx.config.ws = {reconnectDelay: 500, reconnectMaxDelay: 4000, reconnectJitter: 0.25};
+  var connection = null;
+  var lastHeard = 0;
+  var dropped = false;
+
   function liveRoot() { return document.querySelector("[data-live-url]"); }
 
   function setStatus(state, text) {
@@ -11,19 +18,92 @@
     if (el) { el.dataset.state = state; el.textContent = text; }
   }
 
+  var calmTimer = null;
+  function wentLive() {
+    clearTimeout(calmTimer);
+    if (dropped) {
+      setStatus("live", "Back online: you are up to date.");
+      document.body.dataset.live = "again";
+      calmTimer = setTimeout(function () { setStatus("live", "Live"); delete document.body.dataset.live; }, 4000);
+    } else {
+      setStatus("live", "Live");
+    }
+    dropped = false;
+  }
+
+  function wentOffline(text) {
+    clearTimeout(calmTimer);
+    delete document.body.dataset.live;
+    dropped = true;
+    setStatus("offline", text || "Connection lost. Reconnecting… what you type is kept.");
+  }
+
+  // A fresh socket now, through the extension's own "page shown again" path (it starts one
+  // when it has none). The old socket is no longer the extension's, so its late events are ignored.
+  function reconnectNow() {
+    var c = connection;
+    if (!c || document.hidden) return;
+    clearTimeout(c.timer);
+    var old = c.socket;
+    c.socket = null;
+    if (old) { try { old.close(); } catch (e) { /* already closed */ } }
+    document.dispatchEvent(new Event("visibilitychange"));
+  }
+
   document.addEventListener("htmx:ws:before:connection", function (evt) {
     var root = liveRoot();
     if (!root) return;
+    connection = evt.detail.connection;
     evt.detail.connection.url = new URL(root.dataset.liveUrl + "?after=" + root.dataset.lastSeq,
       location.href).href.replace(/^http/, "ws");
   });
-  document.addEventListener("htmx:ws:after:connection", function () { setStatus("live", "Live"); });
-  document.addEventListener("htmx:ws:close", function (evt) {
-    setStatus("offline", evt.detail.code === 4403 || evt.detail.code === 4404 ? "Closed" : "Reconnecting…");
+  document.addEventListener("htmx:ws:after:connection", function (evt) {
+    connection = evt.detail.connection;
+    lastHeard = Date.now();
+    wentLive();
   });
+  document.addEventListener("htmx:ws:close", function (evt) {
+    if (evt.detail.code === 4403 || evt.detail.code === 4404) { setStatus("offline", "Closed: you are no longer in this room."); return; }
+    if (!document.hidden) wentOffline();
+  });
+  window.addEventListener("offline", function () { wentOffline("You are offline. What you type is kept; it reconnects by itself."); });
+  window.addEventListener("online", function () {
+    if (!connection) return;
+    if (connection.socket && connection.socket.readyState === WebSocket.OPEN) ping(1500); else reconnectNow();
+  });
+
+  // A socket can look open after the network went away (a sleeping phone, another Wi-Fi):
+  // quiet for 20 s, it is asked for a pong, and replaced if none comes; a socket still
+  // connecting after 5 s is replaced too.
+  function ping(wait) {
+    var c = connection;
+    if (!c || !c.socket || c.socket.readyState !== WebSocket.OPEN) return;
+    var asked = Date.now();
+    try { c.socket.send(JSON.stringify({type: "ping"})); } catch (e) { /* closing anyway */ }
+    setTimeout(function () {
+      if (connection === c && lastHeard < asked && !document.hidden) { wentOffline(); reconnectNow(); }
+    }, wait);
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && Date.now() - lastHeard > 5000) ping(2000);
+  });
+  var connectingSince = 0;
+  setInterval(function () {
+    var c = connection;
+    if (!c || document.hidden || !c.socket) { connectingSince = 0; return; }
+    if (c.socket.readyState === WebSocket.CONNECTING) {
+      connectingSince = connectingSince || Date.now();
+      if (Date.now() - connectingSince > 5000) { connectingSince = 0; reconnectNow(); }
+      return;
+    }
+    connectingSince = 0;
+    if (c.socket.readyState === WebSocket.OPEN && Date.now() - lastHeard > 20000) ping(4000);
+  }, 1000);
+
   document.addEventListener("htmx:ws:after:message:incoming", function (evt) {
     var root = liveRoot();
     var data;
+    lastHeard = Date.now();
     try { data = JSON.parse(evt.detail.message.data); } catch (e) { return; }
     if (data.type === "reload") { location.reload(); return; }
     if (root && typeof data.seq === "number" && data.seq > Number(root.dataset.lastSeq)) {
@@ -78,9 +158,8 @@
 
   // Rapporteurs tell the room what they are editing, over the socket (the server only relays
   // it from rapporteurs and organisers).
-  var socket = null;
-  document.addEventListener("htmx:ws:after:connection", function (evt) { socket = evt.detail.connection.socket; });
   function sayEditing(target, label) {
+    var socket = connection && connection.socket;
     if (socket && socket.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify({type: "editing", target: target, label: label}));
     }
@@ -129,20 +208,43 @@
     });
   }
 
-  // --- drafts: what someone is writing survives a dropped connection and a reload
+  // --- drafts: every field of a form being written (text, rationale, type, signing choice)
+  // survives a dropped connection and a reload, until it is sent
   function draftKey(form) { return form && form.dataset.draftKey; }
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.type !== "hidden" && el.type !== "submit" && el.type !== "button";
+    });
+  }
+  function readDraft(key) {
+    var saved = localStorage.getItem(key);
+    if (!saved) return null;
+    try {
+      var data = JSON.parse(saved);
+      if (data && typeof data === "object") return data;
+    } catch (e) { /* a draft from before fields were kept: just the text */ }
+    return {text: saved};
+  }
 
-  document.addEventListener("input", function (evt) {
+  function saveDraft(form) {
+    var data = {};
+    draftFields(form).forEach(function (el) {
+      if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
+      else if (el.type === "checkbox") data[el.name] = el.checked;
+      else data[el.name] = el.value;
+    });
+    try { localStorage.setItem(draftKey(form), JSON.stringify(data)); } catch (e) { /* storage full or off */ }
+  }
+  function onEdit(evt) {
     var form = evt.target.closest && evt.target.closest("form[data-draft-key]");
-    if (form && evt.target.name === "text") {
-      try { localStorage.setItem(draftKey(form), evt.target.value); } catch (e) { /* storage full or off */ }
-    }
-  });
+    if (form && evt.target.name) saveDraft(form);
+  }
+  document.addEventListener("input", onEdit);
+  document.addEventListener("change", onEdit);
 
   function restoreDrafts(scope) {
     (scope || document).querySelectorAll("form[data-draft-key]").forEach(function (form) {
       var key = draftKey(form);
-      var area = form.querySelector("textarea[name=text]");
       try {
         // Posted: forget the draft once; what is typed next in this form is a new draft.
         if (form.hasAttribute("data-posted")) {
@@ -150,18 +252,85 @@
           form.removeAttribute("data-posted");
           return;
         }
-        var saved = localStorage.getItem(key);
-        if (area && saved && !area.value) {
-          area.value = saved;
-          var details = form.closest("details");
-          if (details) details.open = true;
-        }
+        var saved = readDraft(key);
+        if (!saved) return;
+        var restored = false;
+        draftFields(form).forEach(function (el) {
+          if (!(el.name in saved) || el === document.activeElement) return;
+          if (el.type === "radio") { if (el.checked !== (saved[el.name] === el.value)) { el.checked = saved[el.name] === el.value; restored = true; } }
+          else if (el.type === "checkbox") { if (el.checked !== !!saved[el.name]) { el.checked = !!saved[el.name]; restored = true; } }
+          else if (el.value !== saved[el.name] && saved[el.name] !== "") { el.value = saved[el.name]; restored = true; }
+        });
+        var details = form.closest("details");
+        if (restored && details) details.open = true;
       } catch (e) { /* storage off: nothing to restore */ }
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () { restoreDrafts(document); });
   document.addEventListener("htmx:after:swap", function () { restoreDrafts(document); });
+
+  // --- a replace starts from the paragraph's current text; an insert starts empty
+  document.addEventListener("change", function (evt) {
+    var form = evt.target.closest && evt.target.closest("form.amendment-form");
+    if (!form || evt.target.name !== "kind") return;
+    var area = form.querySelector("textarea[name=text]");
+    var current = area && area.dataset.current;
+    if (!area || current === undefined) return;
+    if (evt.target.value === "replace" && !area.value.trim()) area.value = current;
+    else if (evt.target.value !== "replace" && area.value === current) area.value = "";
+    saveDraft(form);
+  });
+
+  // --- after posting, focus moves to what was posted (its form stays ready for the next one)
+  document.addEventListener("htmx:after:swap", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    var target = ctx && (typeof ctx.target === "string" ? document.querySelector(ctx.target) : ctx.target);
+    var form = target && target.isConnected && target.matches && target.matches("form[data-new-item]") ? target
+      : document.querySelector("form[data-new-item]");
+    if (!form) return;
+    var item = document.getElementById(form.dataset.newItem);
+    form.removeAttribute("data-new-item");
+    if (item) { item.setAttribute("tabindex", "-1"); item.focus({preventScroll: false}); }
+  });
+
+  // --- a form sent back with problems: focus goes to the first field that needs attention
+  document.addEventListener("htmx:after:swap", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    var target = ctx && (typeof ctx.target === "string" ? document.querySelector(ctx.target) : ctx.target);
+    var form = target && target.isConnected && (target.matches("form") ? target : target.querySelector("form"));
+    var bad = form && form.querySelector("[aria-invalid=true]");
+    if (bad) bad.focus();
+  });
+
+  // --- a refusal appears next to what was tapped, not at the top of a long page
+  document.addEventListener("htmx:before:request", function (evt) {
+    var source = evt.detail && evt.detail.ctx && evt.detail.ctx.sourceElement;
+    var form = source && source.closest && source.closest("form");
+    var box = form && form.querySelector(".form-error");
+    if (box) box.remove();
+  });
+  document.addEventListener("htmx:after:swap", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    var flash = document.getElementById("flash");
+    var target = ctx && (typeof ctx.target === "string" ? document.querySelector(ctx.target) : ctx.target);
+    if (!flash || target !== flash || !flash.textContent.trim()) return;
+    var source = ctx.sourceElement;
+    var form = source && source.closest && source.closest("form");
+    if (!form || !form.isConnected) return;
+    var lines = Array.prototype.map.call(flash.querySelectorAll(".notice-box > p:not(:has(a)), .notice-box li"),
+      function (el) { return el.textContent.trim(); }).filter(Boolean);
+    var box = document.createElement("p");
+    box.className = "form-error";
+    box.setAttribute("role", "alert");
+    box.textContent = lines.join(" ") || flash.textContent.trim();
+    form.appendChild(box);
+    flash.innerHTML = "";
+  });
+  document.addEventListener("click", function (evt) {
+    var flash = evt.target.closest && evt.target.closest("#flash");
+    if (flash) flash.innerHTML = "";
+  });
 
   // --- a post that never reached the server: keep the text, say so, let them send again
   document.addEventListener("htmx:error", function (evt) {

@@ -2,8 +2,9 @@
 
 Version 0 is the base text and is never stored; every change (an accepted amendment or the
 rapporteur's edit) stores a complete new version. A save names the version it was based on:
-if another save came in between, it is refused with the current version, never merged
-silently."""
+if a part it edits (a paragraph, the conclusions) changed since that version, it is refused
+with the current version, never merged silently; saves of other parts in between do not
+matter, so two rapporteurs can work on different paragraphs at once."""
 from __future__ import annotations
 
 import copy
@@ -119,7 +120,7 @@ def save(session: Session, actor: Actor, room_id: int, base_version: int, paragr
     _lock(session, room_id)
     version, content = latest(session, room_id)
     if base_version != version:
-        raise StaleDraft(version, content)
+        _check_untouched(session, room_id, base_version, version, content, paragraphs, conclusions)
     content = copy.deepcopy(content)
     by_id = {p["id"]: p for p in content["paragraphs"]}
     changed, errors = [], {}
@@ -154,9 +155,23 @@ def save(session: Session, actor: Actor, room_id: int, base_version: int, paragr
     return _store(session, actor, room_id, version + 1, content, note, changed)
 
 
+def _check_untouched(session: Session, room_id: int, base_version: int, version: int, content: dict,
+                     paragraphs: list[dict] | None, conclusions: str | None) -> None:
+    """Refuses the save if a part it edits is not as it was in the version the editor started from."""
+    if not 0 <= base_version < version:
+        raise StaleDraft(version, content)
+    before = content_at(session, room_id, base_version)
+    was = {p["id"]: (p["text"], p["deleted"]) for p in before["paragraphs"]}
+    now = {p["id"]: (p["text"], p["deleted"]) for p in content["paragraphs"]}
+    edited = [e.get("id") for e in paragraphs or [] if isinstance(e, dict)]
+    if any(not isinstance(pid, str) or was.get(pid) != now.get(pid) for pid in edited) or \
+            (conclusions is not None and before["conclusions"] != content["conclusions"]):
+        raise StaleDraft(version, content)
+
+
 class StaleDraft(Conflict):
     def __init__(self, version: int, content: dict):
-        super().__init__(f"Someone saved version {version} of this text after the one you edited. "
+        super().__init__(f"Someone changed this part of the text (now version {version}) after you opened it. "
                          "Compare, then save again from the current version.")
         self.version = version
         self.content = content
