@@ -115,8 +115,12 @@ def test_reactions_dots_and_polls_through_the_pages(client):
     amendment_id = re.search(r'id="a-(\d+)"', proposed.text).group(1)
     post(rita, f"/rooms/{rid}/phase", {"phase": "voting"})
     dotted = post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": amendment_id, "dots": "2"})
-    assert "Your priority dots: <strong>2</strong>" in dotted.text and "You have 3 left." in dotted.text
-    assert post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": amendment_id,
-                                              "dots": "6"}).status_code == 422
+    assert "Your priority dots: <strong>2</strong>" in dotted.text and "You have 3 dots left." in dotted.text
+    too_many = post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": amendment_id, "dots": "6"})
+    assert too_many.status_code == 422 and "You have 3 dots left." in too_many.text
+    assert 'data-left="0"' in post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": amendment_id,
+                                                                  "dots": "5"}).text
+    full = post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": amendment_id, "dots": "6"})
+    assert "You have placed all 5 of your dots. Take a dot from something else first." in full.text
     assert post(client, f"/rooms/{rid}/dots", {"target_type": "comment", "target_id": "999", "dots": "1"}).status_code == 404
-    assert f"Amendment {amendment_id}</a> · <strong>2 dots" in client.get(f"/rooms/{rid}").text
+    assert f"Amendment {amendment_id}</a> · <strong>5 dots" in client.get(f"/rooms/{rid}").text

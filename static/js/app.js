@@ -208,6 +208,19 @@
     });
   }
 
+  // --- budgets in the controls: no "+" while no priority dots are left
+  function applyDotBudget() {
+    var left = document.getElementById("dots-left");
+    if (!left) return;
+    var none = Number(left.dataset.left) <= 0;
+    document.querySelectorAll("button[data-add-dot]").forEach(function (b) {
+      b.disabled = none;
+      if (none) b.setAttribute("aria-describedby", "dots-left"); else b.removeAttribute("aria-describedby");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", applyDotBudget);
+  document.addEventListener("htmx:after:swap", applyDotBudget);
+
   // --- drafts: every field of a form being written (text, rationale, type, signing choice)
   // survives a dropped connection and a reload, until it is sent
   function draftKey(form) { return form && form.dataset.draftKey; }

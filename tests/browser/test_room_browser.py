@@ -132,12 +132,15 @@ def test_a_draft_survives_a_reload(people):
     carol = people(ROOM_F, "Carol")
     draft = unique("Half-written thought about indicators")
     comment_box(carol).fill(draft)
-    key = first_discussion(carol).locator(":scope > form.comment-form").get_attribute("data-draft-key")
-    assert carol.evaluate("key => localStorage.getItem(key)", key) == draft
+    form = first_discussion(carol).locator(":scope > form.comment-form")
+    form.get_by_label("my name").check()
+    key = form.get_attribute("data-draft-key")
+    assert carol.evaluate("key => JSON.parse(localStorage.getItem(key))", key) == {"text": draft, "attribution": "name"}
     carol.reload()
     wait_live(carol)
     assert carol.locator("details.discussion").first.evaluate("d => d.open")  # reopened to show it
     assert comment_box(carol).input_value() == draft
+    assert first_discussion(carol).locator(":scope > form.comment-form").get_by_label("my name").is_checked()
 
     # Not the browser's own form restoration on reload: a new tab shows the draft too.
     tab = carol.context.new_page()

@@ -92,6 +92,12 @@ def my_reactions(session: Session, actor: Actor, room_id: int) -> dict[int, dict
 # -- priority dots ---------------------------------------------------------------------
 
 
+def dots_left_text(left: int, total: int) -> str:
+    if left <= 0:
+        return f"You have placed all {total} of your dots."
+    return f"You have {left} dot{'' if left == 1 else 's'} left."
+
+
 def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
     rows = session.execute(select(Dot.target_type, Dot.target_id, func.sum(Dot.dots).label("n"))
                            .where(Dot.room_id == room_id).group_by(Dot.target_type, Dot.target_id)
@@ -128,9 +134,11 @@ def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, tar
     used_elsewhere = session.scalar(select(func.coalesce(func.sum(Dot.dots), 0)).where(
         Dot.room_id == room_id, Dot.participant_id == member.participant_id,
         ~((Dot.target_type == target_type) & (Dot.target_id == target_id))))
-    if used_elsewhere + dots > room.dots:
-        raise Invalid(f"You have {room.dots - used_elsewhere} dot(s) left to place.", {"dots": "Not enough dots."})
     row = session.get(Dot, (room_id, member.participant_id, target_type, target_id))
+    if used_elsewhere + dots > room.dots:
+        left = room.dots - used_elsewhere - (row.dots if row else 0)
+        raise Invalid(f"{dots_left_text(left, room.dots)} Take a dot from something else first."
+                      if left <= 0 else f"{dots_left_text(left, room.dots)}", {"dots": "Not enough dots."})
     if dots == 0:
         if row is not None:
             session.delete(row)
@@ -142,7 +150,7 @@ def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, tar
     session.flush()
     log.record(session, room_id, "priorities_changed", {"ranking": ranking(session, room_id)})
     return {"target_type": target_type, "target_id": target_id, "dots": dots,
-            "left": room.dots - used_elsewhere - dots}
+            "left": room.dots - used_elsewhere - dots, "total": room.dots}
 
 
 def my_dots(session: Session, actor: Actor, room_id: int) -> dict[tuple[str, int], int]:

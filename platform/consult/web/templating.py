@@ -9,6 +9,7 @@ from jinja2_fragments.starlette import Jinja2Blocks
 
 from consult import clock
 from consult.drafting.markdown import render as render_markdown
+from consult.engagement.service import dots_left_text
 from consult.people.models import SECTORS
 from consult.people.service import COUNTRIES
 from consult.rooms.phases import PHASE_LABELS
@@ -54,4 +55,4 @@ def _diff(old: str | None, new: str | None):
     return diff_html(old or "", new or "")
 
 
-env.globals.update(diff_html=_diff, render_markdown=render_markdown, dict=dict)
+env.globals.update(diff_html=_diff, render_markdown=render_markdown, dict=dict, dots_left_text=dots_left_text)
