@@ -89,13 +89,15 @@ def test_a_stale_save_shows_both_versions_and_saves_nothing(client):
 
 def test_hostile_conclusions_are_harmless_on_the_page(client):
     rid, rita, _ = setup_room(client)
-    hostile = '<script>alert(1)</script> [x](javascript:alert(1)) <a hx-get="/x">y</a> see #c1'
+    posted = post(client, f"/rooms/{rid}/comments", {"text": "A comment to cite.", "idempotency_key": "cite-me-0001"})
+    cid = re.search(r'id="c-(\d+)"', posted.text).group(1)
+    hostile = f'<script>alert(1)</script> [x](javascript:alert(1)) <a hx-get="/x">y</a> see #c{cid}'
     assert post(rita, f"/rooms/{rid}/draft", {"conclusions": hostile, "base_version": "0"}).status_code == 200
     page = client.get(f"/rooms/{rid}").text
     section = page[page.index('id="conclusions"'):]
     section = section[section.index(">") + 1:section.index("</div>")]
     assert_harmless(section)
-    assert '<a href="#c-1"' in section and "&lt;script&gt;" in section
+    assert f'<a href="#c-{cid}"' in section and "&lt;script&gt;" in section
 
 
 def test_reactions_dots_and_polls_through_the_pages(client):

@@ -206,10 +206,21 @@ def test_two_rapporteurs_editing_different_paragraphs_both_save(db, room):
         db.write(drafting.save, room["anna"], room["id"], 9, [{"id": p2, "text": "From the future."}])
 
 
+def test_conclusions_citing_what_does_not_exist_in_the_room_are_not_saved(db, room):
+    a = propose(db, room)
+    with pytest.raises(Invalid) as refused:
+        db.write(drafting.save, room["rita"], room["id"], 0, None, f"We took #a{a['id']} and #c999 and #a{2**70}.")
+    assert refused.value.fields["conclusions"].startswith(f"#c999, #a{2**70} cite nothing in this room")
+    assert db.read(drafting.view, room["anna"], room["id"])["version"] == 0
+    saved, _ = db.write(drafting.save, room["rita"], room["id"], 0, None, f"## Agreed\n\nWe took #a{a['id']}.")
+    assert saved["version"] == 1
+    assert "<h4>Agreed</h4>" in str(render(saved["content"]["conclusions"]))
+
+
 def test_draft_history_and_diffs_between_versions(db, room):
     pid = f"p{room['p1']}"
     db.write(drafting.save, room["rita"], room["id"], 0, [{"id": pid, "text": "Paragraph 1.1 revised text."}])
-    db.write(drafting.save, room["rita"], room["id"], 1, None, "We agree with #c1.")
+    db.write(drafting.save, room["rita"], room["id"], 1, None, "We agree.")
     history = db.read(drafting.history, room["anna"], room["id"])
     assert [(h["version"], h["author"]) for h in history] == [(2, "Rita"), (1, "Rita")]
     rows = {r["id"]: r for r in db.read(drafting.compare, room["anna"], room["id"], 0, 2)}
@@ -304,7 +315,9 @@ def test_hostile_markdown_is_rendered_harmless(source):
 
 
 def test_conclusions_cite_comments_and_amendments_with_links(db, room):
-    db.write(drafting.save, room["rita"], room["id"], 0, None, "Agreed (#c12, #a5); not #x9.")
+    a = propose(db, room)
+    (c, _), _ = db.write(contributions.post_comment, room["anna"], room["id"], "A view.", idempotency_key="cite-key-01")
+    db.write(drafting.save, room["rita"], room["id"], 0, None, f"Agreed (#c{c['id']}, #a{a['id']}); not #x9.")
     draft = db.read(drafting.view, room["anna"], room["id"])
-    assert draft["cites"] == {"comments": [12], "amendments": [5]}
-    assert '<a href="#c-12"' in draft["conclusions_html"] and '<a href="#a-5"' in draft["conclusions_html"]
+    assert draft["cites"] == {"comments": [c["id"]], "amendments": [a["id"]]}
+    assert f'<a href="#c-{c["id"]}"' in draft["conclusions_html"] and f'<a href="#a-{a["id"]}"' in draft["conclusions_html"]

@@ -41,7 +41,7 @@ def test_a_flagged_comment_hidden_by_a_moderator_disappears_live(people, organis
     item.locator("details.flag > summary").click()
     item.locator("input[name=reason]").fill("Insulting")
     item.locator("button", has_text="Report to a moderator").click()
-    item.locator("text=a moderator will look at it").wait_for()
+    item.locator("p[role=status]", has_text="Thank you: a moderator will look at it.").wait_for()
 
     organiser.goto("/organiser/moderation")
     card = organiser.locator("li.card").filter(has_text="Something a moderator will hide")

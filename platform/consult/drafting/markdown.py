@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
 CITATION = re.compile(r"(?<![\w&/#])#([ca])(\d+)\b")
-TAGS = {"p", "br", "strong", "em", "del", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4",
+TAGS = {"p", "br", "strong", "em", "del", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "h5", "h6",
         "a", "table", "thead", "tbody", "tr", "th", "td", "hr"}
 ATTRIBUTES = {"a": {"href", "title", "class"}}
 
@@ -32,8 +32,13 @@ def _link(match: re.Match) -> str:
     return f"[{label} {number}](#{'c' if kind == 'c' else 'a'}-{number})"
 
 
+HEADING = re.compile(r"<(/?)h([1-6])>")
+HEADING_SHIFT = 2  # the conclusions sit under a page's h1 and their section's h2
+
+
 def render(source: str) -> Markup:
     html = _md.render(CITATION.sub(_link, source or ""))
+    html = HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + HEADING_SHIFT)}>", html)
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer nofollow")
     return Markup(clean)

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.audit import service as audit
+from consult.amendments.models import Amendment
+from consult.contributions.models import Comment
 from consult.documents.models import Paragraph, Section
 from consult.drafting.markdown import citations, render
 from consult.drafting.models import DraftVersion
@@ -24,6 +26,7 @@ from consult.rooms.models import Room, RoomSection
 from consult.rooms.service import actor_label, check_can_read, check_rapporteur
 from consult.text import clean_text
 from consult.textdiff import diff_html
+from consult.web.forms import MAX_ID
 
 MAX_PARAGRAPH_CHARS = 5000
 MAX_CONCLUSIONS_CHARS = 20000
@@ -144,6 +147,10 @@ def save(session: Session, actor: Actor, room_id: int, base_version: int, paragr
         if len(conclusions) > MAX_CONCLUSIONS_CHARS:
             errors["conclusions"] = f"Keep the conclusions under {MAX_CONCLUSIONS_CHARS} characters."
         if conclusions != content["conclusions"]:
+            missing = _unknown_citations(session, room_id, conclusions)
+            if missing:
+                errors["conclusions"] = (f"{', '.join(missing)} cite{'s' if len(missing) == 1 else ''} nothing in this room: "
+                                         "check the number, or remove the citation.")
             content["conclusions"] = conclusions
             changed.append("conclusions")
     if errors:
@@ -167,6 +174,18 @@ def _check_untouched(session: Session, room_id: int, base_version: int, version:
     if any(not isinstance(pid, str) or was.get(pid) != now.get(pid) for pid in edited) or \
             (conclusions is not None and before["conclusions"] != content["conclusions"]):
         raise StaleDraft(version, content)
+
+
+def _unknown_citations(session: Session, room_id: int, text: str) -> list[str]:
+    """The #c12 / #a5 citations in a text that name no comment or amendment of this room."""
+    cited = citations(text)
+    missing = []
+    for kind, model, sign in (("comments", Comment, "c"), ("amendments", Amendment, "a")):
+        wanted = {n for n in cited[kind] if n <= MAX_ID}
+        found = set(session.scalars(select(model.id).where(model.room_id == room_id, model.id.in_(wanted)))) \
+            if wanted else set()
+        missing += [f"#{sign}{n}" for n in sorted(cited[kind] - found)]
+    return missing
 
 
 class StaleDraft(Conflict):

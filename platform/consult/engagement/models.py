@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.db import Base
@@ -43,6 +43,9 @@ class Poll(Base):
     options: Mapped[list[Any]] = mapped_column(JSON)
     multiple: Mapped[bool] = mapped_column(Boolean, default=False)
     open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Results are shown to a participant once they answered or the poll closed, unless the
+    # rapporteur chose to show them while it runs.
+    results_live: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     asked_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[dt.datetime]
 

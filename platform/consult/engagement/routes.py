@@ -42,7 +42,7 @@ async def ask(request: Request):
     room_id = request.path_params["room_id"]
     form = await request.form()
     await core.write(service.ask, request.state.actor, room_id, form.get("question"),
-                     form.getlist("option"), bool(form.get("multiple")))
+                     form.getlist("option"), bool(form.get("multiple")), bool(form.get("results_live")))
     return back_to(f"/rooms/{room_id}/workbench#polls-panel")
 
 

@@ -169,13 +169,14 @@ def poll_view(session: Session, poll: Poll) -> dict:
     voters = session.scalar(select(func.count(func.distinct(PollVote.participant_id))).where(PollVote.poll_id == poll.id))
     total = sum(counts.values())
     return {"id": poll.id, "room_id": poll.room_id, "question": poll.question, "multiple": poll.multiple,
-            "open": poll.open, "asked_by": poll.asked_by, "voters": voters,
+            "open": poll.open, "results_live": poll.results_live, "asked_by": poll.asked_by, "voters": voters,
             "options": [{"index": i, "text": text, "votes": counts.get(i, 0),
                          "percent": round(100 * counts.get(i, 0) / total) if total else 0}
                         for i, text in enumerate(poll.options)]}
 
 
-def ask(session: Session, actor: Actor, room_id: int, question: str, options: list[str], multiple: bool) -> dict:
+def ask(session: Session, actor: Actor, room_id: int, question: str, options: list[str], multiple: bool,
+        results_live: bool = False) -> dict:
     room = check_rapporteur(session, actor, room_id)
     phases.require(room.phase, "ask a poll")
     question = clean_line(question)
@@ -190,6 +191,7 @@ def ask(session: Session, actor: Actor, room_id: int, question: str, options: li
     if errors:
         raise Invalid("The poll was not opened.", errors)
     poll = Poll(room_id=room_id, question=question, options=options, multiple=bool(multiple), open=True,
+                results_live=bool(results_live),
                 asked_by=actor_label(session, actor), created_at=clock.now())
     session.add(poll)
     session.flush()
