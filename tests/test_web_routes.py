@@ -103,9 +103,15 @@ def test_comments_in_another_room_or_on_foreign_paragraphs_are_refused(client):
 
 
 def test_support_toggles_and_answers_with_the_pressed_button(client):
-    rid = room_id(join(client, CODE_A))
-    _post(client, rid, "support me")
-    comment_id = int(re.search(r'id="c-(\d+)"', client.get(f"/rooms/{rid}").text).group(1))
+    author = TestClient(client.app)
+    rid = room_id(join(author, CODE_A, name="Author"))
+    _post(author, rid, "support me")
+    comment_id = int(re.search(r'id="c-(\d+)"', author.get(f"/rooms/{rid}").text).group(1))
+    own = author.post(f"/comments/{comment_id}/support", data={"on": "1"},
+                      headers={**HTMX, "X-CSRF-Token": csrf_token(author)})
+    assert own.status_code == 403 and "your own comment" in own.text
+    assert "Your comment" in author.get(f"/rooms/{rid}").text  # no support button on one's own
+    join(client, CODE_A)
     headers = {**HTMX, "X-CSRF-Token": csrf_token(client)}
     on = client.post(f"/comments/{comment_id}/support", data={"on": "1"}, headers=headers)
     assert on.status_code == 200 and 'aria-pressed="true"' in on.text and 'data-support="1"' in on.text

@@ -38,7 +38,10 @@ def test_an_accepted_amendment_changes_the_participants_text_without_a_reload(pe
     elapsed = (time.monotonic() - started) * 1000
     print(f"accepted amendment reached the participant in {elapsed:.0f} ms")
     assert ana.locator(f"#text-p{paragraph_id} .status-tag", has_text="Changed by the room").is_visible()
-    assert ana.locator(f"#astatus-{card.get_attribute('id').split('-')[-1]}", has_text="Accepted by Rita").count() == 1
+    # The decision is its own event, right after the text's.
+    status = ana.locator(f"#astatus-{card.get_attribute('id').split('-')[-1]}", has_text="Accepted by Rita")
+    status.wait_for()
+    assert status.count() == 1
     assert not ana.errors and not rita.errors
 
 

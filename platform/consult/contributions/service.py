@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from consult import clock, idempotency
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS, Comment, Support
-from consult.errors import Invalid, NotFound
+from consult.errors import Forbidden, Invalid, NotFound
 from consult.idempotency import valid_key
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
@@ -149,6 +149,8 @@ def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> di
         raise NotFound("No such comment.")
     room, member = check_member(session, actor, comment.room_id)
     phases.require(room.phase, "support")
+    if on and comment.author_id == member.participant_id:
+        raise Forbidden("This is your own comment: support is for what others wrote.")
     # RETURNING, not rowcount: drivers disagree on rowcount after ON CONFLICT DO NOTHING.
     if on:
         insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Support)
@@ -180,7 +182,9 @@ def list_comments(session: Session, actor: Actor, room_id: int, sort: str = "new
         .where(Comment.room_id == room_id)
     ).all()
     # Comments awaiting approval: seen by their author, the rapporteurs and organisers only.
-    views = [comment_view(c, p, reveal=actor.is_organiser, anonymous=room.anonymous) for c, p in rows
+    # `own`: the viewer wrote it (no support for one's own comment); per viewer, never pushed.
+    views = [dict(comment_view(c, p, reveal=actor.is_organiser, anonymous=room.anonymous),
+                  own=c.author_id == actor.participant_id) for c, p in rows
              if c.visibility != "pending" or role in ("rapporteur", "organiser") or c.author_id == actor.participant_id]
     top = [v for v in views if v["parent_id"] is None]
     if sort == "support":
