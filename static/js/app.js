@@ -341,8 +341,8 @@
     flash.innerHTML = "";
   });
   document.addEventListener("click", function (evt) {
-    var flash = evt.target.closest && evt.target.closest("#flash");
-    if (flash) flash.innerHTML = "";
+    var notice = evt.target.closest && evt.target.closest("#flash, #poll-notice");
+    if (notice) setTimeout(function () { notice.innerHTML = ""; }, 0);
   });
 
   // --- a post that never reached the server: keep the text, say so, let them send again

@@ -1,0 +1,198 @@
+"""The room on a 390x844 phone and a 1366x768 laptop: document first, mistakes shown where
+they were made, accepted text visible, forms that keep what was written, parallel drafting,
+phase and budgets in the controls, and axe-core still clean."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from helpers import ROOM_E, ROOM_G, wait_live
+from test_workbench_browser import make_rapporteur
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def sized(page, size):
+    page.set_viewport_size(size)
+    return page
+
+
+@pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_a_newcomer_reads_the_first_paragraph_on_the_first_screen(people, axe, size):
+    ana = sized(people(ROOM_E, "Ana First Screen", width=size["width"]), size)
+    ana.goto(ana.url)
+    wait_live(ana)
+    assert ana.locator("h1").first.is_visible()
+    first = ana.locator("article.paragraph .ptext").first.bounding_box()
+    assert first["y"] + 40 < size["height"], f"the first paragraph starts at y={first['y']}"
+    # The section list jumps to a section; the room's tools are one tap away.
+    ana.locator("details.jump > summary").click()
+    links = ana.locator(".section-list a[href^='#sec-']")
+    target = links.last.get_attribute("href")
+    links.last.click()
+    heading = ana.locator(target).bounding_box()
+    assert 0 <= heading["y"] < size["height"] / 2, heading
+    ana.locator("details.tools > summary").click()
+    assert ana.locator(".tools-panel .code").is_visible()
+    assert axe(ana) == []
+
+
+def test_a_join_mistake_comes_back_in_the_form_with_focus_on_the_field(new_page, axe):
+    page = sized(new_page(390), PHONE)
+    page.goto(f"/join?code={ROOM_E}")
+    with page.expect_response(lambda r: r.url.endswith("/join") and r.request.method == "POST") as answer:
+        page.click("button.primary")
+    assert answer.value.status == 422
+    page.wait_for_selector("#f-name[aria-invalid=true]")
+    assert page.evaluate("document.activeElement.id") == "f-name"
+    assert page.locator("#join-form").count() == 1 and page.locator("#join-form #join-form").count() == 0
+    assert page.locator("text=Something went wrong").count() == 0
+    assert axe(page) == []
+    assert page.errors == []
+
+
+def test_accepted_inserts_and_edited_acceptances_show_their_text_everywhere(people, organiser):
+    ana = sized(people(ROOM_G, "Ana Inserts", width=390), PHONE)
+    rita = people(ROOM_G, "Rita Inserts", sector="law_enforcement", width=1366)
+    room_id = make_rapporteur(organiser, rita, "Rita Inserts")
+    stamp = f"{time.time():.0f}"
+    first = ana.locator("article.paragraph").nth(1)
+    pid = first.get_attribute("id").split("-")[1]
+    current = ana.locator(f"#text-p{pid} .clean").text_content().strip()
+
+    first.locator("details.amendments > summary").click()
+    box = ana.locator(f"#af-{pid}-text")
+    assert box.input_value() == current  # a replace starts from the paragraph's text
+    ana.check(f"#af-{pid} input[name=kind][value=insert_after]")
+    assert box.input_value() == ""       # an insert starts empty
+    inserted = f"Cities should share neighbourhood figures every quarter ({stamp})."
+    box.fill(inserted)
+    ana.fill(f"#af-{pid}-why", "Local authorities need them.")
+    ana.click(f"#af-{pid} button[type=submit]")
+    ana.wait_for_selector(f"#af-{pid} .form-status:has-text('Proposed.')")
+    assert ana.evaluate("document.activeElement.id").startswith("a-")  # focus on what was posted
+
+    ana.check(f"#af-{pid} input[name=kind][value=replace]")
+    assert box.input_value() == current
+    box.fill(current + " It covers threats online.")
+    ana.fill(f"#af-{pid}-why", "Online threats.")
+    ana.click(f"#af-{pid} button[type=submit]")
+    ana.wait_for_selector(f"#amendments-{pid} li.amendment:has-text('Online threats.')")
+
+    rita.goto(f"/rooms/{room_id}/workbench")
+    rita.locator("#wb_amendments li", has_text="Local authorities need them.").locator(
+        "button", has_text="Accept").first.click()
+    ana.locator(f"#inserts-{pid}", has_text=inserted).wait_for()
+    assert ana.locator(f"#inserts-{pid} .clean", has_text=inserted).is_visible()
+    card = rita.locator("#wb_amendments li", has_text="Online threats.")
+    card.locator("summary", has_text="Edit, then accept").click()
+    edited = current + f" It covers threats made online ({stamp})."
+    card.locator("textarea[name=text]").fill(edited)
+    card.locator("button", has_text="Accept this text").click()
+    ana.locator(f"#text-p{pid}", has_text="threats made online").wait_for()
+    assert ana.locator(f"#text-p{pid} ins", has_text="made").first.is_visible()
+    ana.locator(".accepted-as", has_text="made").first.wait_for()
+    rita.goto(f"/rooms/{room_id}/workbench")
+    assert rita.locator(".wb-paragraph .clean", has_text=inserted).is_visible()
+    ana.reload()
+    wait_live(ana)
+    assert ana.locator(f"#inserts-{pid} .clean", has_text=inserted).is_visible()
+    assert not ana.errors and not rita.errors
+
+
+def test_two_rapporteurs_save_different_paragraphs_at_once(people, organiser):
+    rita = people(ROOM_G, "Rita Parallel", sector="law_enforcement", width=1366)
+    raj = sized(people(ROOM_G, "Raj Parallel", sector="research", width=390), PHONE)
+    room_id = make_rapporteur(organiser, rita, "Rita Parallel")
+    make_rapporteur(organiser, raj, "Raj Parallel")
+    for page in (rita, raj):
+        page.goto(f"/rooms/{room_id}/workbench")
+        wait_live(page)
+    # The workbench fits the phone.
+    assert raj.evaluate("document.documentElement.scrollWidth") <= 390
+    paragraphs = rita.locator(".wb-paragraph")
+    ids = [paragraphs.nth(i).locator("form.edit-paragraph").get_attribute("id") for i in (0, 1)]
+    for page, form_id, text in ((rita, ids[0], "Rita's parallel text."), (raj, ids[1], "Raj's parallel text.")):
+        page.locator(f"#{form_id}").locator("xpath=ancestor::details").locator("summary").click()
+        page.fill(f"#{form_id}-text", text)
+    rita.click(f"#{ids[0]} button[type=submit]")
+    rita.wait_for_selector(f"#{ids[0]}")
+    raj.click(f"#{ids[1]} button[type=submit]")
+    raj.wait_for_timeout(500)
+    assert raj.locator(".conflict").count() == 0
+    rita.reload()
+    assert rita.locator(".wb-paragraph .clean", has_text="Rita's parallel text.").count() == 1
+    assert rita.locator(".wb-paragraph .clean", has_text="Raj's parallel text.").count() == 1
+    # The same paragraph from an old version still shows both versions side by side.
+    raj.locator(f"#{ids[0]}").locator("xpath=ancestor::details").locator("summary").click()
+    raj.fill(f"#{ids[0]}-text", "Raj's take on Rita's paragraph.")
+    raj.click(f"#{ids[0]} button[type=submit]")
+    raj.wait_for_selector(".conflict .side-by-side")
+    assert "Rita's parallel text." in raj.locator(".conflict").text_content()
+    assert not rita.errors and not raj.errors
+
+
+def test_poll_results_wait_for_an_answer_and_dots_stop_at_the_budget(people, organiser):
+    vera = sized(people(ROOM_G, "Vera Voter", width=390), PHONE)
+    rita = people(ROOM_G, "Rita Polls", sector="law_enforcement")
+    room_id = make_rapporteur(organiser, rita, "Rita Polls")
+    rita.goto(f"/rooms/{room_id}/workbench")
+    vera.evaluate("window.scrollTo(0, 0)")
+    question = f"Which source first? {time.time():.0f}"
+    rita.fill("#poll-q", question)
+    rita.fill("#poll-o0", "Police")
+    rita.fill("#poll-o1", "Hospitals")
+    rita.click("form.ask-poll button[type=submit]")
+    poll = vera.locator("li.poll", has_text=question)
+    poll.wait_for()
+    # Wherever she is reading, a notice of the new poll is in view, and takes her to it.
+    notice = vera.locator("#poll-notice a", has_text=question)
+    notice.wait_for()
+    box = notice.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    notice.click()
+    vera.wait_for_timeout(300)
+    top = poll.bounding_box()["y"]
+    assert 0 <= top < PHONE["height"], top
+    assert not poll.locator(".poll-results").is_visible()
+    assert poll.locator(".poll-hidden-note").is_visible()
+    poll.get_by_label("Hospitals").check()
+    poll.locator("button", has_text="Answer").click()
+    poll.locator(".poll-results", has_text="1 answered").wait_for()
+    assert poll.locator(".poll-results").is_visible()
+    assert not vera.errors
+
+
+def test_a_refusal_shows_next_to_the_button_that_was_tapped(people):
+    """Her own comment, just posted, still carries the support button the room pushes to
+    everyone; tapping it is refused, and the reason appears next to it, in view."""
+    ana = sized(people(ROOM_E, "Ana Refused", width=390), PHONE)
+    details = ana.locator("details.discussion").first
+    details.locator(":scope > summary").click()
+    text = f"My own point {time.time():.0f}"
+    details.locator(":scope > form.comment-form textarea").fill(text)
+    details.locator(":scope > form.comment-form button[type=submit]").click()
+    mine = ana.locator("li.comment", has_text=text)
+    mine.wait_for()
+    mine.locator("form.support button").click()
+    error = mine.locator("form.support .form-error")
+    error.wait_for()
+    assert "your own comment" in error.text_content()
+    box = error.bounding_box()
+    assert 0 <= box["y"] <= PHONE["height"], f"the refusal is out of sight at y={box['y']}"
+    assert ana.locator("#flash").text_content().strip() == ""
+    assert not ana.errors
+
+
+@pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_the_room_and_workbench_stay_clean_for_axe(people, organiser, axe, size):
+    rita = sized(people(ROOM_G, "Rita Axe", sector="law_enforcement", width=size["width"]), size)
+    room_id = make_rapporteur(organiser, rita, "Rita Axe")
+    for path in (f"/rooms/{room_id}", f"/rooms/{room_id}/workbench"):
+        rita.goto(path)
+        wait_live(rita)
+        assert axe(rita) == [], path
+        assert rita.evaluate("document.documentElement.scrollWidth") <= size["width"], path
+    assert re.search(r"/workbench$", rita.url)
