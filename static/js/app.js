@@ -282,6 +282,9 @@
 
   document.addEventListener("DOMContentLoaded", function () { restoreDrafts(document); });
   document.addEventListener("htmx:after:swap", function () { restoreDrafts(document); });
+  document.addEventListener("htmx:after:process", function (evt) {
+    if (evt.target.matches && evt.target.matches("form[data-draft-key]")) restoreDrafts(evt.target.parentNode);
+  });
 
   // --- a replace starts from the paragraph's current text; an insert starts empty
   document.addEventListener("change", function (evt) {
@@ -295,24 +298,24 @@
     saveDraft(form);
   });
 
-  // --- after posting, focus moves to what was posted (its form stays ready for the next one)
-  document.addEventListener("htmx:after:swap", function (evt) {
-    var ctx = evt.detail && evt.detail.ctx;
-    var target = ctx && (typeof ctx.target === "string" ? document.querySelector(ctx.target) : ctx.target);
-    var form = target && target.isConnected && target.matches && target.matches("form[data-new-item]") ? target
-      : document.querySelector("form[data-new-item]");
+  // --- after posting, focus moves to what was posted (its form stays ready for the next one).
+  // Listened for on htmx:after:process: the answer replaces the form, and events on the
+  // replaced element no longer reach the document.
+  document.addEventListener("htmx:after:process", function (evt) {
+    var form = evt.target.matches && evt.target.matches("form[data-new-item]") ? evt.target : null;
     if (!form) return;
-    var item = document.getElementById(form.dataset.newItem);
+    var id = form.dataset.newItem;
     form.removeAttribute("data-new-item");
-    if (item) { item.setAttribute("tabindex", "-1"); item.focus({preventScroll: false}); }
+    setTimeout(function () {  // the new item is upserted right after the form
+      var item = document.getElementById(id);
+      if (item) { item.setAttribute("tabindex", "-1"); item.focus(); }
+    }, 0);
   });
 
   // --- a form sent back with problems: focus goes to the first field that needs attention
-  document.addEventListener("htmx:after:swap", function (evt) {
-    var ctx = evt.detail && evt.detail.ctx;
-    var target = ctx && (typeof ctx.target === "string" ? document.querySelector(ctx.target) : ctx.target);
-    var form = target && target.isConnected && (target.matches("form") ? target : target.querySelector("form"));
-    var bad = form && form.querySelector("[aria-invalid=true]");
+  document.addEventListener("htmx:after:process", function (evt) {
+    var root = evt.target;
+    var bad = root.querySelector && (root.matches("[aria-invalid=true]") ? root : root.querySelector("[aria-invalid=true]"));
     if (bad) bad.focus();
   });
 

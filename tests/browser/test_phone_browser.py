@@ -134,7 +134,7 @@ def test_two_rapporteurs_save_different_paragraphs_at_once(people, organiser):
     assert not rita.errors and not raj.errors
 
 
-def test_poll_results_wait_for_an_answer_and_dots_stop_at_the_budget(people, organiser):
+def test_a_new_poll_is_announced_and_its_results_wait_for_an_answer(people, organiser):
     vera = sized(people(ROOM_G, "Vera Voter", width=390), PHONE)
     rita = people(ROOM_G, "Rita Polls", sector="law_enforcement")
     room_id = make_rapporteur(organiser, rita, "Rita Polls")
