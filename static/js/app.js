@@ -224,9 +224,12 @@
   // --- drafts: every field of a form being written (text, rationale, type, signing choice)
   // survives a dropped connection and a reload, until it is sent
   function draftKey(form) { return form && form.dataset.draftKey; }
+  // A workbench draft keeps the version it was written against, so that saving it after a
+  // reload is still checked against what others saved meanwhile.
   function draftFields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.name && el.type !== "hidden" && el.type !== "submit" && el.type !== "button";
+      return el.name && (el.type !== "hidden" || el.classList.contains("base-version")) &&
+        el.type !== "submit" && el.type !== "button";
     });
   }
   function readDraft(key) {

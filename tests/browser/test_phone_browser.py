@@ -72,7 +72,7 @@ def test_accepted_inserts_and_edited_acceptances_show_their_text_everywhere(peop
     ana.fill(f"#af-{pid}-why", "Local authorities need them.")
     ana.click(f"#af-{pid} button[type=submit]")
     ana.wait_for_selector(f"#af-{pid} .form-status:has-text('Proposed.')")
-    assert ana.evaluate("document.activeElement.id").startswith("a-")  # focus on what was posted
+    ana.wait_for_function("document.activeElement.id.startsWith('a-')")  # focus moves to what was posted
 
     ana.check(f"#af-{pid} input[name=kind][value=replace]")
     assert box.input_value() == current
