@@ -309,11 +309,23 @@
     if (!form) return;
     var id = form.dataset.newItem;
     form.removeAttribute("data-new-item");
-    setTimeout(function () {  // the new item is upserted right after the form
-      var item = document.getElementById(id);
-      if (item) { item.setAttribute("tabindex", "-1"); item.focus(); }
-    }, 0);
+    keepFocus = {id: id, until: Date.now() + 5000};
+    setTimeout(refocus, 0);  // the new item is upserted right after the form
   });
+  // The room's own echo of that item over the socket replaces it, and focus with it: put it back.
+  var keepFocus = null;
+  function refocus() {
+    if (!keepFocus || Date.now() > keepFocus.until) { keepFocus = null; return; }
+    var item = document.getElementById(keepFocus.id);
+    if (!item || item === document.activeElement) return;
+    if (document.activeElement && document.activeElement !== document.body && !item.contains(document.activeElement)) {
+      keepFocus = null;  // they moved on
+      return;
+    }
+    item.setAttribute("tabindex", "-1");
+    item.focus();
+  }
+  document.addEventListener("htmx:ws:after:message:incoming", function () { setTimeout(refocus, 0); });
 
   // --- a form sent back with problems: focus goes to the first field that needs attention
   document.addEventListener("htmx:after:process", function (evt) {

@@ -196,3 +196,16 @@ def test_the_room_and_workbench_stay_clean_for_axe(people, organiser, axe, size)
         assert axe(rita) == [], path
         assert rita.evaluate("document.documentElement.scrollWidth") <= size["width"], path
     assert re.search(r"/workbench$", rita.url)
+
+
+def test_the_projector_is_readable_from_the_back_of_the_room(people, organiser):
+    """At 1920x1080 no text on the room's screen is smaller than 28 px."""
+    rita = people(ROOM_G, "Rita Projector", sector="law_enforcement")
+    room_id = make_rapporteur(organiser, rita, "Rita Projector")
+    organiser.set_viewport_size({"width": 1920, "height": 1080})
+    organiser.goto(f"/rooms/{room_id}/projector")
+    sizes = organiser.evaluate("""() => Array.from(document.querySelectorAll('main *'))
+        .filter(e => e.offsetParent && Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()))
+        .map(e => [parseFloat(getComputedStyle(e).fontSize), e.tagName + '.' + e.className + ' ' + e.textContent.trim().slice(0, 30)])""")
+    small = [s for s in sizes if s[0] < 28]
+    assert sizes and small == [], small
