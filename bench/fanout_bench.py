@@ -180,6 +180,38 @@ async def _measure(name, load: Load, rooms, post, pid, readers, conns, sockets: 
     return load.report(name, cpu, expected)
 
 
+async def replay(base: str, events: int) -> tuple[float, int]:
+    """Server CPU for one socket that connects with after=0 to a room holding `events` comments,
+    until it has them all."""
+    pid = server_pid(int(base.rsplit(":", 1)[1]))
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=16)) as api:
+        code = "K7MPQ2"
+        posters = [(await api.post("/api/v1/rooms/join", json={
+            "code": code, "name": f"R{i}", "organisation": "", "sector": "health", "country": "BE"})).json()
+            for i in range(events // 20 + 1)]   # 20 each: within one person's burst
+        room = posters[0]["room_id"]
+        for n in range(events):
+            poster = posters[n // 20]
+            r = await api.post(f"/api/v1/rooms/{room}/comments", json={"text": f"replay {n}"},
+                               headers={"Authorization": f"Bearer {poster['token']}",
+                                        "Idempotency-Key": uuid.uuid4().hex})
+            assert r.status_code == 201, r.text
+        last = (await api.get(f"/api/v1/rooms/{room}/events?after=0",
+                              headers={"Authorization": f"Bearer {posters[0]['token']}"})).json()["last_seq"]
+        before = cpu_seconds(pid)
+        ws = await websockets.connect(f"{base.replace('http', 'ws')}/api/v1/rooms/{room}/stream?after=0"
+                                      f"&token={posters[0]['token']}", max_queue=None, compression=None)
+        got = 0
+        async for raw in ws:
+            if '"seq"' in raw:
+                got += 1
+                if f'"seq": {last},' in raw:
+                    break
+        spent = cpu_seconds(pid) - before
+        await ws.close()
+        return spent, got
+
+
 def row(label: str, bare_value: float, ours_value: float, fmt: str) -> str:
     return f"| {label} | {bare_value:{fmt}} | {ours_value:{fmt}} | {ours_value / bare_value:.2f}x |"
 
@@ -189,9 +221,13 @@ def main() -> None:
     parser.add_argument("--sockets", type=int, nargs="+", default=[1000, 2000])
     parser.add_argument("--rate", type=float, default=5.0, help="posts per second per room")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--replay", type=int, default=1800,
+                        help="comments to post before one socket replays the whole room log (0: skip); with "
+                             "the joins the log stays under the 2,000 a socket replays before asking for a reload")
     args = parser.parse_args()
-    print("| | bare Starlette | ours | ratio |\n| --- | ---: | ---: | ---: |")
-    for n in args.sockets:
+    if any(args.sockets):
+        print("| | bare Starlette | ours | ratio |\n| --- | ---: | ---: | ---: |")
+    for n in [n for n in args.sockets if n > 0]:
         port = free_port()
         reference = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_broadcast.py"), str(port)])
         try:
@@ -216,6 +252,15 @@ def main() -> None:
         print(row(f"N={n}: p50 post → socket (ms)", b["p50_ms"], o["p50_ms"], ".1f"))
         print(row(f"N={n}: p99 post → socket (ms)", b["p99_ms"], o["p99_ms"], ".1f"))
         print(f"| N={n}: delivered | {b['delivered']}/{b['expected']} | {o['delivered']}/{o['expected']} | |")
+    if args.replay:
+        server = start_server(Path(tempfile.mkdtemp()))
+        base = next(server)
+        try:
+            spent, got = asyncio.run(replay(base, args.replay))
+        finally:
+            next(server, None)
+        print(f"replay: a socket connecting with after=0 to a room log of {got} events cost "
+              f"{spent * 1000:.0f} ms of server CPU (clock ticks of {1000 / TICKS:.0f} ms)")
 
 
 if __name__ == "__main__":

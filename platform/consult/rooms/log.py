@@ -43,16 +43,18 @@ def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -
 def after(session: Session, room_id: int, seq: int, limit: int) -> list[Committed]:
     """The log after a sequence, as it may be shown now: what a moderator hid since an event
     was logged is taken out of the replayed payloads (the log row itself stays as written)."""
-    rows = list(session.scalars(
-        select(RoomEvent).where(RoomEvent.room_id == room_id, RoomEvent.seq > seq)
-        .order_by(RoomEvent.seq).limit(limit)
-    ))
+    # Plain rows, not ORM objects: a reconnecting socket may replay thousands of events, and
+    # building and tracking an object for each costs more than reading it.
+    rows = session.execute(
+        select(RoomEvent.room_id, RoomEvent.seq, RoomEvent.type, RoomEvent.payload, RoomEvent.created_at)
+        .where(RoomEvent.room_id == room_id, RoomEvent.seq > seq).order_by(RoomEvent.seq).limit(limit)
+    ).all()
     hidden = _hidden(session, rows)
     return [Committed(e.room_id, e.seq, e.type, _redact(e.type, e.payload, hidden), e.created_at.isoformat())
             for e in rows]
 
 
-def _hidden(session: Session, rows: list[RoomEvent]) -> dict[str, set[int]]:
+def _hidden(session: Session, rows) -> dict[str, set[int]]:
     ids: dict[str, set[int]] = {"comment": set(), "amendment": set()}
     for e in rows:
         if e.type == "comment_posted":
