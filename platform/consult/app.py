@@ -32,6 +32,7 @@ from consult.people import passwords
 from consult.people.routes import routes as people_routes
 from consult.rooms.routes import routes as room_routes
 from consult.settings import ROOT, Settings
+from consult.synthesis.routes import routes as synthesis_routes
 from consult.web.auth import ActorMiddleware
 from consult.web.csrf import CSRFMiddleware
 from consult.web.forms import refused
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *conference_routes, *people_routes, *room_routes, *contribution_routes, *amendment_routes,
         *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes, *moderation_routes, *audit_routes,
-        *export_routes, *import_routes,
+        *export_routes, *import_routes, *synthesis_routes,
         WebSocketRoute("/rooms/{room_id:int}/live", page_stream),
         *api_routes,
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),

@@ -5,6 +5,7 @@ from starlette.responses import JSONResponse
 
 from consult.people.models import SECTORS
 from consult.rooms.log import EVENT_TYPES
+from consult.synthesis.schema import SYNTHESIS
 
 
 def _obj(**props) -> dict:
@@ -232,6 +233,10 @@ PATHS["/api/v1/events/{slug}/export.xlsx"] = {"get": {
         "401": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})},
         "403": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})},
         "404": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})}}}}
+
+PATHS["/api/v1/events/{slug}/synthesis"] = {"get": _op(
+    "Organisers: agreement by sector, consensus and divisiveness per item, opinion groups, themes (pseudonymised)",
+    SYNTHESIS, params=[_path("slug", S)])}
 
 DOCUMENT = {
     "openapi": "3.1.0",

@@ -33,6 +33,7 @@ from consult.people import service as people
 from consult.rooms import log
 from consult.rooms import service as rooms_service
 from consult.rooms.service import check_can_read, list_rooms, room_detail
+from consult.synthesis.service import synthesis as build_synthesis
 from consult.web.forms import optional_int
 
 PAGE = 500
@@ -309,6 +310,13 @@ async def not_found(request: Request):
     return error_response(404, "not_found", f"No API path {request.url.path}.")
 
 
+@api
+async def synthesis(request, core):
+    """Organisers: agreement by sector, consensus and divisiveness, opinion groups, themes."""
+    actor = await bearer(request)
+    return JSONResponse(await core.read(build_synthesis, actor, request.path_params["slug"]))
+
+
 routes = [
     Route("/api/v1/openapi.json", openapi),
     Route("/api/v1/events", events),
@@ -342,5 +350,6 @@ routes = [
     *consolidation_routes.downloads("/api/v1/documents/{document_id:int}/consolidations/{version:int}",
                                     lambda request: bearer(request, required=False)),
     Route("/api/v1/events/{slug}/export.xlsx", export_xlsx),
+    Route("/api/v1/events/{slug}/synthesis", synthesis),
     Route("/api/v1/{rest:path}", not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
 ]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from consult.amendments import service as amendments
 from consult.amendments.models import Amendment
 from consult.contributions import service as contributions
-from consult.demo import content
+from consult.demo import content, opinions
 from consult.documents.models import Document, Section
 from consult.drafting import service as drafting
 from consult.people.actor import Actor
@@ -98,6 +98,7 @@ def fill(session: Session) -> bool:
             rapporteur = people[code][0]
             rooms.make_rapporteur(session, organiser, room.id, rapporteur.participant_id)
             _discuss(session, room, people[code], paragraphs, steps, keys)
+            opinions.take_part(session, room, keys)
         proposed = {code: [] for code in people}
         for section, index, *actions in steps:
             pid, text = paragraphs[(section, index)]
