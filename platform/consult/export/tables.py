@@ -29,6 +29,7 @@ from consult.export.workbook import Column, Table
 from consult.people.models import SECTORS, Participant
 from consult.rooms.models import Membership, Room, RoomSection
 from consult.rooms.phases import PHASE_LABELS
+from consult.synthesis.sheets import synthesis_sheets
 
 BATCH = 5000
 WHERE = [Column("Session", 24), Column("Room", 28), Column("Phase", 12), Column("Document", 28),
@@ -430,5 +431,6 @@ def all_tables(session: Session, event: Event, room_id: int | None = None,
               polls(lk), drafts(lk)]
     if room_id is None:
         tables += [consolidated(lk, event.id, published=True), consolidated(lk, event.id, published=False)]
+        tables += synthesis_sheets(session, event)
     tables.append(audit(lk, event.id))
     return tables, generated

@@ -9,7 +9,9 @@ pca.clj, repness.clj, stats.clj); no code is taken from it (AGPL).
   each item's mean; the two principal components come from its SVD with the unseen cells at
   the mean; each person is projected on their own votes only and pushed out by
   sqrt(items / their votes), so that someone who saw one room's items is not drawn to the centre.
-- The groups: k-means on the map for k = 2..5, keeping the k with the best silhouette.
+- The groups: k-means for k = 2..5, keeping the k with the best silhouette. Pol.is clusters on
+  the two drawn components; here on the first five (projected the same way), because four
+  groups with unrelated views do not all stay apart in two dimensions (the planted-group test).
 - Representative items of a group: its agreement (or disagreement) against the rest of the
   people, with the proportion tests of Pol.is (z > 1.2816, 90 % one-sided) on both."""
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sklearn.metrics import silhouette_score
 
 MIN_VOTES = 7
 GREEDY = 15
+CLUSTER_DIMS = 5
 K_RANGE = range(2, 6)
 Z90 = 1.2816
 
@@ -49,15 +52,15 @@ def in_conversation(votes: np.ndarray) -> np.ndarray:
     return np.array(sorted(chosen), dtype=int)
 
 
-def project(votes: np.ndarray) -> np.ndarray:
-    """Each row's position on the first two principal components (rows x 2)."""
+def project(votes: np.ndarray, dims: int = 2) -> np.ndarray:
+    """Each row's position on the first `dims` principal components (rows x dims)."""
     seen = ~np.isnan(votes)
     counts = seen.sum(axis=0)
     centre = np.divide(np.nansum(votes, axis=0), counts, out=np.zeros(votes.shape[1]), where=counts > 0)
     centred = np.where(seen, votes - centre, 0.0)
     _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    comps = np.zeros((2, votes.shape[1]))
-    comps[:min(2, len(vt))] = vt[:2]
+    comps = np.zeros((dims, votes.shape[1]))
+    comps[:min(dims, len(vt))] = vt[:dims]
     scale = np.sqrt(votes.shape[1] / np.maximum(seen.sum(axis=1), 1))
     return (centred @ comps.T) * scale[:, None]
 
@@ -67,14 +70,15 @@ def opinion_groups(votes: np.ndarray, seed: int = 0) -> Groups | None:
     members = in_conversation(votes)
     if len(members) < 4 or votes.shape[1] < 2:
         return None
-    coords = project(votes[members])
-    distinct = len(np.unique(np.round(coords, 9), axis=0))
+    space = project(votes[members], CLUSTER_DIMS)
+    coords = space[:, :2]
+    distinct = len(np.unique(np.round(space, 9), axis=0))
     best = None
     for k in K_RANGE:
         if k >= min(len(members), distinct):
             break
-        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(coords)
-        score = float(silhouette_score(coords, labels))
+        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(space)
+        score = float(silhouette_score(space, labels))
         if best is None or score > best[0] + 1e-9:
             best = (score, k, labels)
     if best is None:

@@ -1,12 +1,14 @@
 """The organiser's synthesis page and its projector view."""
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.routing import Route
 
 from consult.conference.service import first_event_slug
 from consult.organiser.routes import organisers_only
 from consult.people.models import SECTORS
 from consult.synthesis import service
+from consult.web.forms import optional_int
 from consult.web.templating import page
 
 
@@ -25,7 +27,19 @@ async def projector(request, core, actor):
     return page(request, "synthesis/projector.html", await _context(core, actor))
 
 
+async def paragraph_themes(request: Request):
+    """The themes beside one paragraph: a room's own (its rapporteur) or the event's (organisers)."""
+    core, actor = request.app.state.core, request.state.actor
+    pid, room_id = request.path_params["paragraph_id"], optional_int(request.query_params.get("room"), "room")
+    if room_id is not None:
+        found = await core.read(service.room_themes, actor, room_id)
+    else:
+        found = await core.read(service.paragraph_event_themes, actor, pid)
+    return page(request, "synthesis/_paragraph_themes.html", {"paragraph_themes": found, "pid": pid})
+
+
 routes = [
     Route("/organiser/synthesis", synthesis_page),
     Route("/organiser/synthesis/projector", projector),
+    Route("/synthesis/paragraphs/{paragraph_id:int}/themes", paragraph_themes),
 ]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.conference.models import Event
+from consult.documents.models import Document, Paragraph, Section
 from consult.errors import Forbidden, NotFound
 from consult.people.actor import Actor
 from consult.people.models import SECTORS
@@ -203,7 +204,13 @@ def room_themes(session: Session, actor: Actor, room_id: int) -> dict[int, list[
     return by_paragraph(cached(session, event, room_id)["themes"])
 
 
-def event_themes(session: Session, actor: Actor, event_id: int) -> dict[int, list[dict]]:
-    """Themes beside each paragraph on the consolidation page (organisers)."""
-    event = session.get(Event, event_id)
-    return by_paragraph(synthesis(session, actor, event.slug)["themes"])
+def paragraph_event_themes(session: Session, actor: Actor, paragraph_id: int) -> dict[int, list[dict]]:
+    """Themes beside a paragraph on the consolidation page (organisers), from every room."""
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers see the themes across rooms.")
+    found = session.execute(select(Document.event_id).join(Section).join(Paragraph)
+                            .where(Paragraph.id == paragraph_id)).scalar()
+    if found is None:
+        raise NotFound("No such paragraph.")
+    themes = by_paragraph(cached(session, session.get(Event, found))["themes"])
+    return {paragraph_id: themes.get(paragraph_id, [])}

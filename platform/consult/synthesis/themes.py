@@ -46,10 +46,23 @@ class Method:
     threshold: float                                    # cosine distance at which the tree is cut
 
 
+def _fit(vectorizer: TfidfVectorizer, docs: Sequence[str]):
+    """TF-IDF rows; texts with no word to count (empty, only function words) get none, and so
+    stand alone."""
+    try:
+        return vectorizer.fit_transform(docs)
+    except ValueError:  # an empty vocabulary
+        return np.zeros((len(docs), 1), dtype=np.float32)
+
+
+def _dense(vectors) -> np.ndarray:
+    vectors = normalize(vectors)
+    return (vectors if isinstance(vectors, np.ndarray) else vectors.toarray()).astype(np.float32)
+
+
 def _char_tfidf(texts: Sequence[str]) -> np.ndarray:
-    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                              strip_accents="unicode", lowercase=True).fit_transform(texts)
-    return normalize(vectors).toarray().astype(np.float32)
+    return _dense(_fit(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                                       strip_accents="unicode", lowercase=True), texts))
 
 
 def _stop_words() -> list[str]:
@@ -59,18 +72,17 @@ def _stop_words() -> list[str]:
 def _word_prefixes(texts: Sequence[str]) -> np.ndarray:
     docs = [" ".join(w[:PREFIX] for w in re.findall(r"\w+", t.lower()) if len(w) > 2 and w not in STOPWORDS)
             for t in texts]
-    vectors = TfidfVectorizer(sublinear_tf=True, strip_accents="unicode", token_pattern=r"(?u)\b\w+\b").fit_transform(docs)
-    return normalize(vectors).toarray().astype(np.float32)
+    return _dense(_fit(TfidfVectorizer(sublinear_tf=True, strip_accents="unicode", token_pattern=r"(?u)\b\w+\b"),
+                       docs))
 
 
 def _word_lsa(texts: Sequence[str]) -> np.ndarray:
-    vectors = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode",
-                              stop_words=_stop_words(), token_pattern=r"(?u)\b\w\w+\b").fit_transform(texts)
+    vectors = _fit(TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode",
+                                   stop_words=_stop_words(), token_pattern=r"(?u)\b\w\w+\b"), texts)
     components = min(100, vectors.shape[0] - 1, vectors.shape[1] - 1)
     if components < 2:
-        return normalize(vectors).toarray().astype(np.float32)
-    reduced = TruncatedSVD(n_components=components, random_state=0).fit_transform(vectors)
-    return normalize(reduced).astype(np.float32)
+        return _dense(vectors)
+    return _dense(TruncatedSVD(n_components=components, random_state=0).fit_transform(vectors))
 
 
 # Thresholds as tuned by bench/themes_eval.py on half of the labelled set.

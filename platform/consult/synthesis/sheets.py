@@ -1,0 +1,70 @@
+"""The synthesis in the workbook: a Synthesis sheet (item x sector agreement with a colour
+scale, consensus and divisiveness) and a Themes sheet, from the synthesis dict."""
+from __future__ import annotations
+
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.utils import get_column_letter
+
+from consult.export.workbook import Column, Table
+from consult.people.models import SECTORS
+from consult.synthesis.service import cached
+
+FIRST_SHARE = 6  # column of the first sector's share (1-based)
+
+
+def _share_scale(ws, first: int, last: int) -> None:
+    """Orange (nobody agrees) through white (half) to blue (everyone agrees), as on the page."""
+    span = f"{get_column_letter(FIRST_SHARE)}{first}:{get_column_letter(FIRST_SHARE + len(SECTORS))}{last}"
+    ws.conditional_formatting.add(span, ColorScaleRule(
+        start_type="num", start_value=0, start_color="F4A259", mid_type="num", mid_value=0.5, mid_color="FFFFFF",
+        end_type="num", end_value=1, end_color="5B8FD6"))
+
+
+def synthesis_table(s: dict) -> Table:
+    def rows():
+        for i in s["items"]:
+            shares = [i["by_sector"].get(sector, {}).get("agree_share") for sector in SECTORS]
+            seen = [i["by_sector"].get(sector, {}).get("seen", 0) for sector in SECTORS]
+            split = i["divisiveness"]
+            yield (i["document"], i["number"], i["kind"], i["id"], i["title"], *shares, i["total"]["agree_share"],
+                   *seen, i["total"]["agree"], i["total"]["disagree"], i["total"]["neutral"], i["total"]["discuss"],
+                   i["consensus"], split["strength"] if i["total"]["seen"] else None,
+                   split["p"] if i["total"]["seen"] else None, "yes" if split["significant"] else "",
+                   "; ".join(SECTORS[x] for x in split["agreeing"]), "; ".join(SECTORS[x] for x in split["disagreeing"]),
+                   "; ".join(i["rooms"]))
+
+    return Table("Synthesis", [
+        Column("Document", 26), Column("Paragraph", 9), Column("Item", 10), Column("Item id", 8, "number"),
+        Column("Item text", 40, "long"),
+        *(Column(f"{label}: agree share", 11, "number") for label in SECTORS.values()),
+        Column("All: agree share", 11, "number"),
+        *(Column(f"{label}: seen", 8, "number") for label in SECTORS.values()),
+        Column("Agree", 8, "number"), Column("Disagree", 8, "number"), Column("Pass or abstain", 8, "number"),
+        Column("Needs discussion", 9, "number"), Column("Consensus (sectors)", 11, "number"),
+        Column("Divisiveness (Cramér's V)", 11, "number"), Column("Split p-value", 10, "number"),
+        Column("Significant split", 9), Column("Sectors agreeing", 26), Column("Sectors disagreeing", 26),
+        Column("Rooms", 40, "long")], rows(), _share_scale)
+
+
+def themes_table(s: dict) -> Table:
+    def rows():
+        for t in s["themes"]:
+            quotes = "\n".join(f"{q['key']} ({SECTORS[q['sector']]}, {q['room']}, {q['paragraph']}): {q['text']}"
+                               for q in t["representative"])
+            yield (t["id"], t["label"], t["size"], "; ".join(t["rooms"]),
+                   "; ".join(f"{SECTORS[k]} {n}" for k, n in t["sectors"].items()),
+                   ", ".join(str(p) for p in t["paragraph_ids"]), quotes, " ".join(t["members"]))
+        if s["not_grouped"]:
+            yield (None, "(not grouped: each stands alone)", len(s["not_grouped"]), None, None, None, None,
+                   " ".join(s["not_grouped"]))
+
+    return Table("Themes", [Column("Theme", 7, "number"), Column("Label", 30), Column("Size", 6, "number"),
+                            Column("Rooms", 36, "long"), Column("Sectors", 30, "long"),
+                            Column("Paragraph ids", 12), Column("Representative comments", 70, "long"),
+                            Column("Ids of all comments (c: comment, a: amendment rationale)", 40, "long")], rows())
+
+
+def synthesis_sheets(session, event) -> list[Table]:
+    """Both sheets from the cached synthesis: the export's caller has checked it is an organiser."""
+    built = cached(session, event)
+    return [synthesis_table(built), themes_table(built)]
