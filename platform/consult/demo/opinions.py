@@ -15,9 +15,12 @@ from consult.rooms.models import Room
 from consult.rooms.service import room_paragraph_ids
 
 # (sector, country, leaning): leaning > 0 puts enforcement first, < 0 health and social care.
-ATTENDEES = [("law_enforcement", "BE", 0.9), ("health", "ES", -0.9), ("civil_society", "IE", -0.7),
-             ("local_authority", "FR", 0.2), ("social_services", "AT", -0.6), ("policymaker", "DK", 0.4),
-             ("law_enforcement", "DE", 0.7), ("research", "FI", -0.2)]
+# Every room has two police officers and two health workers, so that a paragraph two rooms
+# worked on has enough of each for a split to be tested; the fifth seat rotates.
+ATTENDEES = [("law_enforcement", "BE", 0.9), ("health", "ES", -0.9), ("law_enforcement", "DE", 0.8),
+             ("health", "PT", -0.8)]
+FIFTH = [("civil_society", "IE", -0.9), ("local_authority", "FR", 0.5), ("social_services", "AT", -0.8),
+         ("policymaker", "DK", 0.6), ("research", "FI", -0.3)]
 
 # Things attendees say, a few ways each, so that the themes have something to find.
 SAYINGS = [
@@ -39,12 +42,14 @@ SAYINGS = [
 
 
 def take_part(session: Session, room: Room, keys) -> None:
-    """Eight attendees join the room, react to each of its paragraphs and write a comment."""
+    """Five attendees join the room, react to each of its paragraphs and write a comment. (Only
+    five: each reaction is a logged room event, and more would slow the demo button down.)"""
     rng = random.Random(room.code)
     paragraphs = sorted(room_paragraph_ids(session, room.id))
     # Per paragraph: which way it leans (None: everyone can live with it).
-    polarity = {pid: rng.choice([None, None, 1, -1]) for pid in paragraphs}
-    for n, (sector, country, leaning) in enumerate(ATTENDEES):
+    polarity = {pid: rng.choice([None, 1, -1]) for pid in paragraphs}
+    start = 3 * room.position + 5 * room.session.position
+    for n, (sector, country, leaning) in enumerate([*ATTENDEES, FIFTH[start % len(FIFTH)]]):
         participant, _, _ = join(session, Actor(), room.code, f"Attendee {room.code}-{n + 1}", "", sector, country)
         actor = Actor(participant_id=participant.id)
         for pid in paragraphs:
@@ -52,8 +57,8 @@ def take_part(session: Session, room: Room, keys) -> None:
             if lean is None:
                 stance = "agree" if rng.random() < 0.85 else rng.choice(["pass", "disagree"])
             else:
-                likes = (leaning + rng.gauss(0, 0.35)) * lean > 0
-                stance = ("agree" if likes else "disagree") if rng.random() < 0.85 else "pass"
+                likes = (leaning + rng.gauss(0, 0.25)) * lean > 0
+                stance = ("agree" if likes else "disagree") if rng.random() < 0.9 else "pass"
             engagement.react(session, actor, room.id, pid, stance, needs_discussion=rng.random() < 0.1)
-        text = SAYINGS[(n + 3 * room.position + 5 * room.session.position) % len(SAYINGS)]
+        text = SAYINGS[(start + n) % len(SAYINGS)]
         contributions.post_comment(session, actor, room.id, text, rng.choice(paragraphs), None, "sector", next(keys))
