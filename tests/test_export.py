@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 ORGANISER = Actor(organiser_id=1)
 SLUG = "drug-violence-2024"
 SHEETS = ["Overview", "Rooms", "Participants", "Comments", "Amendments", "Votes", "Polls", "Drafts", "Consolidated",
-          "Consolidated draft", "Audit"]
+          "Consolidated draft", "Synthesis", "Themes", "Audit"]
 
 
 @pytest.fixture(scope="module")
