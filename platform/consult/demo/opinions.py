@@ -46,8 +46,8 @@ def take_part(session: Session, room: Room, keys) -> None:
     five: each reaction is a logged room event, and more would slow the demo button down.)"""
     rng = random.Random(room.code)
     paragraphs = sorted(room_paragraph_ids(session, room.id))
-    # Per paragraph: which way it leans (None: everyone can live with it).
-    polarity = {pid: rng.choice([None, 1, -1]) for pid in paragraphs}
+    # Per paragraph, the same in every room: which way it leans (None: everyone can live with it).
+    polarity = {pid: random.Random(pid).choice([None, 1, -1]) for pid in paragraphs}
     start = 3 * room.position + 5 * room.session.position
     for n, (sector, country, leaning) in enumerate([*ATTENDEES, FIFTH[start % len(FIFTH)]]):
         participant, _, _ = join(session, Actor(), room.code, f"Attendee {room.code}-{n + 1}", "", sector, country)
