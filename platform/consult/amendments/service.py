@@ -15,9 +15,10 @@ from consult.errors import Conflict, Invalid, NotFound
 from consult.idempotency import valid_key
 from consult.people.actor import Actor
 from consult.people.models import Participant
-from consult.rooms import log, phases
+from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import (
+    lock_room_for,
     actor_label,
     check_can_read,
     check_member,
@@ -59,7 +60,7 @@ def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, te
                                                           Amendment.idempotency_key == idempotency_key))
         if existing is not None:
             return _view(session, existing), False
-    phases.require(room.phase, "propose an amendment")
+    lock_room_for(session, room, "propose an amendment")
     text, rationale, errors = clean_text(text), clean_text(rationale), {}
     if kind not in KINDS:
         errors["kind"] = "Choose replace, insert after or delete."
@@ -124,7 +125,8 @@ def tally_by_sector(session: Session, amendment_ids: list[int]) -> dict[int, dic
 
 
 def _locked(session: Session, amendment_id: int) -> Amendment:
-    amendment = session.scalar(select(Amendment).where(Amendment.id == amendment_id).with_for_update())
+    amendment = session.scalar(select(Amendment).where(Amendment.id == amendment_id).with_for_update()
+                             .execution_options(populate_existing=True))
     if amendment is None:
         raise NotFound("No such amendment.")
     return amendment
@@ -137,7 +139,7 @@ def vote(session: Session, actor: Actor, amendment_id: int, choice: str) -> dict
     if amendment is None or amendment.visibility != "visible":
         raise NotFound("No such amendment.")
     room, member = check_member(session, actor, amendment.room_id)
-    phases.require(room.phase, "vote")
+    lock_room_for(session, room, "vote")
     if choice not in CHOICES:
         raise Invalid("Vote agree, disagree or abstain.", {"choice": "Unknown choice."})
     amendment = _locked(session, amendment_id)
@@ -173,7 +175,7 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
     if amendment is None:
         raise NotFound("No such amendment.")
     room = check_rapporteur(session, actor, amendment.room_id)
-    phases.require(room.phase, "decide amendments")
+    lock_room_for(session, room, "decide amendments")
     if amendment.visibility != "visible":
         raise Conflict("A moderator has not approved this amendment (or hid it): it cannot be decided.")
     if decision not in ("accept", "reject"):

@@ -13,9 +13,10 @@ from consult.errors import Forbidden, Invalid, NotFound
 from consult.idempotency import valid_key
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
-from consult.rooms import log, phases
+from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import (
+    lock_room_for,
     check_can_read,
     check_member,
     check_rapporteur,
@@ -98,7 +99,7 @@ def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
         existing = _by_key(session, member.participant_id, idempotency_key)
         if existing is not None:
             return existing, False
-    phases.require(room.phase, "comment")
+    lock_room_for(session, room, "comment")
     fields = check_comment(session, room_id, text, paragraph_id, parent_id, attribution, idempotency_key,
                            max_chars)
     if room.anonymous:
@@ -148,7 +149,7 @@ def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> di
     if comment is None or comment.visibility != "visible":
         raise NotFound("No such comment.")
     room, member = check_member(session, actor, comment.room_id)
-    phases.require(room.phase, "support")
+    lock_room_for(session, room, "support")
     if on and comment.author_id == member.participant_id:
         raise Forbidden("This is your own comment: support is for what others wrote.")
     # RETURNING, not rowcount: drivers disagree on rowcount after ON CONFLICT DO NOTHING.
@@ -216,7 +217,7 @@ def mark_taken(session: Session, actor: Actor, comment_id: int, taken: bool) -> 
     if comment is None or comment.visibility != "visible":
         raise NotFound("No such comment.")
     room = check_rapporteur(session, actor, comment.room_id)
-    phases.require(room.phase, "decide amendments")
+    lock_room_for(session, room, "decide amendments")
     if comment.taken_into_account != taken:
         comment.taken_into_account = taken
         audit.record(session, actor, "comment.taken", comment.room_id, comment_id=comment_id, taken=taken)

@@ -21,9 +21,9 @@ from consult.drafting.markdown import citations, render
 from consult.drafting.models import DraftVersion
 from consult.errors import Conflict, Invalid, NotFound
 from consult.people.actor import Actor
-from consult.rooms import log, phases
+from consult.rooms import log
 from consult.rooms.models import Room, RoomSection
-from consult.rooms.service import actor_label, check_can_read, check_rapporteur
+from consult.rooms.service import actor_label, check_can_read, check_rapporteur, lock_room_for, locked_room
 from consult.text import clean_text
 from consult.textdiff import diff_html
 from consult.web.forms import MAX_ID
@@ -60,15 +60,6 @@ def text_of(content: dict, base_paragraph_id: int) -> str:
         if p["base_paragraph_id"] == base_paragraph_id:
             return p["text"]
     raise NotFound("That paragraph is not one this room works on.")
-
-
-def _lock(session: Session, room_id: int) -> Room:
-    # On PostgreSQL the room row's lock queues the room's draft writers; SQLite's IMMEDIATE
-    # transactions already do.
-    room = session.scalar(select(Room).where(Room.id == room_id).with_for_update())
-    if room is None:
-        raise NotFound("No such room.")
-    return room
 
 
 def _store(session: Session, actor: Actor, room_id: int, version: int, content: dict, note: str,
@@ -110,7 +101,7 @@ def apply_amendment(content: dict, amendment_id: int, kind: str, base_paragraph_
 def record_amendment(session: Session, actor: Actor, room_id: int, amendment_id: int, kind: str,
                      base_paragraph_id: int, text: str) -> dict:
     """Called inside the decision's transaction: the accepted amendment becomes a new version."""
-    _lock(session, room_id)
+    locked_room(session, room_id)  # queues the room's draft writers
     version, content = latest(session, room_id)
     content, changed = apply_amendment(content, amendment_id, kind, base_paragraph_id, text)
     return _store(session, actor, room_id, version + 1, content, f"Amendment {amendment_id} accepted", [changed])
@@ -119,8 +110,7 @@ def record_amendment(session: Session, actor: Actor, room_id: int, amendment_id:
 def save(session: Session, actor: Actor, room_id: int, base_version: int, paragraphs: list[dict] | None = None,
          conclusions: str | None = None) -> dict:
     room = check_rapporteur(session, actor, room_id)
-    phases.require(room.phase, "edit the draft")
-    _lock(session, room_id)
+    lock_room_for(session, room, "edit the draft")  # also queues the room's draft writers
     version, content = latest(session, room_id)
     if base_version != version:
         _check_untouched(session, room_id, base_version, version, content, paragraphs, conclusions)

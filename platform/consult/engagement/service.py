@@ -19,9 +19,10 @@ from consult.engagement.models import (
 from consult.errors import Conflict, Invalid, NotFound
 from consult.people.actor import Actor
 from consult.people.models import Participant
-from consult.rooms import log, phases
+from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import (
+    lock_room_for,
     actor_label,
     check_can_read,
     check_member,
@@ -56,7 +57,7 @@ def react(session: Session, actor: Actor, room_id: int, paragraph_id: int, stanc
           needs_discussion: bool | None = None) -> dict:
     """Set a stance (agree, disagree, pass, or '' to clear) and/or the discussion flag."""
     room, member = check_member(session, actor, room_id)
-    phases.require(room.phase, "react")
+    lock_room_for(session, room, "react")
     if paragraph_id not in room_paragraph_ids(session, room_id):
         raise NotFound("That paragraph is not one this room works on.")
     if stance not in (None, "", *STANCES):
@@ -120,7 +121,7 @@ def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
 
 def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, target_id: int, dots: int) -> dict:
     room, member = check_member(session, actor, room_id)
-    phases.require(room.phase, "place priority dots")
+    lock_room_for(session, room, "place priority dots")
     if target_type not in DOT_TARGETS:
         raise Invalid("Dots go on amendments or comments.", {"target_type": "Unknown."})
     if not isinstance(dots, int) or dots < 0:
@@ -178,7 +179,7 @@ def poll_view(session: Session, poll: Poll) -> dict:
 def ask(session: Session, actor: Actor, room_id: int, question: str, options: list[str], multiple: bool,
         results_live: bool = False) -> dict:
     room = check_rapporteur(session, actor, room_id)
-    phases.require(room.phase, "ask a poll")
+    lock_room_for(session, room, "ask a poll")
     question = clean_line(question)
     options = [clean_line(o) for o in options or [] if clean_line(o)]
     errors = {}
@@ -206,15 +207,15 @@ def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> d
     if poll is None:
         raise NotFound("No such poll.")
     room, member = check_member(session, actor, poll.room_id)
-    phases.require(room.phase, "answer polls")
-    if not poll.open:
-        raise Conflict("This poll is closed.")
+    lock_room_for(session, room, "answer polls")
     chosen = sorted({i for i in chosen if isinstance(i, int) and not isinstance(i, bool)})
     if not chosen or any(not 0 <= i < len(poll.options) for i in chosen):
         raise Invalid("Choose one of the options.", {"options": "Unknown option."})
     if len(chosen) > 1 and not poll.multiple:
         raise Invalid("Choose only one option in this poll.", {"options": "One only."})
-    session.scalar(select(Poll.id).where(Poll.id == poll_id).with_for_update())
+    session.refresh(poll, with_for_update=True)
+    if not poll.open:
+        raise Conflict("This poll is closed.")
     session.execute(delete(PollVote).where(PollVote.poll_id == poll_id, PollVote.participant_id == member.participant_id))
     session.add_all(PollVote(poll_id=poll_id, participant_id=member.participant_id, option=i) for i in chosen)
     session.flush()
@@ -228,6 +229,7 @@ def close_poll(session: Session, actor: Actor, poll_id: int) -> dict:
     if poll is None:
         raise NotFound("No such poll.")
     check_rapporteur(session, actor, poll.room_id)
+    session.refresh(poll, with_for_update=True)  # of a close and an answer, one goes first
     if poll.open:
         poll.open = False
         audit.record(session, actor, "poll.close", poll.room_id, poll_id=poll_id)

@@ -16,7 +16,7 @@ from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.models import PHASES, Membership, Room, RoomSection
-from consult.rooms.phases import PHASE_LABELS
+from consult.rooms.phases import PHASE_LABELS, require
 
 
 def membership(session: Session, actor: Actor, room_id: int) -> Membership | None:
@@ -54,6 +54,23 @@ def check_rapporteur(session: Session, actor: Actor, room_id: int) -> Room:
     return room
 
 
+def locked_room(session: Session, room_id: int) -> Room:
+    """The room row, locked for this transaction and read afresh (PostgreSQL; SQLite's
+    IMMEDIATE transactions already hold the database's write lock)."""
+    room = session.scalar(select(Room).where(Room.id == room_id).with_for_update()
+                          .execution_options(populate_existing=True))
+    if room is None:
+        raise NotFound("No such room.")
+    return room
+
+
+def lock_room_for(session: Session, room: Room, action: str) -> None:
+    """Every phase-gated write starts here: the phase is checked under the room row's lock.
+    Read without it, a vote can pass while a close commits and be logged after the close;
+    with it, such a write waits for the close and then sees it."""
+    require(locked_room(session, room.id).phase, action)
+
+
 def role_in(session: Session, actor: Actor, room_id: int) -> str | None:
     member = membership(session, actor, room_id)
     if member is not None:
@@ -69,9 +86,10 @@ def actor_label(session: Session, actor: Actor) -> str:
 
 
 def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> dict:
-    room = check_rapporteur(session, actor, room_id)
+    check_rapporteur(session, actor, room_id)
     if phase not in PHASES:
         raise Invalid(f"A phase is one of {', '.join(PHASES)}.", {"phase": "Unknown phase."})
+    room = locked_room(session, room_id)
     if room.phase != phase:
         audit.record(session, actor, "room.phase", room_id, before=room.phase, after=phase)
         room.phase = phase
