@@ -22,7 +22,7 @@ from consult.drafting.models import DraftVersion
 from consult.errors import Conflict, Invalid, NotFound
 from consult.people.actor import Actor
 from consult.rooms import log
-from consult.rooms.models import Room, RoomSection
+from consult.rooms.models import RoomSection
 from consult.rooms.service import actor_label, check_can_read, check_rapporteur, lock_room_for, locked_room
 from consult.text import clean_text
 from consult.textdiff import diff_html
