@@ -106,7 +106,7 @@ def test_drafts_and_the_consolidated_sheet(workbook):
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1:A2)",
-                                  "\tpadded", "\rreturn"])
+                                  "\tpadded", "\rreturn", "|cmd /c calc"])
 def test_user_text_is_never_a_formula(tmp_path, text):
     path = tmp_path / "f.xlsx"
     write_xlsx([Table("T", [Column("Text")], [(text,)])], path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
+from sqlalchemy.exc import DataError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -22,7 +23,7 @@ from consult.contributions.routes import routes as contribution_routes
 from consult.core import Core
 from consult.drafting.routes import routes as drafting_routes
 from consult.engagement.routes import routes as engagement_routes
-from consult.errors import DomainError
+from consult.errors import BadRequest, DomainError
 from consult.export.routes import routes as export_routes
 from consult.imports.routes import routes as import_routes
 from consult.live.routes import page_stream
@@ -34,7 +35,11 @@ from consult.rooms.routes import routes as room_routes
 from consult.settings import ROOT, Settings
 from consult.synthesis.routes import routes as synthesis_routes
 from consult.web.auth import ActorMiddleware
-from consult.web.csrf import CSRFMiddleware
+from consult.api.common import MAX_BODY
+from consult.imports.files import MAX_UPLOAD_BYTES
+from consult.imports.routes import FORM_OVERHEAD
+from consult.web.csrf import MAX_FORM_BYTES, CSRFMiddleware
+from consult.web.limits import BodyLimitMiddleware
 from consult.web.forms import refused
 from consult.web.templating import page
 
@@ -49,6 +54,13 @@ async def on_domain_error(request: Request, error: DomainError):
     """Every refusal a route does not answer itself: JSON for the API, the page's flash area
     for htmx, a page of its own otherwise."""
     return domain_error(error) if _is_api(request) else refused(request, error)
+
+
+async def on_unstorable(request: Request, error: Exception):
+    """Text that no encoding or database column can hold (a lone surrogate, a NUL), found only
+    where it is hashed or stored: bad input, answered as such, with nothing written."""
+    return await on_domain_error(request, BadRequest(
+        "Some of the text sent cannot be stored (a lone surrogate or a NUL character); remove it and try again."))
 
 
 async def on_http_error(request: Request, error: HTTPException):
@@ -89,6 +101,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
     ]
     middleware = [
+        Middleware(BodyLimitMiddleware, default=MAX_FORM_BYTES,
+                   limits={"/api/": MAX_BODY, "/organiser/import/": MAX_UPLOAD_BYTES + FORM_OVERHEAD}),
         Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="consult_session",
                    max_age=30 * 24 * 3600, same_site="lax", https_only=settings.https),
         Middleware(ActorMiddleware),
@@ -96,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error,
+                                        UnicodeError: on_unstorable, DataError: on_unstorable,
                                         Exception: on_crash})
     app.state.core = core
     return app

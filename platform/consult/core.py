@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from consult.db import Database
 from consult.live import broadcast
 from consult.live.hub import Hub
+from consult.people.service import normalise_email
 from consult.ratelimit import Limiter
 from consult.settings import Settings
 
@@ -24,12 +25,19 @@ class Core:
         self.post_limit = Limiter(settings.post_burst, settings.post_per_minute, "posts")
         self.join_limit = Limiter(settings.join_per_minute_per_address // 4,
                                   settings.join_per_minute_per_address, "joins from this network")
-        self.login_limit = Limiter(5, 6, "sign-in attempts")
+        self.login_limit = Limiter(5, 6, "sign-in attempts for this account")
+        # A venue's organisers may share one address; a guesser spreading over accounts may not.
+        self.login_network_limit = Limiter(20, 30, "sign-in attempts from this network")
 
     def limit_posts(self, actor) -> None:
         """Posts, supports, votes and flags share one budget per participant."""
         if actor.participant_id is not None:
             self.post_limit.hit(f"p:{actor.participant_id}")
+
+    def limit_sign_in(self, client: str, email: str) -> None:
+        """Counted per network address and per account (the address as authentication reads it)."""
+        self.login_network_limit.hit(client)
+        self.login_limit.hit(normalise_email(email))
 
     async def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
         result, events = await run_in_threadpool(self.db.write, fn, *args, **kwargs)

@@ -12,8 +12,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 def clean_text(value: str | None) -> str:
     value = _CONTROL.sub("", value or "")
     value = unicodedata.normalize("NFC", value)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value).strip()
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    # Zero-width spaces, joiners, marks and the like alone would post an empty-looking comment.
+    return value if any(unicodedata.category(c)[0] not in "CZM" for c in value) else ""
 
 
 def clean_line(value: str | None) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -45,7 +46,28 @@ async def json_body(request: Request) -> dict:
         raise BadRequest("The body is not valid JSON (or nests too deeply).") from None
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
+    _refuse_unstorable(data)
     return data
+
+
+# Lone surrogates (JSON can escape them, no encoding holds them) and NUL (PostgreSQL's text
+# cannot) would fail deep in a hash or a query; they are refused at the door instead.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _refuse_unstorable(data: dict) -> None:
+    stack = [(key, value) for key, value in data.items()]
+    while stack:
+        field, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((field, v) for v in value.values())
+            value = "".join(value)  # the keys
+        elif isinstance(value, list):
+            stack.extend((field, v) for v in value)
+            continue
+        if isinstance(value, str) and (_UNSTORABLE.search(value) or _UNSTORABLE.search(field)):
+            raise BadRequest("The body holds text no encoding can store (a lone surrogate or a NUL).",
+                             {field: "Not storable text."})
 
 
 def int_field(data: dict, name: str, required: bool = False) -> int | None:

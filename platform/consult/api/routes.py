@@ -72,7 +72,7 @@ async def login(request, core):
     email, password = str_field(data, "email") or "", str_field(data, "password") or ""
     address = request.client.host if request.client else ""
     try:
-        core.login_limit.hit(f"{address}:{email.lower()}")
+        core.limit_sign_in(address, email)
         organiser_id = await core.read(people.authenticate_organiser, email, password)
     except DomainError as error:
         await core.write(audit.sign_in, email=email, ok=False, address=address, via="api", why=error.detail)

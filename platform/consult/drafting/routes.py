@@ -84,6 +84,7 @@ async def save(request: Request):
 
 
 async def preview(request: Request):
+    await request.app.state.core.read(rooms.check_rapporteur, request.state.actor, request.path_params["room_id"])
     form = await request.form()
     source = form.get("conclusions", "")
     return page(request, "drafting/preview.html", {"source": source, "cites": citations(source)})

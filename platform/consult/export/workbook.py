@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 CELL_LIMIT = 32_767
-RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RISKY_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ async def login(request: Request):
     form = await request.form()
     email = str(form.get("email", ""))
     try:
-        core.login_limit.hit(f"{_client_address(request)}:{email.lower()}")
+        core.limit_sign_in(_client_address(request), email)
         organiser_id = await core.read(service.authenticate_organiser, email, str(form.get("password", "")))
     except DomainError as error:
         await core.write(audit.sign_in, email=email, ok=False, address=_client_address(request), why=error.detail)

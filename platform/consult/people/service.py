@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pycountry
 from sqlalchemy import select
@@ -22,6 +23,12 @@ from consult.text import clean_line
 COUNTRIES = {c.alpha_2: c.name for c in sorted(pycountry.countries, key=lambda c: c.name)}
 _CODE = re.compile(r"[^A-Z0-9]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str | None) -> str:
+    """The one form of an address: how accounts are stored and found, and what the sign-in
+    limit counts, so "  Organiser@Example.org " cannot be a fresh address to the limiter."""
+    return unicodedata.normalize("NFKC", email or "").strip().lower()
 
 
 def normalise_code(code: str | None) -> str:
@@ -150,7 +157,7 @@ def participant_profile(session: Session, participant_id: int) -> dict | None:
 
 
 def create_organiser(session: Session, email: str, password: str) -> Organiser:
-    email = (email or "").strip().lower()
+    email = normalise_email(email)
     if not _EMAIL.match(email):
         raise Invalid("Enter a valid email address.", {"email": "Not an email address."})
     if len(password or "") < 10:
@@ -166,7 +173,7 @@ def create_organiser(session: Session, email: str, password: str) -> Organiser:
 
 
 def authenticate_organiser(session: Session, email: str, password: str) -> int:
-    organiser = session.scalar(select(Organiser).where(Organiser.email == (email or "").strip().lower()))
+    organiser = session.scalar(select(Organiser).where(Organiser.email == normalise_email(email)))
     if organiser is None:
         passwords.dummy_verify(password or "")
         raise Unauthorized("Wrong email or password.")

@@ -118,8 +118,7 @@ async def countdown(request: Request):
     core = request.app.state.core
     room_id = request.path_params["room_id"]
     form = await request.form()
-    minutes = optional_int(form.get("minutes"), "minutes")
-    await core.write(service.set_countdown, request.state.actor, room_id, minutes)
+    await core.write(service.set_countdown, request.state.actor, room_id, form.get("minutes"))
     return _done(request, request.headers.get("referer") or f"/rooms/{room_id}/workbench")
 
 
