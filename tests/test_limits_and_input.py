@@ -216,3 +216,13 @@ def test_a_comment_of_only_invisible_characters_is_refused(client, text):
 def test_a_csv_cell_starting_with_a_pipe_stays_text():
     assert csv_value("|cmd /c calc") == "'|cmd /c calc"
     assert csv_value("a|b") == "a|b"
+
+
+def test_hsts_is_sent_only_when_served_over_https(settings):
+    from consult.cli import prepare
+    secure = dataclasses.replace(settings, https=True)
+    prepare(secure).dispose()
+    with TestClient(create_app(secure), base_url="https://testserver") as client:
+        response = client.get("/")
+        assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

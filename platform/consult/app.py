@@ -39,6 +39,7 @@ from consult.api.common import MAX_BODY
 from consult.imports.files import MAX_UPLOAD_BYTES
 from consult.imports.routes import FORM_OVERHEAD
 from consult.web.csrf import MAX_FORM_BYTES, CSRFMiddleware
+from consult.web.headers import SecurityHeadersMiddleware
 from consult.web.limits import BodyLimitMiddleware
 from consult.web.forms import refused
 from consult.web.templating import page
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
     ]
     middleware = [
+        Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(BodyLimitMiddleware, default=MAX_FORM_BYTES,
                    limits={"/api/": MAX_BODY, "/organiser/import/": MAX_UPLOAD_BYTES + FORM_OVERHEAD}),
         Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="consult_session",
