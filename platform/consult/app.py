@@ -36,11 +36,10 @@ from consult.settings import ROOT, Settings
 from consult.synthesis.routes import routes as synthesis_routes
 from consult.web.auth import ActorMiddleware
 from consult.api.common import MAX_BODY
-from consult.imports.files import MAX_UPLOAD_BYTES
-from consult.imports.routes import FORM_OVERHEAD
+from consult.imports.routes import BODY_LIMIT as IMPORT_LIMIT
 from consult.web.csrf import MAX_FORM_BYTES, CSRFMiddleware
 from consult.web.headers import SecurityHeadersMiddleware
-from consult.web.limits import BodyLimitMiddleware
+from consult.web.limits import BodyLimitMiddleware, over
 from consult.web.forms import refused
 from consult.web.templating import page
 
@@ -104,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     middleware = [
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(BodyLimitMiddleware, default=MAX_FORM_BYTES,
-                   limits={"/api/": MAX_BODY, "/organiser/import/": MAX_UPLOAD_BYTES + FORM_OVERHEAD}),
+                   limits={"/api/": (MAX_BODY, over(MAX_BODY)), "/organiser/import/": IMPORT_LIMIT}),
         Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="consult_session",
                    max_age=30 * 24 * 3600, same_site="lax", https_only=settings.https),
         Middleware(ActorMiddleware),

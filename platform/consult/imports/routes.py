@@ -22,6 +22,7 @@ from consult.web.templating import page
 
 # Room for the multipart framing and the few small fields sent with the file.
 FORM_OVERHEAD = 64 * 1024
+BODY_LIMIT = (files.MAX_UPLOAD_BYTES + FORM_OVERHEAD, files.too_large().detail)
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,10 @@ class Upload:
 
 
 async def read_upload(request: Request) -> Upload:
-    """The posted file and the form's other fields, refusing more than the size limit before
-    it is all received, whatever the request declares."""
+    """The posted file and the form's other fields. The body was bounded on its way in
+    (web/limits.py, with this module's limit), so the parser never spools more."""
     limit = files.MAX_UPLOAD_BYTES
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
-        raise files.too_large(limit)
-    bounded = Request(request.scope, _bounded(request.receive, limit + FORM_OVERHEAD))
-    async with bounded.form(max_files=1, max_fields=10) as form:
+    async with request.form(max_files=1, max_fields=10) as form:
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise Invalid("Choose a file to upload.", {"file": "Choose a file."})
@@ -47,22 +44,6 @@ async def read_upload(request: Request) -> Upload:
         fields = {key: value for key, value in form.items() if isinstance(value, str)}
     files.check_size(data, limit)
     return Upload(upload.filename, data, fields)
-
-
-def _bounded(receive, limit: int):
-    """A receive that stops the body at `limit` bytes: the form parser would otherwise spool
-    any amount to disk."""
-    received = 0
-
-    async def bounded_receive():
-        nonlocal received
-        message = await receive()
-        received += len(message.get("body", b""))
-        if received > limit:
-            raise files.too_large(files.MAX_UPLOAD_BYTES)
-        return message
-
-    return bounded_receive
 
 
 # --- participants ---------------------------------------------------------------------------

@@ -10,28 +10,29 @@ from consult.errors import TooLarge
 KIB = 1024
 
 
-def _too_large(limit: int) -> TooLarge:
-    return TooLarge(f"The request body is over {limit // KIB} KiB.")
+def over(limit: int) -> str:
+    return f"The request body is over {limit // KIB} KiB."
 
 
 class BodyLimitMiddleware:
-    """`limits` maps path prefixes to byte limits (the longest prefix wins); `default` the rest."""
+    """`limits` maps path prefixes to a byte limit and what to say past it (the longest prefix
+    wins); `default` is the limit everywhere else."""
 
-    def __init__(self, app, limits: dict[str, int], default: int):
+    def __init__(self, app, limits: dict[str, tuple[int, str]], default: int):
         self.app = app
         self.limits = sorted(limits.items(), key=lambda item: -len(item[0]))
-        self.default = default
+        self.default = (default, over(default))
 
-    def limit_for(self, path: str) -> int:
+    def limit_for(self, path: str) -> tuple[int, str]:
         return next((limit for prefix, limit in self.limits if path.startswith(prefix)), self.default)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        limit = self.limit_for(scope["path"])
+        limit, detail = self.limit_for(scope["path"])
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            return await self._refuse(scope, receive, send, limit)
+            return await self._refuse(scope, receive, send, detail)
         received, started = 0, False
 
         async def counted_receive():
@@ -40,7 +41,7 @@ class BodyLimitMiddleware:
             received += len(message.get("body", b""))
             if received > limit:
                 # Raised inside a route, the app's handler answers it in the route's own terms.
-                raise _too_large(limit)
+                raise TooLarge(detail)
             return message
 
         async def watched_send(message):
@@ -53,10 +54,9 @@ class BodyLimitMiddleware:
         except TooLarge:
             if started:
                 raise
-            await self._refuse(scope, receive, send, limit)
+            await self._refuse(scope, receive, send, detail)
 
-    async def _refuse(self, scope, receive, send, limit: int):
-        detail = _too_large(limit).detail
+    async def _refuse(self, scope, receive, send, detail: str):
         # Connection: close, so the server stops reading the rest instead of draining it.
         headers = {"Connection": "close"}
         if scope["path"].startswith("/api/"):
