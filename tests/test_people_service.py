@@ -60,7 +60,7 @@ def test_organiser_sign_in_and_api_token(db):
         db.read(service.authenticate_organiser, "org@example.org", "wrong password!")
     with pytest.raises(Unauthorized):
         db.read(service.authenticate_organiser, "nobody@example.org", "correct horse battery")
-    token, _ = db.write(service.issue_api_token, organiser_id)
+    token = db.write(service.issue_api_token, organiser_id)[0]["token"]
     assert db.read(service.actor_for_token, token) == Actor(organiser_id=organiser_id)
     assert db.read(service.actor_for_token, "forged") == Actor()
 

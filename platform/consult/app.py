@@ -8,7 +8,6 @@ from sqlalchemy.exc import DataError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
@@ -40,6 +39,7 @@ from consult.imports.routes import BODY_LIMIT as IMPORT_LIMIT
 from consult.web.csrf import MAX_FORM_BYTES, CSRFMiddleware
 from consult.web.headers import SecurityHeadersMiddleware
 from consult.web.limits import BodyLimitMiddleware, over
+from consult.web.sessions import ServerSessionMiddleware
 from consult.web.forms import refused
 from consult.web.templating import page
 
@@ -104,8 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(BodyLimitMiddleware, default=MAX_FORM_BYTES,
                    limits={"/api/": (MAX_BODY, over(MAX_BODY)), "/organiser/import/": IMPORT_LIMIT}),
-        Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="consult_session",
-                   max_age=30 * 24 * 3600, same_site="lax", https_only=settings.https),
+        Middleware(ServerSessionMiddleware, db=core.db, https=settings.https),
         Middleware(ActorMiddleware),
         Middleware(CSRFMiddleware, secure=settings.https),
     ]

@@ -8,7 +8,7 @@ from consult.documents.models import Document, Paragraph, Section  # noqa: F401
 from consult.drafting.models import DraftVersion  # noqa: F401
 from consult.engagement.models import Dot, Poll, PollVote, Reaction  # noqa: F401
 from consult.moderation.models import Flag  # noqa: F401
-from consult.people.models import ApiToken, Organiser, Participant  # noqa: F401
+from consult.people.models import ApiToken, Organiser, Participant, SignInSession  # noqa: F401
 from consult.rooms.models import (  # noqa: F401
     Membership,
     RapporteurInvite,

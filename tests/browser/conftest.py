@@ -40,12 +40,15 @@ def new_page(browser, live_server):
         context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
+        # Every browser test also checks that its pages (tabs included) run under the
+        # Content-Security-Policy: a refusal is logged as a console error.
+        refused = []
+        context.on("console", lambda msg: refused.append(f"{msg.page.url if msg.page else ''}: {msg.text}")
+                   if msg.type == "error" and "Content Security Policy" in msg.text else None)
+        context.csp = refused
         page = context.new_page()
-        page.errors, page.dialogs, page.sockets, page.csp = [], [], [], []
+        page.errors, page.dialogs, page.sockets, page.csp = [], [], [], refused
         page.on("pageerror", lambda error: page.errors.append(str(error)))
-        # Every browser test also checks that the pages run under the Content-Security-Policy.
-        page.on("console", lambda msg: page.csp.append(f"{page.url}: {msg.text}")
-                if msg.type == "error" and "Content Security Policy" in msg.text else None)
         page.on("websocket", lambda ws: (page.sockets.append(ws.url),
                                          ws.on("close", lambda w: page.sockets.append(f"closed {w.url}"))))
 
@@ -56,7 +59,7 @@ def new_page(browser, live_server):
         return page
 
     yield make
-    refused = [line for context in contexts for page in context.pages for line in page.csp]
+    refused = [line for context in contexts for line in context.csp]
     for context in contexts:
         context.close()
     assert refused == [], "the Content-Security-Policy refused something"

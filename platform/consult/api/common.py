@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 
 from consult.errors import BadRequest, DomainError, Invalid, Unauthorized
 from consult.people.actor import Actor
-from consult.people.service import actor_for_token
+from consult.people.service import actor_for_token, touch_api_token
 from consult.web.forms import MAX_ID
 
 MAX_BODY = 64 * 1024
@@ -30,7 +30,10 @@ def domain_error(error: DomainError) -> JSONResponse:
 async def bearer(request: Request, required: bool = True) -> Actor:
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    actor = await request.app.state.core.read(actor_for_token, token)
+    core = request.app.state.core
+    actor = await core.read(actor_for_token, token)
+    if actor.is_organiser:
+        await core.write(touch_api_token, token)
     if required and actor.is_anonymous:
         raise Unauthorized("Send 'Authorization: Bearer <token>' from joining a room or signing in.")
     return actor

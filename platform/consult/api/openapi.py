@@ -21,6 +21,7 @@ PARAGRAPH = _obj(id=I, number=S, text=S)
 SECTION = _obj(id=I, number=I, title=S, paragraphs={"type": "array", "items": PARAGRAPH})
 ROOM = _obj(id=I, name=S, topic=S, session=S, phase={"enum": ["setup", "open", "voting", "closed"]},
             section_ids={"type": "array", "items": I}, code={"type": "string", "description": "organisers only"})
+TOKEN = _obj(id=I, name=S, created_at=S, expires_at=S, last_used_at={"type": ["string", "null"]})
 EVENT = _obj(seq=I, type={"enum": list(EVENT_TYPES)}, created_at=S)
 
 
@@ -28,10 +29,12 @@ def _json(schema: dict) -> dict:
     return {"content": {"application/json": {"schema": schema}}}
 
 
-def _op(summary: str, ok: dict, status: str = "200", body: dict | None = None, auth: bool = True,
-        params: list | None = None) -> dict:
-    op = {"summary": summary, "responses": {status: {"description": "OK", **_json(ok)}}}
-    for code in ("400", "401", "403", "404", "409", "413", "422", "429") if auth else ("400", "404", "422", "429"):
+def _op(summary: str, ok: dict | None, status: str = "200", body: dict | None = None, auth: bool = True,
+        params: list | None = None, errors: tuple[str, ...] | None = None) -> dict:
+    op = {"summary": summary, "responses": {status: {"description": "OK", **(_json(ok) if ok else {})}}}
+    if errors is None:
+        errors = ("400", "401", "403", "404", "409", "413", "422", "429") if auth else ("400", "404", "422", "429")
+    for code in errors:
         op["responses"][code] = {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})}
     if body:
         op["requestBody"] = {"required": True, **_json(body)}
@@ -58,8 +61,17 @@ PATHS = {
         "Base documents with sections and paragraphs", _obj(documents={"type": "array", "items": _obj(
             id=I, kind={"enum": ["monitoring_plan", "call_for_policies"]}, title=S,
             sections={"type": "array", "items": SECTION})}), auth=False, params=[_path("slug", S)])},
-    "/api/v1/auth/login": {"post": _op("Organiser sign-in: an API token", _obj(token=S),
-                                       body=_obj(email=S, password=S), auth=False)},
+    "/api/v1/auth/login": {"post": _op(
+        "Organiser sign-in: a named API token that expires (30 days unless `days` says 1 to 365)",
+        dict(TOKEN, properties=dict(TOKEN["properties"], token=S)),
+        body=_obj(email=S, password=S, name=S, days=I), auth=False, errors=("400", "401", "413", "422", "429"))},
+    "/api/v1/auth/tokens": {"get": _op("Your API tokens that have not expired (never the tokens themselves)",
+                                       _obj(tokens={"type": "array", "items": TOKEN}))},
+    "/api/v1/auth/tokens/{token_id}": {"delete": _op("Revoke one of your API tokens", None, status="204",
+                                                     params=[_path("token_id")])},
+    "/api/v1/participants/{participant_id}/link": {"post": _op(
+        "Renew a participant's personal link: the old one stops working and their browsers are signed out",
+        _obj(token=S, link=S), params=[_path("participant_id")])},
     "/api/v1/rooms/join": {"post": _op(
         "Join a room by its code", _obj(participant_id=I, room_id=I, token=S), status="201",
         body=_obj(code=S, name=S, organisation=S, sector={"enum": list(SECTORS)},

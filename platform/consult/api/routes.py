@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from consult.amendments import service as amendments
@@ -78,7 +78,27 @@ async def login(request, core):
         await core.write(audit.sign_in, email=email, ok=False, address=address, via="api", why=error.detail)
         raise
     await core.write(audit.sign_in, email=email, ok=True, address=address, via="api")
-    return JSONResponse({"token": await core.write(people.issue_api_token, organiser_id)})
+    return JSONResponse(await core.write(people.issue_api_token, organiser_id, str_field(data, "name"),
+                                         int_field(data, "days")))
+
+
+@api
+async def tokens(request, core):
+    return JSONResponse({"tokens": await core.read(people.list_api_tokens, await bearer(request))})
+
+
+@api
+async def revoke_token(request, core):
+    await core.write(people.revoke_api_token, await bearer(request), request.path_params["token_id"])
+    return Response(status_code=204)
+
+
+@api
+async def renew_link(request, core):
+    participant_id = request.path_params["participant_id"]
+    token = await core.write(people.renew_personal_link, await bearer(request), participant_id)
+    await core.broadcast.kick(None, f"p:{participant_id}")
+    return JSONResponse({"token": token, "link": str(request.url_for("personal_link", token=token))})
 
 
 @api
@@ -323,6 +343,9 @@ routes = [
     Route("/api/v1/events/{slug}/rooms", rooms),
     Route("/api/v1/events/{slug}/documents", documents),
     Route("/api/v1/auth/login", login, methods=["POST"]),
+    Route("/api/v1/auth/tokens", tokens),
+    Route("/api/v1/auth/tokens/{token_id:int}", revoke_token, methods=["DELETE"]),
+    Route("/api/v1/participants/{participant_id:int}/link", renew_link, methods=["POST"]),
     Route("/api/v1/rooms/join", join, methods=["POST"]),
     Route("/api/v1/rooms/{room_id:int}", room),
     Route("/api/v1/rooms/{room_id:int}/comments", comments, methods=["GET"]),

@@ -103,9 +103,12 @@ class Hub:
         self.watchers.add(sub)
         return sub
 
-    def kick(self, room_id: int, who: str) -> None:
-        """Close the sockets of someone removed from a room."""
-        for sub in [s for s in self.rooms.get(room_id, ()) if s.who == who]:
+    def kick(self, room_id: int | None, who: str) -> None:
+        """Close the sockets of someone removed from a room, or (room_id None) all of theirs,
+        as when their sessions end: a socket opened before must not outlive them."""
+        subs = self.rooms.get(room_id, ()) if room_id is not None else \
+            [*(s for subs in self.rooms.values() for s in subs), *self.watchers]
+        for sub in [s for s in subs if s.who == who]:
             self._evict(sub, counted=False)
 
     def unsubscribe(self, sub: Subscriber) -> None:

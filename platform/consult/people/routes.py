@@ -136,9 +136,24 @@ async def login(request: Request):
     return back_to("/organiser")
 
 
+async def _close_sockets(request: Request) -> None:
+    actor = request.state.actor
+    if actor.is_organiser:
+        await request.app.state.core.broadcast.kick(None, f"o:{actor.organiser_id}")
+
+
 async def logout(request: Request):
+    await _close_sockets(request)
     auth.sign_out(request.session)
     return back_to("/")
+
+
+async def logout_everywhere(request: Request):
+    """A lost laptop: every browser signed in as this organiser is signed out at once."""
+    await request.app.state.core.write(service.sign_out_everywhere, request.state.actor)
+    await _close_sockets(request)
+    auth.sign_out(request.session)
+    return back_to("/organiser/login")
 
 
 routes = [
@@ -150,4 +165,5 @@ routes = [
     Route("/organiser/login", login_form, methods=["GET"]),
     Route("/organiser/login", login, methods=["POST"]),
     Route("/organiser/logout", logout, methods=["POST"]),
+    Route("/organiser/logout-everywhere", logout_everywhere, methods=["POST"]),
 ]

@@ -1,17 +1,19 @@
 """Joining rooms, personal links, and organiser accounts."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
 import pycountry
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from consult import clock
+from consult.audit import service as audit
 from consult.conference.models import ConferenceSession
 from consult.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from consult.people import passwords
+from consult.people import passwords, sessions
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, ApiToken, Organiser, Participant
 from consult.people.tokens import new_token, token_hash
@@ -130,7 +132,8 @@ def actor_for_token(session: Session, token: str | None) -> Actor:
     participant_id = session.scalar(select(Participant.id).where(Participant.token_hash == digest))
     if participant_id is not None:
         return Actor(participant_id=participant_id)
-    organiser_id = session.scalar(select(ApiToken.organiser_id).where(ApiToken.token_hash == digest))
+    organiser_id = session.scalar(select(ApiToken.organiser_id).where(ApiToken.token_hash == digest,
+                                                                      ApiToken.expires_at > clock.now()))
     if organiser_id is not None:
         return Actor(organiser_id=organiser_id)
     return Actor()
@@ -164,7 +167,10 @@ def create_organiser(session: Session, email: str, password: str) -> Organiser:
         raise Invalid("Use a password of at least 10 characters.", {"password": "Too short."})
     existing = session.scalar(select(Organiser).where(Organiser.email == email))
     if existing is not None:
+        # A reset is what one does after a leak: whoever held a session or a token is out.
         existing.password_hash = passwords.hash_password(password)
+        sessions.end_for_organiser(session, existing.id)
+        session.execute(delete(ApiToken).where(ApiToken.organiser_id == existing.id))
         return existing
     organiser = Organiser(email=email, password_hash=passwords.hash_password(password), created_at=clock.now())
     session.add(organiser)
@@ -182,9 +188,77 @@ def authenticate_organiser(session: Session, email: str, password: str) -> int:
     return organiser.id
 
 
-def issue_api_token(session: Session, organiser_id: int) -> str:
+TOKEN_DAYS = 30
+
+
+def issue_api_token(session: Session, organiser_id: int, name: str | None = None, days: int | None = None) -> dict:
+    """A named API token that expires (30 days unless asked for 1 to 365)."""
+    name = clean_line(name)[:80] or "API token"
+    if days is None:
+        days = TOKEN_DAYS
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
+        raise Invalid("A token lasts 1 to 365 days.", {"days": "Out of range."})
     token = new_token()
-    session.add(ApiToken(organiser_id=organiser_id, token_hash=token_hash(token), created_at=clock.now()))
+    row = ApiToken(organiser_id=organiser_id, token_hash=token_hash(token), name=name, created_at=clock.now(),
+                   expires_at=clock.now() + dt.timedelta(days=days))
+    session.add(row)
+    session.flush()
+    return dict(token_view(row), token=token)
+
+
+def touch_api_token(session: Session, token: str) -> None:
+    """Note when a token was last used, to the minute: a list of tokens shows which are idle."""
+    now = clock.now()
+    session.execute(update(ApiToken).where(
+        ApiToken.token_hash == token_hash(token),
+        (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < now - dt.timedelta(minutes=1)),
+    ).values(last_used_at=now))
+
+
+def token_view(row: ApiToken) -> dict:
+    def at(value):
+        return value.isoformat(timespec="seconds") + "Z" if value else None
+    return {"id": row.id, "name": row.name, "created_at": at(row.created_at), "expires_at": at(row.expires_at),
+            "last_used_at": at(row.last_used_at)}
+
+
+def list_api_tokens(session: Session, actor: Actor) -> list[dict]:
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers have API tokens.")
+    rows = session.scalars(select(ApiToken).where(ApiToken.organiser_id == actor.organiser_id,
+                                                  ApiToken.expires_at > clock.now()).order_by(ApiToken.id))
+    return [token_view(row) for row in rows]
+
+
+def revoke_api_token(session: Session, actor: Actor, token_id: int) -> None:
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers have API tokens.")
+    gone = session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.organiser_id == actor.organiser_id)
+                           .returning(ApiToken.id)).first()
+    if gone is None:
+        raise NotFound("No such token of yours.")
+
+
+def sign_out_everywhere(session: Session, actor: Actor) -> int:
+    """Every browser session of this organiser ends, this one included."""
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers can do this.")
+    return sessions.end_for_organiser(session, actor.organiser_id)
+
+
+def renew_personal_link(session: Session, actor: Actor, participant_id: int) -> str:
+    """A lost badge: the old personal link (and API token) stops working, and every browser
+    signed in with it is signed out; the new link is returned once."""
+    if not actor.is_organiser:
+        raise Forbidden("Only organisers renew personal links.")
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound("No such participant.")
+    token = new_token()
+    participant.token_hash = token_hash(token)
+    sessions.end_for_participant(session, participant_id)
+    audit.record(session, actor, "participant.link_renewed", event_id=participant.event_id,
+                 participant_id=participant_id)
     return token
 
 
