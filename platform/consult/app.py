@@ -22,7 +22,8 @@ from consult.contributions.routes import routes as contribution_routes
 from consult.core import Core
 from consult.drafting.routes import routes as drafting_routes
 from consult.engagement.routes import routes as engagement_routes
-from consult.errors import BadRequest, DomainError
+from consult.db import UNREACHABLE
+from consult.errors import BadRequest, DomainError, Unavailable
 from consult.export.routes import routes as export_routes
 from consult.imports.routes import routes as import_routes
 from consult.live.routes import page_stream
@@ -61,6 +62,11 @@ async def on_unstorable(request: Request, error: Exception):
     where it is hashed or stored: bad input, answered as such, with nothing written."""
     return await on_domain_error(request, BadRequest(
         "Some of the text sent cannot be stored (a lone surrogate or a NUL character); remove it and try again."))
+
+
+async def on_unreachable(request: Request, error: Exception):
+    log.warning("database unreachable on %s: %s", request.url.path, error.__class__.__name__)
+    return await on_domain_error(request, Unavailable())
 
 
 async def on_http_error(request: Request, error: HTTPException):
@@ -104,13 +110,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(BodyLimitMiddleware, default=MAX_FORM_BYTES,
                    limits={"/api/": (MAX_BODY, over(MAX_BODY)), "/organiser/import/": IMPORT_LIMIT}),
+        # CSRF first: its token is in every page, the 503 one included when sessions cannot load.
+        Middleware(CSRFMiddleware, secure=settings.https),
         Middleware(ServerSessionMiddleware, db=core.db, https=settings.https),
         Middleware(ActorMiddleware),
-        Middleware(CSRFMiddleware, secure=settings.https),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error,
                                         UnicodeError: on_unstorable, DataError: on_unstorable,
+                                        **dict.fromkeys(UNREACHABLE, on_unreachable),
                                         Exception: on_crash})
     app.state.core = core
     return app

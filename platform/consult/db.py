@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
@@ -23,6 +23,11 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# What a database that blinks raises (PostgreSQL down or restarting, the pool unable to
+# connect, SQLite locked past its timeout): a moment's unavailability, not a bug.
+UNREACHABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
 
 
 class Base(DeclarativeBase):

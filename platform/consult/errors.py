@@ -46,6 +46,17 @@ class TooLarge(DomainError):
     code = "too_large"
 
 
+class Unavailable(DomainError):
+    """The database cannot be reached for now: nothing was saved, and trying again is right."""
+    status = 503
+    code = "unavailable"
+
+    def __init__(self, retry_after: int = 3):
+        super().__init__("Saving is paused: the database cannot be reached for a moment. Nothing was saved; "
+                         "your text is kept here. Send it again in a few seconds.")
+        self.retry_after = retry_after
+
+
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"

@@ -54,7 +54,9 @@ def refused(request: Request, error) -> Response:
     from consult.web.templating import page
     context = {"heading": "That did not work", "message": error.detail, "fields": error.fields,
                "link": request.headers.get("referer") or "/", "link_text": "Back"}
+    headers = {"Retry-After": str(error.retry_after)} if hasattr(error, "retry_after") else {}
     if is_htmx(request):
+        # Into the flash area, never over the form: what was typed stays where it was.
         return page(request, "message.html", context, status=error.status, block="notice",
-                    headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
-    return page(request, "message.html", context, status=error.status)
+                    headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML", **headers})
+    return page(request, "message.html", context, status=error.status, headers=headers)
