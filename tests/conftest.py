@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 
-from conftest_server import IN_CI, PG_URL, start_server  # noqa: E402
+from conftest_server import IN_CI, PG_URL, reset_postgres, start_server  # noqa: E402
 from consult import migrate  # noqa: E402
 from consult.cli import prepare  # noqa: E402
 from consult.db import Database  # noqa: E402
@@ -22,21 +22,13 @@ CHEAP_ARGON2 = dict(argon2_time_cost=1, argon2_memory_kib=1024)
 passwords.configure(CHEAP_ARGON2["argon2_time_cost"], CHEAP_ARGON2["argon2_memory_kib"])
 
 
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
     if not PG_URL:
         if IN_CI:
             pytest.fail("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL tests cannot run")
         pytest.skip("TEST_DATABASE_URL is not set")
-    _reset_postgres(PG_URL)
+    reset_postgres(PG_URL)
     engine = create_engine(PG_URL)
     migrate.upgrade(engine)
     engine.dispose()

@@ -13,6 +13,16 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def reset_postgres(url: str) -> None:
+    """An empty public schema in the test database (TEST_DATABASE_URL: yours alone)."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

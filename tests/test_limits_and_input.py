@@ -130,10 +130,10 @@ def demo_client(request, settings):
     if request.param == "sqlite":
         yield request.getfixturevalue("client")
         return
-    from conftest import _reset_postgres
+    from conftest_server import reset_postgres
     from consult.cli import prepare
     url = request.getfixturevalue("postgres_url")
-    _reset_postgres(url)
+    reset_postgres(url)
     settings = dataclasses.replace(settings, database_url=url)
     prepare(settings).dispose()
     with TestClient(create_app(settings), base_url="http://testserver") as client:
