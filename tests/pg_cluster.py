@@ -10,6 +10,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
+from conftest_server import IN_CI
+
 
 def _bin(name: str) -> str | None:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
@@ -53,3 +56,17 @@ class Cluster:
         except subprocess.CalledProcessError:
             pass
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def cluster():
+    """A started private cluster, destroyed after the test (import this fixture to use it)."""
+    reason = available()
+    if reason:
+        if IN_CI:
+            pytest.fail("CI=true but " + reason)
+        pytest.skip(reason)
+    running = Cluster()
+    running.start()
+    yield running
+    running.destroy()
