@@ -34,7 +34,8 @@ def _op(summary: str, ok: dict | None, status: str = "200", body: dict | None = 
     op = {"summary": summary, "responses": {status: {"description": "OK", **(_json(ok) if ok else {})}}}
     if errors is None:
         errors = ("400", "401", "403", "404", "409", "413", "422", "429") if auth else ("400", "404", "422", "429")
-    for code in errors:
+    # 503 anywhere: the database cannot be reached for a moment (with Retry-After).
+    for code in (*errors, "503"):
         op["responses"][code] = {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})}
     if body:
         op["requestBody"] = {"required": True, **_json(body)}
@@ -103,7 +104,9 @@ PATHS = {
                        "{\"type\": \"presence\", \"here\": N}, or {\"type\": \"reload\"} when too far behind. "
                        "Send {\"type\": \"ping\"} to get {\"type\": \"pong\"}.",
         "parameters": [_path("room_id"), AFTER, {"name": "token", "in": "query", "required": True, "schema": S}],
-        "responses": {"101": {"description": "Switching protocols"}}}},
+        "responses": {"101": {"description": "Switching protocols"},
+                      "404": {"description": "Not a WebSocket handshake: a plain GET finds nothing here",
+                              **_json({"$ref": "#/components/schemas/Error"})}}}},
 }
 
 AMENDMENT = _obj(id=I, room_id=I, paragraph_id=I, kind={"enum": ["replace", "insert_after", "delete"]}, text=S,
@@ -244,7 +247,8 @@ PATHS["/api/v1/events/{slug}/export.xlsx"] = {"get": {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
         "401": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})},
         "403": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})},
-        "404": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})}}}}
+        "404": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})},
+        "503": {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})}}}}
 
 PATHS["/api/v1/events/{slug}/synthesis"] = {"get": _op(
     "Organisers: agreement by sector, consensus and divisiveness per item, opinion groups, themes (pseudonymised)",
