@@ -23,32 +23,37 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start_server(data: Path, **env_vars: str):
-    """`python run.py` itself, on a fresh SQLite database in `data` (or what env_vars name), on a
-    free port; a generator yielding its URL, then stopping it."""
-    port = _free_port()
+def launch(data: Path, port: int, *args: str, **env_vars: str) -> subprocess.Popen:
+    """`python run.py [args]` in a session of its own (so that its workers can be killed with
+    it), on a fresh SQLite database in `data` (or what env_vars name); returns once it listens."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{data / 'live.db'}", "SECRET_KEY": "live-test-secret", **env_vars}
-    log = open(data / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--port", str(port), "--log-level", "warning"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with open(data / "server.log", "a") as log:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--port", str(port), "--log-level", "warning",
+                                 *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
+            return proc
         except OSError:
             if proc.poll() is not None:
                 raise RuntimeError((data / "server.log").read_text())
             time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("the server did not start in 30 s")
+    proc.kill()
+    raise RuntimeError("the server did not start in 30 s")
+
+
+def start_server(data: Path, **env_vars: str):
+    """The real server on a free port: a generator yielding its URL, then stopping it."""
+    port = free_port()
+    proc = launch(data, port, **env_vars)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     try:
@@ -56,4 +61,3 @@ def start_server(data: Path, **env_vars: str):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(5)
-    log.close()

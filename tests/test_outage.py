@@ -4,6 +4,7 @@ retry with the same idempotency key, and in the end every acknowledged post is s
 every post retried is stored once, the room's log has no gap, and sockets stayed open."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -79,9 +80,26 @@ def test_a_15_second_database_outage_during_a_burst_loses_and_doubles_nothing(cl
         room_id = joined[0]["room_id"]
         with ws_client.connect(f"{base.replace('http', 'ws')}/api/v1/rooms/{room_id}/stream?token={joined[0]['token']}",
                                origin=base) as socket:
+            heard, done = [], threading.Event()
+
+            def listen():
+                while not done.is_set():
+                    try:
+                        heard.append(json.loads(socket.recv(timeout=0.5)))
+                    except TimeoutError:
+                        continue
+
+            listener = threading.Thread(target=listen)
+            listener.start()
             acknowledged, statuses, posts = _burst(base, cluster, joined, room_id)
-            # The socket opened before the outage is still open after it.
+            # The socket opened before the outage is still open after it, and heard every post.
+            deadline = time.time() + 20
+            while time.time() < deadline and sum(m.get("type") == "comment_posted" for m in heard) < len(posts):
+                time.sleep(0.2)
+            done.set()
+            listener.join()
             socket.ping().wait(10)
+        pushed = sum(m.get("type") == "comment_posted" for m in heard)
     finally:
         next(server, None)
 
@@ -98,9 +116,10 @@ def test_a_15_second_database_outage_during_a_burst_loses_and_doubles_nothing(cl
     duplicated = sum(n - 1 for n in stored.values() if n > 1)
     lost = len([k for k in acknowledged if k not in stored])
     print(f"\noutage of {OUTAGE_S} s during {len(posts)} posts: statuses {counts}; acknowledged {len(acknowledged)}, "
-          f"stored {sum(stored.values())}, duplicated {duplicated}, lost {lost}")
+          f"stored {sum(stored.values())}, duplicated {duplicated}, lost {lost}; pushed to the socket {pushed}")
     assert 500 not in counts and "transport" not in counts
     assert counts.get(503, 0) > 0, "the outage was not noticed: it should have come during the burst"
     assert len(acknowledged) == len(posts), "every post is acknowledged once the database is back"
     assert duplicated == 0 and lost == 0 and sum(stored.values()) == len(posts)
     assert seqs == list(range(1, last_seq + 1)), "the room's log has a gap"
+    assert pushed == len(posts), "the socket opened before the outage missed posts"
