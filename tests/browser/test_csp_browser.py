@@ -41,6 +41,8 @@ def test_every_page_type_runs_under_the_policy(people, organiser, live_server):
         (organiser, f"/rooms/{room_id}/projector"), (organiser, f"/documents/{document_id}/consolidated"),
         (organiser, f"/documents/{document_id}/consolidated/{version}"),
         (organiser, f"/documents/{document_id}/consolidated/{version}/plenary"),
+        (organiser, f"/documents/{document_id}/consolidated/{version}/print"),
+        (organiser, f"/documents/{document_id}/consolidated/{version}/compare"),
         (organiser, "/no-such-page"),
     ]
     for page, path in pages:

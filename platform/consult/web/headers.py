@@ -1,12 +1,15 @@
-"""Security headers on every response. The pages run no inline script and no inline style
-(static/js/attributes.js does what `onclick` and `style` attributes did), so the policy needs
-no nonce and no 'unsafe-*' source; htmx only compiles code for hx-on and js: values, which
-the templates do not use."""
+"""Security headers on every response. The pages run no inline script and no style attribute
+(static/js/attributes.js does what `onclick` and `style` attributes did), so the policy has
+no 'unsafe-*' source; htmx only compiles code for hx-on and js: values, which the templates do
+not use. The one <style> element a page must carry (the print view's running header, made
+from the document) is let in by a nonce made for each response (request.state.csp_nonce)."""
 from __future__ import annotations
 
 import re
+import secrets
 
-POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
+          "font-src 'self'; "
           "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frame}")
 # The projector screen may be framed by the organisers' own pages (a console with a preview);
 # nothing else may be framed at all, least of all the console.
@@ -14,10 +17,10 @@ FRAMEABLE = re.compile(r"^/rooms/\d+/projector$")
 HSTS = b"max-age=31536000; includeSubDomains"
 
 
-def headers_for(path: str, https: bool) -> list[tuple[bytes, bytes]]:
+def headers_for(path: str, https: bool, nonce: str) -> list[tuple[bytes, bytes]]:
     frameable = bool(FRAMEABLE.match(path))
     headers = [
-        (b"content-security-policy", POLICY.format(frame="'self'" if frameable else "'none'").encode()),
+        (b"content-security-policy", POLICY.format(frame="'self'" if frameable else "'none'", nonce=nonce).encode()),
         (b"x-frame-options", b"SAMEORIGIN" if frameable else b"DENY"),
         (b"x-content-type-options", b"nosniff"),
         # Same-origin pages still send it: a refusal's "Back" link is the page it came from.
@@ -37,7 +40,9 @@ class SecurityHeadersMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        extra = headers_for(scope["path"], self.https)
+        nonce = secrets.token_urlsafe(16)
+        scope.setdefault("state", {})["csp_nonce"] = nonce
+        extra = headers_for(scope["path"], self.https, nonce)
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":

@@ -33,7 +33,7 @@ env.filters["local_time"] = clock.shown
 def page(request, name: str, context: dict, status: int = 200, block: str | None = None, headers=None):
     context = {"actor": request.state.actor, "csrf_token": request.state.csrf_token,
                "notice": request.session.pop("notice", None) if block is None and "session" in request.scope else None,
-               **context}
+               "csp_nonce": request.state.csp_nonce, **context}
     return templates.TemplateResponse(request, name, context, status_code=status, block_name=block,
                                       headers=headers)
 
