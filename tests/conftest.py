@@ -99,7 +99,7 @@ def filled_demo_app(request, tmp_path_factory):
         url = f"sqlite:///{tmp_path_factory.mktemp('filled') / 'demo.db'}"
     else:
         url = request.getfixturevalue("postgres_url")
-        _reset_postgres(url)
+        reset_postgres(url)
     settings = Settings(database_url=url, secret_key="x", **CHEAP_ARGON2)
     db = prepare(settings)
     assert db.write(fill)[0] is True
@@ -107,7 +107,7 @@ def filled_demo_app(request, tmp_path_factory):
     with TestClient(create_app(settings), base_url="http://testserver") as client:
         yield client
     if request.param == "postgresql":
-        _reset_postgres(url)
+        reset_postgres(url)
         engine = create_engine(url)
         migrate.upgrade(engine)
         engine.dispose()

@@ -138,6 +138,13 @@ def demo_client(request, settings):
     prepare(settings).dispose()
     with TestClient(create_app(settings), base_url="http://testserver") as client:
         yield client
+    # Left migrated and empty, as the other modules expect the shared test database.
+    from consult import migrate
+    from sqlalchemy import create_engine
+    reset_postgres(url)
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
 
 
 def test_unencodable_bytes_in_any_form_field_never_make_a_500(demo_client):
