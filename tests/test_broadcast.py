@@ -20,7 +20,8 @@ def database():
         if IN_CI:
             pytest.fail("CI=true but TEST_DATABASE_URL is not set: the broadcast test cannot run")
         pytest.skip("TEST_DATABASE_URL is not set")
-    name = "consult_broadcast_test"
+    # Named after the test database: parallel runs on one server each have their own.
+    name = f"{urlsplit(PG_URL).path.strip('/')}_broadcast"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
