@@ -238,7 +238,7 @@ for kind, media in (("pdf", "application/pdf"),
                                           if kind == "pdf" else []),
         "responses": {"200": {"description": "The file", "content": {media: {}}},
                       **{code: {"description": "Error", **_json({"$ref": "#/components/schemas/Error"})}
-                         for code in ("401", "403", "404")}}}}
+                         for code in ("401", "403", "404", "503")}}}}
 
 PATHS["/api/v1/events/{slug}/export.xlsx"] = {"get": {
     "summary": "Organisers: the consultation workbook (built at the moment of the request)",
