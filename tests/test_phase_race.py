@@ -103,7 +103,7 @@ def test_parallel_supports_and_reactions_against_a_close_stop_at_the_close(db, a
     comment = db.write(contributions.post_comment, people[0], room_id, "Support me",
                        idempotency_key="race-support-me")[0][0]
     if action == "support":
-        attempts = [(lambda p=p: db.write(contributions.set_support, p, comment["id"], True)) for p in people]
+        attempts = [(lambda p=p: db.write(contributions.set_support, p, comment["id"], True)) for p in people[1:]]
         event_type = "support_changed"
     else:
         attempts = [(lambda p=p: db.write(engagement.react, p, room_id, world["paragraphs"][0], "agree"))
