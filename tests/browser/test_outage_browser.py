@@ -32,7 +32,7 @@ def test_saving_pauses_with_the_text_kept_and_resumes(browser, cluster, tmp_path
         form.locator("textarea[name=text]").fill(text)
         cluster.stop("fast")
         form.locator("button[type=submit]").click()
-        page.wait_for_selector("#flash >> text=Saving is paused")
+        page.wait_for_selector("text=Saving is paused")
         assert form.locator("textarea[name=text]").input_value() == text
         cluster.start()
         form.locator("button[type=submit]").click()
