@@ -12,11 +12,12 @@ import segno
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from consult.conference.service import first_event_slug
 from consult.errors import DomainError, Forbidden, Invalid
-from consult.imports import documents, files, participants
+from consult.imports import documents, files, participants, template
 from consult.web.forms import optional_int, refused
 from consult.web.templating import page
 
@@ -75,7 +76,17 @@ def _badge(request: Request, person: dict) -> dict:
     link = str(request.url_for("personal_link", token=person["token"]))
     qr = segno.make(link, error="m").svg_inline(omitsize=True, title=f"QR code of {person['name']}'s personal link")
     return {"name": person["name"], "organisation": person["organisation"], "sector_label": person["sector_label"],
-            "link": link, "qr": qr}
+            "room": person["room"], "role": person["role"], "link": link, "qr": qr}
+
+
+async def participants_template(request: Request):
+    core = request.app.state.core
+    if not request.state.actor.is_organiser:
+        return refused(request, Forbidden("Only organisers can import participants."))
+    slug = await core.read(first_event_slug)
+    data = await core.read(template.participants_template, request.state.actor, slug)
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="participants-template-{slug}.xlsx"'})
 
 
 # --- documents ------------------------------------------------------------------------------
@@ -124,6 +135,7 @@ async def _document_page(request: Request, values: dict, error: DomainError | No
 
 routes = [
     Route("/organiser/import/participants", participants_form, methods=["GET"]),
+    Route("/organiser/import/participants-template.xlsx", participants_template),
     Route("/organiser/import/participants", import_participants, methods=["POST"]),
     Route("/organiser/import/document", document_form, methods=["GET"]),
     Route("/organiser/import/document", import_document, methods=["POST"]),

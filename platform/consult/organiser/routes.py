@@ -1,6 +1,7 @@
 """The organiser's console: dashboard, set-up, moderation, audit log."""
 from __future__ import annotations
 
+import segno
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route, WebSocketRoute
@@ -12,7 +13,7 @@ from consult.errors import Forbidden, Invalid
 from consult.live.routes import dashboard_stream
 from consult.moderation import service as moderation
 from consult.organiser import confirm, dashboard, setup
-from consult.web.forms import back_to, done, optional_int, panel, refused
+from consult.web.forms import done, optional_int, panel, refused
 from consult.web.templating import page
 
 
@@ -45,8 +46,9 @@ async def home(request, core, actor):
 
 @organisers_only
 async def demo_activity(request, core, actor):
-    await core.write(fill)
-    return back_to("/organiser")
+    filled = await core.write(fill)
+    return done(request, "/organiser", "The demo rooms now hold sample comments, amendments, votes and decisions."
+                if filled else "The demo rooms already held work: nothing was added.")
 
 
 @organisers_only
@@ -62,16 +64,17 @@ async def save_event(request, core, actor):
     slug = await core.read(first_event_slug)
     await core.write(setup.update_event, actor, slug, form.get("title"), form.get("venue"), form.get("starts_on"),
                      form.get("ends_on"), form.get("description"))
-    return back_to("/organiser/setup")
+    return done(request, "/organiser/setup", "The event was saved.")
 
 
 @organisers_only
 async def save_session(request, core, actor):
     form = await request.form()
     slug = await core.read(first_event_slug)
-    await core.write(setup.save_session, actor, slug, optional_int(form.get("session_id"), "session_id"),
-                     form.get("title"), form.get("starts_at"), form.get("ends_at"))
-    return back_to("/organiser/setup")
+    session_id = await core.write(setup.save_session, actor, slug, optional_int(form.get("session_id"), "session_id"),
+                                  form.get("title"), form.get("starts_at"), form.get("ends_at"))
+    return done(request, f"/organiser/setup#session-{session_id}",
+                f"The session “{str(form.get('title') or '').strip()}” was saved.")
 
 
 @organisers_only
@@ -83,7 +86,8 @@ async def save_room(request, core, actor):
         optional_int(form.get("session_id"), "session_id"), form.get("name"), form.get("topic"),
         [optional_int(v, "sections") for v in form.getlist("sections")], capacity, bool(form.get("anonymous")),
         bool(form.get("premoderation")), optional_int(form.get("dots"), "dots") or 5)
-    return back_to(f"/organiser/setup#room-{room_id}")
+    return done(request, f"/organiser/setup#room-{room_id}",
+                f"The room “{str(form.get('name') or '').strip()}” was {'saved' if form.get('room_id') else 'added'}.")
 
 
 @organisers_only
@@ -109,7 +113,9 @@ async def invite(request, core, actor):
     token = await core.write(setup.invite_rapporteur, actor, room_id)
     code = await core.read(lambda s: s.get(setup.Room, room_id).code)
     link = str(request.url_for("join_form").include_query_params(code=code, invite=token))
-    return page(request, "organiser/invite.html", {"link": link, "room_id": room_id})
+    qr = segno.make(link, error="m").svg_inline(scale=4, dark="#111", title="QR code of the invitation link")
+    return page(request, "organiser/invite.html", {"link": link, "room_id": room_id, "qr": qr},
+                headers={"Cache-Control": "no-store"})
 
 
 @organisers_only
