@@ -23,7 +23,7 @@ def version_url(browser, live_server):
     page.fill("#f-password", "brussels-demo-2024")
     page.click("button.primary")
     page.wait_for_url(re.compile(r"/organiser$"))
-    page.click("button:has-text('Fill the demo rooms')")
+    page.click("button:has-text('Fill the demo rooms')", timeout=60_000)  # one long request
     page.wait_for_load_state()
     page.click("a:has-text('Monitoring plan')")
     page.click("button:has-text('Consolidate now')")
