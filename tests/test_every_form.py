@@ -56,13 +56,13 @@ def variants(form: dict):
 
 
 def walk(client, pages: list[str], tried: set[str], last: str = "/organiser/logout") -> list[str]:
-    """Each kind of form once per person; the one that signs out goes last."""
+    """Each kind of form once per person; those that sign out (here or everywhere) go last."""
     failures, seen = [], set()
-    for path in pages:
+    for i, path in enumerate(pages):
         found = forms_on(client, path)
-        for form in sorted(found, key=lambda f: f["action"] == last):
+        for form in sorted(found, key=lambda f: f["action"].startswith(last)):
             kind = (re.sub(r"\d+", "N", form["action"].split("?")[0]), tuple(sorted(form["fields"])))
-            if kind in seen or (form["action"] == last and path != pages[-1]):
+            if kind in seen or (form["action"].startswith(last) and i != len(pages) - 1):
                 continue
             seen.add(kind)
             tried.add(form["action"].split("?")[0])
@@ -127,7 +127,8 @@ def test_every_form_answers_empty_wrong_and_oversized_input_without_a_5xx(client
     failures += walk(rapporteur, [f"/rooms/{rid}/workbench", f"/rooms/{rid}"], tried)
     failures += walk(org, ["/organiser", "/organiser/setup", "/organiser/moderation", "/organiser/import/participants",
                            "/organiser/import/document", f"/rooms/{vid}/workbench", "/documents/1/consolidated",
-                           "/documents/1/consolidated/1", "/documents/2/consolidated/1"], tried)
+                           "/documents/1/consolidated/1", "/documents/2/consolidated/1",
+                           "/organiser"], tried)   # back to the console, where both sign-outs are
     # A route whose form no page showed this time (a publish button while conflicts remain) is
     # still sent the same inputs, as the organiser, with the first ids; the test names them.
     unseen = [r for r in app.routes if isinstance(r, Route) and "POST" in (r.methods or ())
