@@ -54,6 +54,16 @@ def test_guessing_over_many_accounts_from_one_network_is_slowed_down(client):
     assert statuses[:20] == [401] * 20 and 429 in statuses[20:]
 
 
+def test_signing_in_rightly_again_and_again_is_never_limited(client):
+    """Organisers (and the browser tests) sign in many times a day; only failures count, and
+    a right password after a few wrong ones still works while the budget lasts."""
+    for _ in range(3):
+        assert api_login(client, EMAIL, "wrong-password").status_code == 401
+    assert [api_login(client, EMAIL, PASSWORD).status_code for _ in range(30)] == [200] * 30
+    # The three failures before still count: the budget of five runs out within six more.
+    assert 429 in [api_login(client, EMAIL, "wrong-password").status_code for _ in range(6)]
+
+
 # --- text that cannot be stored ------------------------------------------------------------
 
 UNSTORABLE_JSON = ["\ud800", "a\udfffb", "nul\u0000byte"]

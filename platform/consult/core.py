@@ -9,6 +9,9 @@ from starlette.concurrency import run_in_threadpool
 from consult.db import Database
 from consult.live import broadcast
 from consult.live.hub import Hub
+from consult.audit import service as audit
+from consult.errors import DomainError
+from consult.people import service as people
 from consult.people.service import normalise_email
 from consult.ratelimit import Limiter
 from consult.settings import Settings
@@ -34,10 +37,25 @@ class Core:
         if actor.participant_id is not None:
             self.post_limit.hit(f"p:{actor.participant_id}")
 
-    def limit_sign_in(self, client: str, email: str) -> None:
-        """Counted per network address and per account (the address as authentication reads it)."""
-        self.login_network_limit.hit(client)
-        self.login_limit.hit(normalise_email(email))
+    async def sign_in(self, *, address: str, email: str, password: str, via: str) -> int:
+        """The organiser's id, or a DomainError; every attempt is audited. Only failures count
+        against the network's and the account's budgets (the address as authentication reads
+        it): organisers who sign in often are never locked out, a guesser is stopped."""
+        account = normalise_email(email)
+        try:
+            self.login_network_limit.check(address)
+            self.login_limit.check(account)
+            try:
+                organiser_id = await self.read(people.authenticate_organiser, email, password)
+            except DomainError:
+                self.login_network_limit.spend(address)
+                self.login_limit.spend(account)
+                raise
+        except DomainError as error:
+            await self.write(audit.sign_in, email=email, ok=False, address=address, via=via, why=error.detail)
+            raise
+        await self.write(audit.sign_in, email=email, ok=True, address=address, via=via)
+        return organiser_id
 
     async def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
         result, events = await run_in_threadpool(self.db.write, fn, *args, **kwargs)

@@ -16,14 +16,27 @@ class Limiter:
         self._lock = threading.Lock()
 
     def hit(self, key: str) -> None:
+        """Takes a token, or raises RateLimited when the key's bucket is empty."""
+        self._take(key, check=True, spend=True)
+
+    def check(self, key: str) -> None:
+        """Raises RateLimited when the bucket is empty, without taking a token: the look before
+        an attempt that only counts when it fails."""
+        self._take(key, check=True, spend=False)
+
+    def spend(self, key: str) -> None:
+        """Takes a token even from an empty bucket (a failure that already happened)."""
+        self._take(key, check=False, spend=True)
+
+    def _take(self, key: str, *, check: bool, spend: bool) -> None:
         now = time.monotonic()
         with self._lock:
             tokens, last = self._buckets.get(key, (float(self.burst), now))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens < 1:
+            if check and tokens < 1:
                 wait = int((1 - tokens) / self.rate) + 1
                 raise RateLimited(f"Too many {self.what} in a short time; try again in {wait} s.", wait)
-            self._buckets[key] = (tokens - 1, now)
+            self._buckets[key] = (max(tokens - 1, 0.0) if spend else tokens, now)
             if len(self._buckets) > 50_000:
                 self._forget_idle(now)
 

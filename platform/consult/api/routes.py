@@ -16,7 +16,6 @@ from consult.api.common import (
     str_field,
 )
 from consult.api.openapi import openapi
-from consult.audit import service as audit
 from consult.conference.service import event_id, list_events
 from consult.consolidation import editorial
 from consult.consolidation import routes as consolidation_routes
@@ -71,13 +70,7 @@ async def login(request, core):
     data = await json_body(request)
     email, password = str_field(data, "email") or "", str_field(data, "password") or ""
     address = request.client.host if request.client else ""
-    try:
-        core.limit_sign_in(address, email)
-        organiser_id = await core.read(people.authenticate_organiser, email, password)
-    except DomainError as error:
-        await core.write(audit.sign_in, email=email, ok=False, address=address, via="api", why=error.detail)
-        raise
-    await core.write(audit.sign_in, email=email, ok=True, address=address, via="api")
+    organiser_id = await core.sign_in(address=address, email=email, password=password, via="api")
     return JSONResponse(await core.write(people.issue_api_token, organiser_id, str_field(data, "name"),
                                          int_field(data, "days")))
 

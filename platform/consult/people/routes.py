@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from consult.audit import service as audit
 from consult.errors import DomainError, NotFound, Unauthorized
 from consult.people import service
 from consult.web import auth
@@ -124,13 +123,11 @@ async def login(request: Request):
     form = await request.form()
     email = str(form.get("email", ""))
     try:
-        core.limit_sign_in(_client_address(request), email)
-        organiser_id = await core.read(service.authenticate_organiser, email, str(form.get("password", "")))
+        organiser_id = await core.sign_in(address=_client_address(request), email=email,
+                                          password=str(form.get("password", "")), via="page")
     except DomainError as error:
-        await core.write(audit.sign_in, email=email, ok=False, address=_client_address(request), why=error.detail)
         return page(request, "organiser/login.html", {"values": {"email": email}, "message": error.detail},
                     status=error.status)
-    await core.write(audit.sign_in, email=email, ok=True, address=_client_address(request))
     request.session.clear()
     auth.sign_in_organiser(request.session, organiser_id)
     return back_to("/organiser")
