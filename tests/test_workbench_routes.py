@@ -109,8 +109,16 @@ def test_reactions_dots_and_polls_through_the_pages(client):
                                                    "option": ["A", "B", ""]}, follow_redirects=False)
     assert asked.status_code == 303
     poll_id = int(re.search(r'id="poll-(\d+)"', client.get(f"/rooms/{rid}").text).group(1))
+    # Until Ben answers, neither his page nor his fetch of the results holds the numbers.
+    ben = TestClient(client.app)
+    join(ben, CODE, name="Ben")
     answered = post(client, f"/polls/{poll_id}/answer", {"option": "1"})
-    assert "1 (100%)" in answered.text
+    assert "1 (100%)" in answered.text and 'data-refresh-url="/polls/' in answered.text
+    for html in (ben.get(f"/rooms/{rid}").text, ben.get(f"/polls/{poll_id}/results").text):
+        assert "(100%)" not in html and "(0%)" not in html and "The results appear once you have answered" in html
+    assert "1 (100%)" in client.get(f"/polls/{poll_id}/results").text
+    assert "1 (100%)" in rita.get(f"/rooms/{rid}").text
+    assert TestClient(client.app).get(f"/polls/{poll_id}/results", follow_redirects=False).status_code in (303, 403)
     assert post(client, f"/polls/{poll_id}/answer", {"option": "7"}).status_code == 422
     proposed = post(client, f"/rooms/{rid}/amendments", {
         "paragraph_id": pid, "kind": "delete", "rationale": "Redundant.", "idempotency_key": "html-amend-dots"})
@@ -126,3 +134,18 @@ def test_reactions_dots_and_polls_through_the_pages(client):
     assert "You have placed all 5 of your dots. Take a dot from something else first." in full.text
     assert post(client, f"/rooms/{rid}/dots", {"target_type": "comment", "target_id": "999", "dots": "1"}).status_code == 404
     assert f"Amendment {amendment_id}</a> · <strong>5 dots" in client.get(f"/rooms/{rid}").text
+
+
+def test_a_poll_asked_before_the_room_opens_shows_its_choices_disabled_with_the_reason(client):
+    rid, rita, _ = setup_room(client)
+    post(rita, f"/rooms/{rid}/phase", {"phase": "setup"})
+    rita.post(f"/rooms/{rid}/polls", data={"csrf_token": csrf_token(rita), "question": "Ready?",
+                                           "option": ["Yes", "No"]}, follow_redirects=False)
+    page = client.get(f"/rooms/{rid}").text
+    form = page[page.index('class="poll-form"'):]
+    form = form[:form.index("</form>")]
+    assert re.search(r'<fieldset disabled aria-describedby="poll-why-\d+"', form)
+    assert "This room is not started: you cannot answer polls now." in form and 'type="submit"' not in form
+    post(rita, f"/rooms/{rid}/phase", {"phase": "open"})
+    page = client.get(f"/rooms/{rid}").text
+    assert ">Answer</button>" in page and "fieldset disabled" not in page

@@ -297,6 +297,58 @@ def test_polls_single_and_multiple_choice(db, room):
         db.write(engagement.answer, room["anna"], poll["id"], [1])
 
 
+def _sent_to(events, role):
+    """What the room's sockets send a viewer of that role for each event (HTML and API JSON)."""
+    from consult.live import fragments
+    from consult.live.hub import Message
+    return [(fragments.html(Message(e), role), fragments.api_json(Message(e), role)) for e in events]
+
+
+def test_poll_numbers_reach_a_participant_only_after_answering_or_closing(db, room):
+    """Results hidden before answering are not sent at all: not in the viewer's poll list,
+    nor in what the socket pushes to participants; rapporteurs get them all along."""
+    poll, opened = db.write(engagement.ask, room["rita"], room["id"], "Which first?", ["Homicides", "Shootings"], False)
+    carl, _ = db.write(build_member, room["codes"][0], "Carl", "health")
+    _, answered = db.write(engagement.answer, room["anna"], poll["id"], [1])
+    for html, api in _sent_to(opened + answered, "participant"):
+        assert "(100%)" not in html and '"votes"' not in api and '"percent"' not in api
+    rapporteur_html, rapporteur_api = _sent_to(answered, "rapporteur")[0]
+    assert "1 (100%)" in rapporteur_html and '"votes": 1' in rapporteur_api
+
+    unseen = db.read(engagement.polls, carl, room["id"])[0]
+    assert not unseen["shown"] and all("votes" not in o for o in unseen["options"]) and unseen["voters"] == 1
+    mine = db.read(engagement.polls, room["anna"], room["id"])[0]
+    assert mine["shown"] and mine["refresh"] and [o["votes"] for o in mine["options"]] == [0, 1]
+    assert db.read(engagement.poll_for, room["rita"], poll["id"])["shown"]
+
+    _, closed = db.write(engagement.close_poll, room["rita"], poll["id"])
+    html, api = _sent_to(closed, "participant")[0]
+    assert "1 (100%)" in html and '"votes": 1' in api
+    after = db.read(engagement.poll_for, carl, poll["id"])
+    assert after["shown"] and not after["refresh"] and [o["votes"] for o in after["options"]] == [0, 1]
+
+
+def test_a_poll_shown_live_sends_its_numbers_to_everyone(db, room):
+    poll, _ = db.write(engagement.ask, room["rita"], room["id"], "Live?", ["Yes", "No"], False, results_live=True)
+    _, answered = db.write(engagement.answer, room["anna"], poll["id"], [0])
+    html, api = _sent_to(answered, "participant")[0]
+    assert "1 (100%)" in html and '"votes": 1' in api
+    carl, _ = db.write(build_member, room["codes"][0], "Carl", "health")
+    seen = db.read(engagement.poll_for, carl, poll["id"])
+    assert seen["shown"] and not seen["refresh"]
+
+
+def test_a_poll_cannot_be_answered_before_the_room_opens_and_says_why(db, room):
+    phase(db, room, "setup")
+    poll, _ = db.write(engagement.ask, room["rita"], room["id"], "Early?", ["Yes", "No"], False)
+    view = db.read(engagement.poll_for, room["anna"], poll["id"])
+    assert not view["answerable"] and view["refusal"] == "This room is not started: you cannot answer polls now."
+    with pytest.raises(Conflict, match="not started"):
+        db.write(engagement.answer, room["anna"], poll["id"], [0])
+    phase(db, room, "open")
+    assert db.read(engagement.poll_for, room["anna"], poll["id"])["answerable"]
+
+
 def test_marking_comments_taken_into_account(db, room):
     (comment, _), _ = db.write(contributions.post_comment, room["anna"], room["id"], "c", idempotency_key="mark-key-1")
     with pytest.raises(Forbidden):

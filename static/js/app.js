@@ -136,8 +136,10 @@
     var el = document.getElementById(id);
     var delay = Number(el && el.dataset.refreshDelay) || 250;
     pendingRefresh[id] = setTimeout(function () {
-      var url = new URL(location.href);
-      url.searchParams.set("panel", id === "room-body" ? "room_body" : id);
+      // A part with an address of its own (data-refresh-url) is fetched from it; any other
+      // part is the page's own block of that name.
+      var url = new URL((el && el.dataset.refreshUrl) || location.href, location.href);
+      if (!(el && el.dataset.refreshUrl)) url.searchParams.set("panel", id === "room-body" ? "room_body" : id);
       htmx.ajax("GET", url.pathname + url.search, {target: "#" + id, swap: "outerMorph"}).finally(function () {
         delete pendingRefresh[id];
         var el = document.getElementById(id);
@@ -282,6 +284,15 @@
       } catch (e) { /* storage off: nothing to restore */ }
     });
   }
+
+  // Accepted and sent on to another page (joining a room): that form's draft is done with.
+  document.addEventListener("htmx:after:request", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    var form = ctx && ctx.sourceElement && ctx.sourceElement.closest && ctx.sourceElement.closest("form[data-draft-key]");
+    if (form && ctx.hx && ctx.hx.redirect && ctx.response.status < 400) {
+      try { localStorage.removeItem(draftKey(form)); } catch (e) { /* storage off */ }
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () { restoreDrafts(document); });
   document.addEventListener("htmx:after:swap", function () { restoreDrafts(document); });

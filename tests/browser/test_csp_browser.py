@@ -65,6 +65,8 @@ def test_bar_widths_are_set_without_inline_styles(people, organiser):
     organiser.fill("#poll-q", question)
     organiser.fill("#poll-o0", "Yes")
     organiser.fill("#poll-o1", "No")
+    # Shown live, so the bars reach the participant before she answers.
+    organiser.check("form.ask-poll input[name=results_live]")
     organiser.click("form.ask-poll button[type=submit]")
     voter.wait_for_selector(f"text={question}")
     bars = voter.locator("[data-width]")

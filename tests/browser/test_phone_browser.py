@@ -134,8 +134,11 @@ def test_two_rapporteurs_save_different_paragraphs_at_once(people, organiser):
     assert not rita.errors and not raj.errors
 
 
-def test_a_new_poll_is_announced_and_its_results_wait_for_an_answer(people, organiser):
+def test_a_new_poll_is_announced_and_its_results_wait_for_an_answer(people, organiser, axe):
+    """The numbers are not in Vera's page until she answers (not merely hidden); Wim, who
+    answered first, sees them change live as others answer."""
     vera = sized(people(ROOM_G, "Vera Voter", width=390), PHONE)
+    wim = sized(people(ROOM_G, "Wim Early", width=390), PHONE)
     rita = people(ROOM_G, "Rita Polls", sector="law_enforcement")
     room_id = make_rapporteur(organiser, rita, "Rita Polls")
     rita.goto(f"/rooms/{room_id}/workbench")
@@ -156,13 +159,75 @@ def test_a_new_poll_is_announced_and_its_results_wait_for_an_answer(people, orga
     vera.wait_for_timeout(300)
     top = poll.bounding_box()["y"]
     assert 0 <= top < PHONE["height"], top
-    assert not poll.locator(".poll-results").is_visible()
-    assert poll.locator(".poll-hidden-note").is_visible()
+    assert poll.locator(".poll-results", has_text="The results appear once you have answered").is_visible()
+
+    wims = wim.locator("li.poll", has_text=question)
+    wims.get_by_label("Police").check()
+    wims.locator("button", has_text="Answer").click()
+    wims.locator(".poll-results", has_text="1 answered").wait_for()
+    assert "1 (100%)" in wims.locator(".poll-results").text_content()
+    # Vera learns that someone answered, not what they answered.
+    poll.locator(".poll-results", has_text="1 answered so far").wait_for()
+    assert "%" not in poll.inner_html()
+
     poll.get_by_label("Hospitals").check()
     poll.locator("button", has_text="Answer").click()
+    poll.locator(".poll-results", has_text="2 answered").wait_for()
+    assert "1 (50%)" in poll.locator(".poll-results").text_content()
+    wims.locator(".poll-results", has_text="2 answered").wait_for()
+    assert "1 (50%)" in wims.locator(".poll-results").text_content()
+    assert axe(vera) == []
+    assert not vera.errors and not wim.errors
+
+
+def test_a_poll_before_the_room_opens_is_shown_disabled_with_the_reason(people, organiser, axe):
+    vera = sized(people(ROOM_G, "Vera Early", width=390), PHONE)
+    rita = people(ROOM_G, "Rita Early", sector="law_enforcement")
+    room_id = make_rapporteur(organiser, rita, "Rita Early")
+    rita.goto(f"/rooms/{room_id}/workbench")
+    try:
+        rita.click(".phase-buttons button[value=setup]")
+        vera.locator("#phase.phase-setup").wait_for()
+        question = f"Ready to start? {time.time():.0f}"
+        rita.fill("#poll-q", question)
+        rita.fill("#poll-o0", "Yes")
+        rita.fill("#poll-o1", "Not yet")
+        rita.click("form.ask-poll button[type=submit]")
+        poll = vera.locator("li.poll", has_text=question)
+        poll.wait_for()
+        assert poll.get_by_label("Yes").is_disabled()
+        assert poll.locator("button", has_text="Answer").count() == 0
+        assert poll.locator(".poll-form", has_text="not started: you cannot answer polls now").is_visible()
+        assert axe(vera) == []
+    finally:
+        rita.click(".phase-buttons button[value=open]")
+    # Opened: her page refreshes itself and the poll can be answered.
+    vera.locator("#phase.phase-open").wait_for()
+    poll.get_by_label("Yes").check()
+    poll.locator("button", has_text="Answer").click()
     poll.locator(".poll-results", has_text="1 answered").wait_for()
-    assert poll.locator(".poll-results").is_visible()
     assert not vera.errors
+
+
+def test_the_join_form_keeps_what_was_typed_across_a_reload_until_it_is_sent(new_page):
+    page = sized(new_page(390), PHONE)
+    page.goto(f"/join?code={ROOM_E}")
+    page.fill("#f-name", "Nora Reload")
+    page.fill("#f-organisation", "Garda")
+    page.select_option("#f-sector", "law_enforcement")
+    page.select_option("#f-country", "IE")
+    page.check("#f-named")
+    page.reload()
+    assert page.input_value("#f-name") == "Nora Reload"
+    assert page.input_value("#f-organisation") == "Garda"
+    assert page.input_value("#f-sector") == "law_enforcement"
+    assert page.input_value("#f-country") == "IE"
+    assert page.is_checked("#f-named")
+    page.click("button.primary")
+    page.wait_for_url(re.compile(r"/rooms/\d+$"))
+    # Joined: nothing of it is left in the phone's storage for the next person.
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('draft-join'))") == []
+    assert page.errors == []
 
 
 def test_a_refusal_shows_next_to_the_button_that_was_tapped(people):

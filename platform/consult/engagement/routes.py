@@ -57,6 +57,12 @@ async def answer(request: Request):
     return page(request, "engagement/answered.html", {"poll": result})
 
 
+async def results(request: Request):
+    """A poll's results as this viewer may see them: what their page fetches when others answer."""
+    poll = await request.app.state.core.read(service.poll_for, request.state.actor, request.path_params["poll_id"])
+    return page(request, "engagement/results.html", {"poll": poll})
+
+
 async def close(request: Request):
     core = request.app.state.core
     poll = await core.write(service.close_poll, request.state.actor, request.path_params["poll_id"])
@@ -68,5 +74,6 @@ routes = [
     Route("/rooms/{room_id:int}/dots", dots, methods=["POST"]),
     Route("/rooms/{room_id:int}/polls", ask, methods=["POST"]),
     Route("/polls/{poll_id:int}/answer", answer, methods=["POST"]),
+    Route("/polls/{poll_id:int}/results", results),
     Route("/polls/{poll_id:int}/close", close, methods=["POST"]),
 ]

@@ -17,6 +17,7 @@ from consult.engagement.models import (
     Reaction,
 )
 from consult.errors import Conflict, Invalid, NotFound
+from consult.amendments.service import PRIVILEGED
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log
@@ -27,8 +28,10 @@ from consult.rooms.service import (
     check_can_read,
     check_member,
     check_rapporteur,
+    role_in,
     room_paragraph_ids,
 )
+from consult.rooms.phases import allows, refusal
 from consult.text import clean_line
 
 # -- reactions -------------------------------------------------------------------------
@@ -164,16 +167,37 @@ def my_dots(session: Session, actor: Actor, room_id: int) -> dict[tuple[str, int
 # -- quick polls -------------------------------------------------------------------------
 
 
-def poll_view(session: Session, poll: Poll) -> dict:
-    counts = dict(session.execute(select(PollVote.option, func.count()).where(PollVote.poll_id == poll.id)
-                                  .group_by(PollVote.option)).all())
+def results_shown(poll: Poll, *, privileged: bool, answered: bool) -> bool:
+    """A participant sees a poll's numbers once they answered or the poll closed, unless the
+    rapporteur chose to show them while it runs; rapporteurs and organisers always do. Numbers
+    not shown are not sent either: not in the page, not over the socket."""
+    return privileged or answered or poll.results_live or not poll.open
+
+
+def poll_view(session: Session, poll: Poll, *, shown: bool = True) -> dict:
+    room = session.get(Room, poll.room_id)
     voters = session.scalar(select(func.count(func.distinct(PollVote.participant_id))).where(PollVote.poll_id == poll.id))
-    total = sum(counts.values())
-    return {"id": poll.id, "room_id": poll.room_id, "question": poll.question, "multiple": poll.multiple,
+    view = {"id": poll.id, "room_id": poll.room_id, "question": poll.question, "multiple": poll.multiple,
             "open": poll.open, "results_live": poll.results_live, "asked_by": poll.asked_by, "voters": voters,
-            "options": [{"index": i, "text": text, "votes": counts.get(i, 0),
-                         "percent": round(100 * counts.get(i, 0) / total) if total else 0}
-                        for i, text in enumerate(poll.options)]}
+            "shown": shown, "answerable": allows(room.phase, "answer polls"),
+            "refusal": refusal(room.phase, "answer polls"),
+            "options": [{"index": i, "text": text} for i, text in enumerate(poll.options)]}
+    if shown:
+        counts = dict(session.execute(select(PollVote.option, func.count()).where(PollVote.poll_id == poll.id)
+                                      .group_by(PollVote.option)).all())
+        total = sum(counts.values())
+        for o in view["options"]:
+            o.update(votes=counts.get(o["index"], 0),
+                     percent=round(100 * counts.get(o["index"], 0) / total) if total else 0)
+    return view
+
+
+def _poll_event(session: Session, poll: Poll) -> dict:
+    """What the room's log says of a poll: its numbers for everyone when they are public,
+    otherwise only in the part rapporteurs and organisers receive."""
+    if results_shown(poll, privileged=False, answered=False):
+        return {"poll": poll_view(session, poll)}
+    return {"poll": poll_view(session, poll, shown=False), "restricted": {"poll": poll_view(session, poll)}}
 
 
 def ask(session: Session, actor: Actor, room_id: int, question: str, options: list[str], multiple: bool,
@@ -197,9 +221,8 @@ def ask(session: Session, actor: Actor, room_id: int, question: str, options: li
     session.add(poll)
     session.flush()
     audit.record(session, actor, "poll.ask", room_id, poll_id=poll.id, question=question)
-    view = poll_view(session, poll)
-    log.record(session, room_id, "poll_opened", {"poll": view})
-    return view
+    log.record(session, room_id, "poll_opened", _poll_event(session, poll))
+    return poll_view(session, poll)
 
 
 def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> dict:
@@ -219,9 +242,8 @@ def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> d
     session.execute(delete(PollVote).where(PollVote.poll_id == poll_id, PollVote.participant_id == member.participant_id))
     session.add_all(PollVote(poll_id=poll_id, participant_id=member.participant_id, option=i) for i in chosen)
     session.flush()
-    view = poll_view(session, poll)
-    log.record(session, poll.room_id, "poll_answered", {"poll": view})
-    return dict(view, mine=chosen)
+    log.record(session, poll.room_id, "poll_answered", _poll_event(session, poll))
+    return _viewed(session, poll, role_in(session, actor, poll.room_id) in PRIVILEGED, chosen)
 
 
 def close_poll(session: Session, actor: Actor, poll_id: int) -> dict:
@@ -234,22 +256,42 @@ def close_poll(session: Session, actor: Actor, poll_id: int) -> dict:
         poll.open = False
         audit.record(session, actor, "poll.close", poll.room_id, poll_id=poll_id)
         session.flush()
-        log.record(session, poll.room_id, "poll_closed", {"poll": poll_view(session, poll)})
+        log.record(session, poll.room_id, "poll_closed", _poll_event(session, poll))
     return poll_view(session, poll)
 
 
 def polls(session: Session, actor: Actor, room_id: int) -> list[dict]:
+    """The room's polls as this viewer may see them, each with the options they chose."""
     check_can_read(session, actor, room_id)
-    views = [poll_view(session, p) for p in session.scalars(
-        select(Poll).where(Poll.room_id == room_id).order_by(Poll.id.desc()))]
-    if actor.participant_id is not None:
-        mine: dict[int, list[int]] = {}
+    privileged = role_in(session, actor, room_id) in PRIVILEGED
+    listed = session.scalars(select(Poll).where(Poll.room_id == room_id).order_by(Poll.id.desc())).all()
+    mine: dict[int, list[int]] = {}
+    if actor.participant_id is not None and listed:
         for poll_id, option in session.execute(select(PollVote.poll_id, PollVote.option).where(
-                PollVote.participant_id == actor.participant_id, PollVote.poll_id.in_([v["id"] for v in views]))):
+                PollVote.participant_id == actor.participant_id, PollVote.poll_id.in_([p.id for p in listed]))):
             mine.setdefault(poll_id, []).append(option)
-        for v in views:
-            v["mine"] = mine.get(v["id"], [])
-    return views
+    return [_viewed(session, p, privileged, mine.get(p.id, [])) for p in listed]
+
+
+def poll_for(session: Session, actor: Actor, poll_id: int) -> dict:
+    """One poll as this viewer may see it: what their page fetches when others answer."""
+    poll = session.get(Poll, poll_id)
+    if poll is None:
+        raise NotFound("No such poll.")
+    check_can_read(session, actor, poll.room_id)
+    privileged = role_in(session, actor, poll.room_id) in PRIVILEGED
+    mine = list(session.scalars(select(PollVote.option).where(
+        PollVote.poll_id == poll_id, PollVote.participant_id == actor.participant_id))) \
+        if actor.participant_id is not None else []
+    return _viewed(session, poll, privileged, mine)
+
+
+def _viewed(session: Session, poll: Poll, privileged: bool, mine: list[int]) -> dict:
+    shown = results_shown(poll, privileged=privileged, answered=bool(mine))
+    # Shown because this viewer answered: the socket carries no numbers for them, so their page
+    # fetches its own fresh copy when others answer.
+    own = shown and not results_shown(poll, privileged=privileged, answered=False)
+    return dict(poll_view(session, poll, shown=shown), mine=mine, refresh=own)
 
 
 def room_dots(session: Session, room_id: int) -> int:

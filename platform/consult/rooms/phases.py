@@ -24,6 +24,16 @@ PHASE_LABELS = {
 }
 
 
+def allows(phase: str, action: str) -> bool:
+    return phase in ALLOWS[action]
+
+
+def refusal(phase: str, action: str) -> str:
+    """Why the phase forbids an action: the message of a refused write, and the reason shown
+    next to a control the phase disables."""
+    return f"This room is {PHASE_LABELS[phase].lower()}: you cannot {action} now."
+
+
 def require(phase: str, action: str) -> None:
-    if phase not in ALLOWS[action]:
-        raise Conflict(f"This room is {PHASE_LABELS[phase].lower()}: you cannot {action} now.")
+    if not allows(phase, action):
+        raise Conflict(refusal(phase, action))
