@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install clean
+.PHONY: run test install clean messages
 
 $(VENV)/installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -23,3 +23,8 @@ test: install
 
 clean:
 	rm -rf $(VENV) var
+
+# After marking or changing a string: each language's .po brought up to the sources (new
+# strings appear with an empty msgstr to translate; see "How to add a string").
+messages: install
+	$(PY) -m consult.catalogue

@@ -39,6 +39,7 @@ from consult.api.common import MAX_BODY
 from consult.imports.routes import BODY_LIMIT as IMPORT_LIMIT
 from consult.web.csrf import MAX_FORM_BYTES, CSRFMiddleware
 from consult.web.headers import SecurityHeadersMiddleware
+from consult.web.locale import LocaleMiddleware, Offered, routes as language_routes
 from consult.web.limits import BodyLimitMiddleware, over
 from consult.web.sessions import ServerSessionMiddleware
 from consult.web.forms import refused
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     passwords.configure(settings.argon2_time_cost, settings.argon2_memory_kib)
     core = Core(settings)
+    offered = Offered(core.db)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -101,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *conference_routes, *people_routes, *room_routes, *contribution_routes, *amendment_routes,
         *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes, *moderation_routes, *audit_routes,
-        *export_routes, *import_routes, *synthesis_routes,
+        *export_routes, *import_routes, *synthesis_routes, *language_routes,
         WebSocketRoute("/rooms/{room_id:int}/live", page_stream),
         *api_routes,
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
@@ -114,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(CSRFMiddleware, secure=settings.https),
         Middleware(ServerSessionMiddleware, db=core.db, https=settings.https),
         Middleware(ActorMiddleware),
+        Middleware(LocaleMiddleware, offered=offered),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error,
@@ -121,4 +124,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                         **dict.fromkeys(UNREACHABLE, on_unreachable),
                                         Exception: on_crash})
     app.state.core = core
+    app.state.offered_languages = offered
     return app

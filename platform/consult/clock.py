@@ -16,7 +16,5 @@ def local(value: dt.datetime | str, zone: str) -> dt.datetime:
 
 def shown(value: dt.datetime | str | None, zone: str) -> str:
     """'1 Dec 2026, 23:40 CET': every time people read is in the event's zone, and says which."""
-    if value is None:
-        return ""
-    at = local(value, zone)
-    return f"{at.day} {at:%b %Y, %H:%M} {at.tzname()}"
+    from consult import i18n  # the reader's language writes the date
+    return i18n.date_time(value, zone)

@@ -24,6 +24,8 @@ class Amendment(Base):
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
     rationale: Mapped[str] = mapped_column(Text)
+    # The language the author wrote in (their interface language unless they said otherwise).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # The room's text of the paragraph when the amendment was made: what its diff is against.
     original: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))

@@ -20,6 +20,9 @@ class Event(Base):
     ends_on: Mapped[dt.date]
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
     description: Mapped[str] = mapped_column(Text, default="")
+    # The interface languages offered (space-separated codes) and the one for a browser that asks for none of them.
+    languages: Mapped[str] = mapped_column(String(64), default="en fr de nl", server_default="en fr de nl")
+    default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     sessions: Mapped[list["ConferenceSession"]] = relationship(
         back_populates="event", order_by="ConferenceSession.position")

@@ -28,6 +28,8 @@ class Comment(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     attribution: Mapped[str] = mapped_column(String(8), default="sector")
     text: Mapped[str] = mapped_column(Text)
+    # The language the author wrote in (their interface language unless they said otherwise).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     idempotency_key: Mapped[str] = mapped_column(String(64))
     support: Mapped[int] = mapped_column(default=0)
     # Marked by the rapporteur when the room's text or conclusions draw on it.

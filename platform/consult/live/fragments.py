@@ -1,7 +1,7 @@
 """Turn a hub message into what a socket sends: HTML partials for pages, JSON for the API.
 
 Each is rendered once per message, format and role, then sent to every socket of that role
-in the room. Nothing per viewer goes in (see rooms/_comments.html). What only rapporteurs and
+in the room (and language, which the socket's context sets). Nothing per viewer goes in (see rooms/_comments.html). What only rapporteurs and
 organisers may see travels in the payload's "restricted" part and is dropped for others."""
 from __future__ import annotations
 

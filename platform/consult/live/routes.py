@@ -11,6 +11,7 @@ from typing import Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from consult import i18n
 from consult.errors import DomainError
 from consult.live import fragments
 from consult.live.hub import CLOSE, GONE, Message
@@ -89,7 +90,8 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
     await websocket.accept()
     who = f"o:{actor.organiser_id}" if actor.participant_id is None else f"p:{actor.participant_id}"
     sub = core.hub.subscribe(room_id, who, role)
-    key = (render, role)
+    # Rendered once per format, role and language: a French and a Dutch reader get their own.
+    key = (render, role, i18n.current())
     reader = asyncio.create_task(_read(websocket, core, actor, room_id, role, name))
     reader.add_done_callback(lambda _: sub.end())
     try:

@@ -37,6 +37,8 @@ class Participant(Base):
     # Only a hash is stored: a leaked database does not hand out working personal links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime]
+    # The interface language the participant chose (None: their browser's); it follows them to another device.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class Organiser(Base):

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from consult.errors import DomainError, NotFound, Unauthorized
 from consult.people import service
-from consult.web import auth
+from consult.web import auth, locale
 from consult.web.forms import back_to, is_htmx
 from consult.web.templating import page
 
@@ -82,6 +82,7 @@ async def personal_link(request: Request):
                                               "link": "/", "link_text": "Go to the event"}, status=404)
     auth.sign_in_participant(request.session, actor.participant_id)
     request.session["pt"] = token
+    locale.remember_on_sign_in(request.session, await core.read(service.language_of, actor.participant_id))
     room_id = await core.read(service.latest_room_id, actor.participant_id)
     return RedirectResponse(f"/rooms/{room_id}" if room_id else "/me", status_code=303)
 

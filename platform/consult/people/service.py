@@ -9,7 +9,7 @@ import pycountry
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from consult import clock
+from consult import clock, i18n
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession
 from consult.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -81,7 +81,8 @@ def join(session: Session, actor: Actor, code: str, name, organisation, sector, 
         fields = check_profile(name, organisation, sector, country)
         token = new_token()
         participant = Participant(event_id=event_id, named_in_results=bool(named_in_results),
-                                  token_hash=token_hash(token), created_at=clock.now(), **fields)
+                                  token_hash=token_hash(token), created_at=clock.now(),
+                                  language=i18n.current(), **fields)
         session.add(participant)
         session.flush()
     member = session.scalar(select(Membership).where(
@@ -137,6 +138,10 @@ def actor_for_token(session: Session, token: str | None) -> Actor:
     if organiser_id is not None:
         return Actor(organiser_id=organiser_id)
     return Actor()
+
+
+def language_of(session: Session, participant_id: int) -> str | None:
+    return session.scalar(select(Participant.language).where(Participant.id == participant_id))
 
 
 def latest_room_id(session: Session, participant_id: int) -> int | None:

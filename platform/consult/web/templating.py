@@ -1,13 +1,12 @@
 """Page and block rendering. One template serves a page and its htmx fragments."""
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from jinja2_fragments import render_block
 from jinja2_fragments.starlette import Jinja2Blocks
 
-from consult import clock
+from consult import i18n
 from consult.drafting.markdown import render as render_markdown
 from consult.engagement.service import dots_left_text
 from consult.people.models import SECTORS
@@ -18,16 +17,25 @@ from consult.textdiff import diff_html
 
 templates = Jinja2Blocks(directory=str(ROOT / "templates"))
 env = templates.env
-env.globals.update(sectors=SECTORS, countries=COUNTRIES, phase_labels=PHASE_LABELS)
+env.add_extension("jinja2.ext.i18n")
+# New-style gettext: {{ _("Hello %(name)s", name=n) }} escapes the values, not the translation;
+# trimmed: a {% trans %} block's line breaks and indentation are not part of the message.
+env.policies["ext.i18n.trimmed"] = True
+env.install_gettext_callables(
+    lambda message: i18n.translations(i18n.current()).ugettext(message),
+    lambda singular, plural, n: i18n.translations(i18n.current()).ungettext(singular, plural, n),
+    newstyle=True,
+    pgettext=lambda context, message: i18n.translations(i18n.current()).upgettext(context, message))
+env.globals.update(sectors=i18n.Translated(SECTORS), countries=COUNTRIES, phase_labels=i18n.Translated(PHASE_LABELS),
+                   language=i18n.current, languages=i18n.LANGUAGES, country_names=i18n.country_names)
 
-
-def _time(value: str) -> str:
-    """ISO time (UTC) -> 'HH:MM' for display; the full time stays in a <time> element."""
-    return dt.datetime.fromisoformat(value.rstrip("Z")).strftime("%d %b %H:%M")
-
-
-env.filters["hhmm"] = _time
-env.filters["local_time"] = clock.shown
+# Times people read: in the event's zone, written the way their language writes them; the
+# exact UTC time stays in the <time> element's datetime attribute.
+env.filters["hhmm"] = i18n.short_time
+env.filters["clock"] = i18n.time_of_day
+env.filters["local_time"] = i18n.date_time
+env.filters["number"] = i18n.format_number
+env.filters["language_name"] = i18n.language_name
 
 
 def page(request, name: str, context: dict, status: int = 200, block: str | None = None, headers=None):

@@ -1,0 +1,120 @@
+"""The interface in four languages: the catalogue is complete, pages are read in the language
+the browser asks for or the person chose, and that choice is remembered."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from consult import catalogue, i18n
+from web_helpers import csrf_token, first_paragraph, join, room_id
+
+TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.DEFAULT]
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return catalogue.extract()
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_marked_string_is_translated(sources, language):
+    """Extracted afresh from the sources: a string someone marks tomorrow and forgets to
+    translate fails here, as does a fuzzy guess or a translation that drops a placeholder."""
+    po = catalogue.read(language)
+    missing, fuzzy, broken = [], [], []
+    for message in sources:
+        if not message.id:
+            continue
+        found = po.get(message.id, context=message.context)
+        strings = () if found is None else found.string if isinstance(found.string, tuple) else (found.string,)
+        if found is None or not all(strings):
+            missing.append(message.id)
+        elif found.fuzzy:
+            fuzzy.append(message.id)
+        else:
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            wanted = set(PLACEHOLDER.findall(ids[-1])) - {"num"}
+            if any(set(PLACEHOLDER.findall(s)) - {"num"} != wanted for s in strings):
+                broken.append(message.id)
+    assert not missing, f"{len(missing)} untranslated in {language} (run `make messages`, then translate): {missing[:10]}"
+    assert not fuzzy, f"fuzzy in {language}: {fuzzy[:10]}"
+    assert not broken, f"placeholders differ in {language}: {broken[:10]}"
+
+
+def test_plurals_follow_each_language():
+    """French counts zero as singular, German and Dutch do not."""
+    assert [i18n.translations("fr").plural(n) for n in (0, 1, 2)] == [0, 0, 1]
+    assert [i18n.translations("de").plural(n) for n in (0, 1, 2)] == [1, 0, 1]
+    assert [i18n.translations("nl").plural(n) for n in (0, 1, 2)] == [1, 0, 1]
+
+
+def test_accept_language_picks_the_best_offered_language():
+    assert i18n.negotiate("fr-BE,fr;q=0.9,en;q=0.8") == "fr"
+    assert i18n.negotiate("pt-PT,de;q=0.5,nl;q=0.7") == "nl"
+    assert i18n.negotiate("pt, es;q=0.9") is None
+    assert i18n.negotiate("de;q=0, nl") == "nl"
+    assert i18n.negotiate("fr", offered=["en", "nl"]) is None
+
+
+def test_dates_and_numbers_are_written_the_readers_way_in_the_events_zone():
+    with i18n.speaking("fr"):
+        assert i18n.date_time("2026-12-02T09:40:00Z", "Europe/Brussels") == "2 déc. 2026, 10:40:00 CET"
+        assert i18n.short_time("2026-12-02T09:40:00", "Europe/Brussels") == "2 déc. 10:40"
+        assert i18n.format_number(12345) == "12\u202f345"
+    with i18n.speaking("de"):
+        assert i18n.short_time("2026-07-02T09:40:00", "Europe/Brussels") == "2 Juli 11:40"
+        assert i18n.format_number(12345.5) == "12.345,5"
+    with i18n.speaking("en"):
+        assert i18n.time_of_day("2026-12-02T23:40:00", "Europe/Brussels") == "00:40"
+
+
+def _demo_code(client) -> str:
+    from consult.rooms.models import Room
+    from sqlalchemy import select
+    db = client.app.state.core.db
+    return db.read(lambda s: s.scalar(select(Room.code).order_by(Room.id).limit(1)))
+
+
+def test_the_browser_language_is_followed_until_the_person_chooses(client):
+    assert '<html lang="fr">' in client.get("/", headers={"Accept-Language": "fr-BE,fr;q=0.9"}).text
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "pt-BR"}).text
+    token = csrf_token(client)
+    answer = client.post("/language", data={"csrf_token": token, "language": "nl", "next": "/privacy"},
+                         headers={"Accept-Language": "fr"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/privacy"
+    page = client.get("/privacy", headers={"Accept-Language": "fr"}).text
+    assert '<html lang="nl">' in page and "Naar de inhoud" in page
+
+
+def test_an_unknown_language_or_a_foreign_next_changes_nothing(client):
+    token = csrf_token(client)
+    answer = client.post("/language", data={"csrf_token": token, "language": "xx", "next": "//evil.example/"},
+                         follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    assert '<html lang="en">' in client.get("/").text
+
+
+def test_a_participants_choice_follows_them_to_another_device(client, settings):
+    from consult.app import create_app
+    from starlette.testclient import TestClient
+
+    fr = {"Accept-Language": "fr"}
+    joined = join(client, _demo_code(client), headers=fr)
+    room = room_id(joined)
+    client.post("/language", data={"csrf_token": csrf_token(client), "language": "de", "next": f"/rooms/{room}"})
+    link = re.search(r'href="(http://testserver/p/[^"]+)"', client.get("/me").text).group(1)
+    with TestClient(create_app(settings), base_url="http://testserver") as phone:
+        page = phone.get(link.removeprefix("http://testserver"), headers=fr).text
+        assert '<html lang="de">' in page
+
+
+def test_a_french_participant_joins_and_reads_the_room_in_french(client):
+    fr = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    form = client.get(f"/join?code={_demo_code(client)}", headers=fr).text
+    assert '<html lang="fr">' in form
+    joined = join(client, _demo_code(client), headers=fr)
+    page = client.get(f"/rooms/{room_id(joined)}", headers=fr).text
+    assert '<html lang="fr">' in page
+    assert first_paragraph(page)
