@@ -62,9 +62,9 @@ def test_the_dashboard_shows_every_room_and_flags_a_missing_sector(client):
     for i in range(4):
         join(TestClient(client.app), CODE_A, name=f"Officer {i}", sector="law_enforcement")
     page = org.get("/organiser").text
-    assert page.count('id="dash-room-') == 8
+    assert page.count('<article id="dash-room-') == 8
     row = page[page.index('id="dash-room-1"'):]
-    row = row[:row.index("</tr>")]
+    row = row[:row.index("</article>")]
     assert "Law enforcement 4" in row and "Missing: Health services" in row and "Dominant: Law enforcement" in row
 
 

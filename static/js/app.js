@@ -149,6 +149,13 @@
     }, delay);
   }
 
+  // Parts that change with time alone (the dashboard: a room falls quiet, its charts move on)
+  // are fetched again every minute while the page is shown.
+  setInterval(function () {
+    if (document.hidden) return;
+    document.querySelectorAll("[data-refresh-timed]").forEach(function (el) { if (el.id) refresh(el.id, 1); });
+  }, 60000);
+
   var editingTimer = null;
   function expireEditingNotice() {
     clearTimeout(editingTimer);

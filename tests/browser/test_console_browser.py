@@ -5,7 +5,7 @@ import re
 import uuid
 
 import httpx2 as httpx
-from helpers import ROOM_H, wait_live
+from helpers import ROOM_G, ROOM_H, wait_live
 
 
 def api_join(live_server, code, name):
@@ -26,10 +26,10 @@ def api_comment(live_server, joined, text):
 def test_the_dashboard_updates_when_a_participant_comments(organiser, live_server):
     wait_live(organiser)
     joined = api_join(live_server, ROOM_H, "Dana")
-    row = organiser.locator(f"#dash-room-{joined['room_id']}")
-    before = int(row.locator("td").nth(5).inner_text())
+    count = organiser.locator(f"#dash-room-{joined['room_id']} [data-count=comments]")
+    before = int(count.inner_text())
     api_comment(live_server, joined, "A comment the dashboard should count")
-    row.locator("td").nth(5).filter(has_text=re.compile(f"^{before + 1}$")).wait_for()
+    count.filter(has_text=re.compile(f"^{before + 1}$")).wait_for()
 
 
 def test_a_flagged_comment_hidden_by_a_moderator_disappears_live(people, organiser, live_server):
@@ -81,3 +81,31 @@ def test_every_page_type_passes_axe_and_works_by_keyboard(people, organiser, axe
     participant.keyboard.press("Tab")
     focused = participant.evaluate("document.activeElement.tagName + ' ' + (document.activeElement.className || '')")
     assert focused.split()[0] in ("BUTTON", "TEXTAREA", "A", "INPUT", "SUMMARY")
+
+
+def test_the_dashboard_charts_move_live_and_fit_a_phone(new_page, organiser, live_server, axe):
+    wait_live(organiser)
+    joined = api_join(live_server, ROOM_G, "Ola")
+    card = organiser.locator(f"#dash-room-{joined['room_id']}")
+    card.locator("svg[role=img] title", has_text="Members of").wait_for(state="attached")
+    activity = card.locator(".spark-text").first
+    before = int(activity.locator("strong").inner_text())
+    api_comment(live_server, joined, "A comment the chart should count")
+    activity.locator("strong", has_text=re.compile(f"^{before + 1}$")).wait_for()
+    assert card.locator("svg[role=img] rect.bar").count() >= 1
+    assert re.search(r"Activity in .+ per 5 minutes, \d\d:\d\d to \d\d:\d\d: \d+ in all",
+                     card.locator("svg[role=img] title").first.text_content())
+    assert axe(organiser) == []
+
+    phone = new_page(390)
+    phone.goto("/organiser/login")
+    phone.fill("#f-email", "organiser@example.org")
+    phone.fill("#f-password", "brussels-demo-2024")
+    phone.click("button.primary")
+    phone.wait_for_url(re.compile(r"/organiser$"))
+    wait_live(phone)
+    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    box = phone.locator(f"#dash-room-{joined['room_id']} figure.balance svg").bounding_box()
+    assert box["width"] > 250 and box["x"] + box["width"] <= 390
+    phone.locator(f"#dash-room-{joined['room_id']} summary", has_text="The numbers behind the charts").click()
+    assert phone.locator(f"#dash-room-{joined['room_id']} .chart-numbers tbody tr").count() >= 1

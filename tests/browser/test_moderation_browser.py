@@ -38,7 +38,7 @@ def test_an_organiser_hides_an_unreported_comment_from_the_room_page_and_it_goes
 
 
 def test_a_bulk_move_is_asked_then_confirmed_and_its_result_said(organiser, axe):
-    row = organiser.locator("#dashboard tbody tr", has_text="Room H")
+    row = organiser.locator("#dashboard article.room-card", has_text="Room H")
     row.locator("input[type=checkbox]").check()
     assert organiser.locator("#bulk-phase").input_value() == ""
     organiser.get_by_role("button", name="Move…").click()
@@ -51,7 +51,7 @@ def test_a_bulk_move_is_asked_then_confirmed_and_its_result_said(organiser, axe)
     assert axe(organiser) == []
     organiser.get_by_role("button", name="Move 1 room to Voting").click()
     organiser.locator("#notice", has_text="1 room moved to Voting.").wait_for()
-    organiser.locator("#dashboard tbody tr", has_text="Room H").locator("input[type=checkbox]").check()
+    organiser.locator("#dashboard article.room-card", has_text="Room H").locator("input[type=checkbox]").check()
     organiser.select_option("#bulk-phase", "open")
     organiser.get_by_role("button", name="Move…").click()
     assert "goes back to an earlier phase" in organiser.content()
