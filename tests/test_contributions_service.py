@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from builders import build_event, build_member
+from consult.access import in_room
 from consult.contributions import service
 from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.people.actor import Actor
@@ -37,7 +38,7 @@ def test_sector_attribution_hides_the_name_everywhere(db, room):
     (comment, _), events = post(db, room["anna"], room["rooms"][0], attribution="sector")
     assert comment["author"] == "Health services, BE"
     assert "Anna" not in repr(events[0].payload)
-    listed = db.read(service.list_comments, room["anna"], room["rooms"][0])
+    listed = db.read(in_room, room["anna"], room["rooms"][0], service.list_comments)
     assert "Anna" not in repr(listed)
 
 
@@ -45,7 +46,7 @@ def test_a_retry_with_the_same_key_returns_the_first_comment(db, room):
     (first, created), _ = post(db, room["anna"], room["rooms"][0], "Once", key="retry-key-1")
     (again, created_again), events = post(db, room["anna"], room["rooms"][0], "Once", key="retry-key-1")
     assert created and not created_again and again["id"] == first["id"] and events == []
-    assert len(db.read(service.list_comments, room["anna"], room["rooms"][0])) == 1
+    assert len(db.read(in_room, room["anna"], room["rooms"][0], service.list_comments)) == 1
 
 
 def test_replies_are_one_level_deep(db, room):
@@ -54,7 +55,7 @@ def test_replies_are_one_level_deep(db, room):
     (deeper, _), _ = post(db, room["anna"], room["rooms"][0], "Deeper", key="k-rep-0002", parent_id=reply["id"])
     assert reply["parent_id"] == top["id"] and deeper["parent_id"] == top["id"]
     assert reply["paragraph_id"] == deeper["paragraph_id"] == room["paragraphs"][1]
-    listed = db.read(service.list_comments, room["anna"], room["rooms"][0])
+    listed = db.read(in_room, room["anna"], room["rooms"][0], service.list_comments)
     assert [c["text"] for c in listed] == ["Top", "Reply", "Deeper"]
 
 
@@ -63,7 +64,7 @@ def test_empty_or_oversized_comments_are_refused_with_a_reason(db, room, text, f
     with pytest.raises(Invalid) as error:
         post(db, room["anna"], room["rooms"][0], text)
     assert field in error.value.fields
-    assert db.read(service.list_comments, room["anna"], room["rooms"][0]) == []
+    assert db.read(in_room, room["anna"], room["rooms"][0], service.list_comments) == []
 
 
 def test_control_characters_are_dropped_and_html_is_kept_as_text(db, room):
@@ -85,7 +86,7 @@ def test_only_members_take_part_and_outsiders_cannot_read(db, room):
     with pytest.raises(Forbidden):
         post(db, bob, room["rooms"][0])
     with pytest.raises(Forbidden):
-        db.read(service.list_comments, bob, room["rooms"][0])
+        db.read(in_room, bob, room["rooms"][0], service.list_comments)
     with pytest.raises(Forbidden):
         post(db, Actor(organiser_id=1), room["rooms"][0])
 
@@ -108,7 +109,7 @@ def test_support_is_one_per_person_and_setting_twice_counts_once(db, room):
     assert [e.payload for e in events] == [{"comment_id": comment["id"], "support": 1}] and no_events == []
     cleared, _ = db.write(service.set_support, bob, comment["id"], False)
     assert cleared["support"] == 0
-    assert db.read(service.supported_by, bob, room["rooms"][0]) == set()
+    assert db.read(in_room, bob, room["rooms"][0], service.supported_by) == set()
 
 
 def test_support_from_another_room_is_refused(db, room):
@@ -126,7 +127,7 @@ def test_thirty_concurrent_supports_are_counted_exactly_with_a_gapless_log(db, r
     with ThreadPoolExecutor(max_workers=30) as pool:
         results = list(pool.map(lambda actor: db.write(service.set_support, actor, comment["id"], True), people))
     assert sorted(r["support"] for r, _ in results) == list(range(1, 31))
-    listed = db.read(service.list_comments, room["anna"], room["rooms"][0])
+    listed = db.read(in_room, room["anna"], room["rooms"][0], service.list_comments)
     assert listed[0]["support"] == 30
     seqs = db.read(lambda s: list(s.scalars(select(RoomEvent.seq).where(
         RoomEvent.room_id == room["rooms"][0]).order_by(RoomEvent.seq))))

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from builders import build_event, build_member
+from consult.access import in_room
 from consult.amendments import service as amendments
 from consult.contributions import service as contributions
 from consult.drafting import service as drafting
@@ -96,16 +97,16 @@ def test_thirty_concurrent_votes_are_counted_exactly(db, room):
     choices = ["agree", "disagree", "abstain"]
     with ThreadPoolExecutor(max_workers=30) as pool:
         list(pool.map(lambda iv: db.write(amendments.vote, iv[1], a["id"], choices[iv[0] % 3]), enumerate(voters)))
-    listed = db.read(amendments.list_amendments, room["rita"], room["id"])[0]
+    listed = db.read(in_room, room["rita"], room["id"], amendments.list_amendments)[0]
     assert listed["tally"] == {"agree": 10, "disagree": 10, "abstain": 10}
     assert listed["by_sector"]["research"] == {"agree": 10, "disagree": 10, "abstain": 10}
 
 
 def test_only_rapporteurs_and_organisers_see_the_tally_by_sector(db, room):
     propose(db, room)
-    assert "by_sector" not in db.read(amendments.list_amendments, room["anna"], room["id"])[0]
-    assert "by_sector" in db.read(amendments.list_amendments, room["rita"], room["id"])[0]
-    assert "by_sector" in db.read(amendments.list_amendments, ORGANISER, room["id"])[0]
+    assert "by_sector" not in db.read(in_room, room["anna"], room["id"], amendments.list_amendments)[0]
+    assert "by_sector" in db.read(in_room, room["rita"], room["id"], amendments.list_amendments)[0]
+    assert "by_sector" in db.read(in_room, ORGANISER, room["id"], amendments.list_amendments)[0]
 
 
 def test_a_participant_cannot_decide(db, room):
@@ -119,7 +120,7 @@ def test_accepting_changes_the_working_text_as_a_new_version(db, room):
     decided, events = db.write(amendments.decide, room["rita"], a["id"], "accept")
     assert decided["status"] == "accepted" and decided["decided_by"] == "Rita" and decided["draft_version"] == 1
     assert [e.type for e in events] == ["draft_changed", "amendment_decided"]
-    draft = db.read(drafting.view, room["anna"], room["id"])
+    draft = db.read(in_room, room["anna"], room["id"], drafting.view)
     assert draft["version"] == 1
     assert draft["sections"][0]["paragraphs"][0] == {
         "id": f"p{room['p1']}", "base_paragraph_id": room["p1"], "after": None, "number": "1.1",
@@ -133,7 +134,7 @@ def test_edit_and_accept_insert_and_delete(db, room):
     db.write(amendments.decide, room["rita"], ins["id"], "accept", None, "An edited inserted paragraph.")
     db.write(amendments.decide, room["rita"], ins2["id"], "accept")
     db.write(amendments.decide, room["rita"], dele["id"], "accept")
-    paragraphs = db.read(drafting.view, room["anna"], room["id"])["sections"][0]["paragraphs"]
+    paragraphs = db.read(in_room, room["anna"], room["id"], drafting.view)["sections"][0]["paragraphs"]
     assert [(p["id"], p["text"], p["deleted"]) for p in paragraphs] == [
         (f"p{room['p1']}", "Paragraph 1.1 text.", False),
         (f"i{ins['id']}", "An edited inserted paragraph.", False),
@@ -141,7 +142,7 @@ def test_edit_and_accept_insert_and_delete(db, room):
         (f"p{room['p2']}", "Paragraph 1.2 text.", True),
     ]
     assert paragraphs[1]["after"] == room["p1"]
-    listed = {a["id"]: a for a in db.read(amendments.list_amendments, room["anna"], room["id"])}
+    listed = {a["id"]: a for a in db.read(in_room, room["anna"], room["id"], amendments.list_amendments)}
     assert listed[ins["id"]]["accepted_text"] == "An edited inserted paragraph."
 
 
@@ -151,7 +152,7 @@ def test_rejecting_needs_a_reason_and_leaves_the_text(db, room):
         db.write(amendments.decide, room["rita"], a["id"], "reject")
     decided, _ = db.write(amendments.decide, room["rita"], a["id"], "reject", "Out of scope.")
     assert decided["status"] == "rejected" and decided["decision_reason"] == "Out of scope."
-    assert db.read(drafting.view, room["anna"], room["id"])["version"] == 0
+    assert db.read(in_room, room["anna"], room["id"], drafting.view)["version"] == 0
 
 
 def test_two_rapporteurs_deciding_at_once_one_wins_and_the_text_changes_once(db, room):
@@ -168,7 +169,7 @@ def test_two_rapporteurs_deciding_at_once_one_wins_and_the_text_changes_once(db,
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = sorted(pool.map(decide, [room["rita"], ORGANISER]))
     assert results == ["accepted", "conflict"]
-    assert [v["version"] for v in db.read(drafting.history, room["anna"], room["id"])] == [1]
+    assert [v["version"] for v in db.read(in_room, room["anna"], room["id"], drafting.history)] == [1]
 
 
 def test_a_stale_draft_save_is_refused_with_the_current_version(db, room):
@@ -178,7 +179,7 @@ def test_a_stale_draft_save_is_refused_with_the_current_version(db, room):
     with pytest.raises(drafting.StaleDraft) as stale:
         db.write(drafting.save, ORGANISER, room["id"], 0, [{"id": pid, "text": "Second edit."}])
     assert stale.value.version == 1 and stale.value.content["paragraphs"][0]["text"] == "First edit."
-    assert db.read(drafting.view, room["anna"], room["id"])["sections"][0]["paragraphs"][0]["text"] == "First edit."
+    assert db.read(in_room, room["anna"], room["id"], drafting.view)["sections"][0]["paragraphs"][0]["text"] == "First edit."
 
 
 def test_two_rapporteurs_editing_different_paragraphs_both_save(db, room):
@@ -194,7 +195,7 @@ def test_two_rapporteurs_editing_different_paragraphs_both_save(db, room):
     with ThreadPoolExecutor(max_workers=2) as pool:
         versions = sorted(pool.map(edit, [(room["rita"], p1, "Rita's 1.1."), (room["anna"], p2, "Anna's 1.2.")]))
     assert versions == [1, 2]
-    texts = [p["text"] for p in db.read(drafting.view, room["anna"], room["id"])["sections"][0]["paragraphs"][:2]]
+    texts = [p["text"] for p in db.read(in_room, room["anna"], room["id"], drafting.view)["sections"][0]["paragraphs"][:2]]
     assert texts == ["Rita's 1.1.", "Anna's 1.2."]
     # Still from version 0: the conclusions and 1.1's neighbours are untouched, 1.1 itself is not.
     assert db.write(drafting.save, room["rita"], room["id"], 0, None, "Agreed.")[0]["version"] == 3
@@ -211,7 +212,7 @@ def test_conclusions_citing_what_does_not_exist_in_the_room_are_not_saved(db, ro
     with pytest.raises(Invalid) as refused:
         db.write(drafting.save, room["rita"], room["id"], 0, None, f"We took #a{a['id']} and #c999 and #a{2**70}.")
     assert refused.value.fields["conclusions"].startswith(f"#c999, #a{2**70} cite nothing in this room")
-    assert db.read(drafting.view, room["anna"], room["id"])["version"] == 0
+    assert db.read(in_room, room["anna"], room["id"], drafting.view)["version"] == 0
     saved, _ = db.write(drafting.save, room["rita"], room["id"], 0, None, f"## Agreed\n\nWe took #a{a['id']}.")
     assert saved["version"] == 1
     assert "<h4>Agreed</h4>" in str(render(saved["content"]["conclusions"]))
@@ -221,9 +222,9 @@ def test_draft_history_and_diffs_between_versions(db, room):
     pid = f"p{room['p1']}"
     db.write(drafting.save, room["rita"], room["id"], 0, [{"id": pid, "text": "Paragraph 1.1 revised text."}])
     db.write(drafting.save, room["rita"], room["id"], 1, None, "We agree.")
-    history = db.read(drafting.history, room["anna"], room["id"])
+    history = db.read(in_room, room["anna"], room["id"], drafting.history)
     assert [(h["version"], h["author"]) for h in history] == [(2, "Rita"), (1, "Rita")]
-    rows = {r["id"]: r for r in db.read(drafting.compare, room["anna"], room["id"], 0, 2)}
+    rows = {r["id"]: r for r in db.read(in_room, room["anna"], room["id"], drafting.compare, 0, 2)}
     assert str(rows[pid]["diff"]) == "Paragraph 1.1 <ins>revised </ins>text."
     assert rows["conclusions"]["changed"]
 
@@ -315,9 +316,9 @@ def test_poll_numbers_reach_a_participant_only_after_answering_or_closing(db, ro
     rapporteur_html, rapporteur_api = _sent_to(answered, "rapporteur")[0]
     assert "1 (100%)" in rapporteur_html and '"votes": 1' in rapporteur_api
 
-    unseen = db.read(engagement.polls, carl, room["id"])[0]
+    unseen = db.read(in_room, carl, room["id"], engagement.polls)[0]
     assert not unseen["shown"] and all("votes" not in o for o in unseen["options"]) and unseen["voters"] == 1
-    mine = db.read(engagement.polls, room["anna"], room["id"])[0]
+    mine = db.read(in_room, room["anna"], room["id"], engagement.polls)[0]
     assert mine["shown"] and mine["refresh"] and [o["votes"] for o in mine["options"]] == [0, 1]
     assert db.read(engagement.poll_for, room["rita"], poll["id"])["shown"]
 
@@ -354,7 +355,7 @@ def test_marking_comments_taken_into_account(db, room):
     with pytest.raises(Forbidden):
         db.write(contributions.mark_taken, room["anna"], comment["id"], True)
     db.write(contributions.mark_taken, room["rita"], comment["id"], True)
-    assert db.read(contributions.list_comments, room["anna"], room["id"])[0]["taken_into_account"] is True
+    assert db.read(in_room, room["anna"], room["id"], contributions.list_comments)[0]["taken_into_account"] is True
 
 
 @pytest.mark.parametrize("source", [
@@ -370,6 +371,6 @@ def test_conclusions_cite_comments_and_amendments_with_links(db, room):
     a = propose(db, room)
     (c, _), _ = db.write(contributions.post_comment, room["anna"], room["id"], "A view.", idempotency_key="cite-key-01")
     db.write(drafting.save, room["rita"], room["id"], 0, None, f"Agreed (#c{c['id']}, #a{a['id']}); not #x9.")
-    draft = db.read(drafting.view, room["anna"], room["id"])
+    draft = db.read(in_room, room["anna"], room["id"], drafting.view)
     assert draft["cites"] == {"comments": [c["id"]], "amendments": [a["id"]]}
     assert f'<a href="#c-{c["id"]}"' in draft["conclusions_html"] and f'<a href="#a-{a["id"]}"' in draft["conclusions_html"]

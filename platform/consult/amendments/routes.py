@@ -6,7 +6,7 @@ from starlette.routing import Route
 
 from consult.amendments import service
 from consult.errors import DomainError
-from consult.rooms.service import role_in
+from consult.access import room_access
 from consult.web.forms import back_to, is_htmx, optional_int, refused
 from consult.web.templating import page
 
@@ -56,8 +56,8 @@ async def decide(request: Request):
                               form.get("reason"), text)
     if not is_htmx(request):
         return back_to(f"/rooms/{result['room_id']}/workbench")
-    role = await core.read(role_in, request.state.actor, result["room_id"])
-    return page(request, "amendments/decided.html", {"a": result, "privileged": role is not None})
+    access = await core.read(room_access, request.state.actor, result["room_id"])
+    return page(request, "amendments/decided.html", {"a": result, "privileged": access.privileged})
 
 
 routes = [

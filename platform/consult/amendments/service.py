@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 
 from consult import clock, idempotency
 from consult.amendments.models import CHOICES, KINDS, Amendment, AmendmentVote
+from consult.access import RoomAccess, member_access, signed_as, steering_access
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS
-from consult.contributions.service import attribution_label
 from consult.drafting import service as drafting
 from consult.errors import Conflict, Invalid, NotFound
 from consult.idempotency import valid_key
@@ -17,29 +17,21 @@ from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.models import Room
-from consult.rooms.service import (
-    lock_room_for,
-    actor_label,
-    check_can_read,
-    check_member,
-    check_rapporteur,
-    role_in,
-)
+from consult.rooms.service import actor_label, lock_room_for
 from consult.text import clean_text
 
 MAX_TEXT = 5000
 MAX_RATIONALE = 2000
-PRIVILEGED = ("rapporteur", "organiser")
 
 
-def amendment_view(a: Amendment, author: Participant, reveal: bool = False, anonymous: bool = False) -> dict:
+def amendment_view(a: Amendment, author: Participant, room: Room, reveal: bool = False) -> dict:
     hidden = a.visibility == "hidden" and not reveal
     return {
         "id": a.id, "room_id": a.room_id, "paragraph_id": a.paragraph_id, "kind": a.kind,
         "text": None if hidden else a.text, "rationale": None if hidden else a.rationale,
         "original": a.original, "status": a.status, "visibility": a.visibility,
         "moderation_reason": a.moderation_reason,
-        "author": "" if hidden else attribution_label(author, "sector" if anonymous else a.attribution),
+        "author": "" if hidden else signed_as(author, a.attribution, room, "room").label,
         "sector": author.sector,
         "country": author.country,
         "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
@@ -49,12 +41,13 @@ def amendment_view(a: Amendment, author: Participant, reveal: bool = False, anon
 
 
 def _view(session: Session, a: Amendment) -> dict:
-    return amendment_view(a, session.get(Participant, a.author_id), anonymous=session.get(Room, a.room_id).anonymous)
+    return amendment_view(a, session.get(Participant, a.author_id), session.get(Room, a.room_id))
 
 
 def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, text, rationale,
             attribution="sector", idempotency_key=None) -> tuple[dict, bool]:
-    room, member = check_member(session, actor, room_id)
+    access, member = member_access(session, actor, room_id)
+    room = access.room
     if idempotency_key:
         existing = session.scalar(select(Amendment).where(Amendment.author_id == member.participant_id,
                                                           Amendment.idempotency_key == idempotency_key))
@@ -138,8 +131,8 @@ def vote(session: Session, actor: Actor, amendment_id: int, choice: str) -> dict
     amendment = session.get(Amendment, amendment_id)
     if amendment is None or amendment.visibility != "visible":
         raise NotFound("No such amendment.")
-    room, member = check_member(session, actor, amendment.room_id)
-    lock_room_for(session, room, "vote")
+    access, member = member_access(session, actor, amendment.room_id)
+    lock_room_for(session, access.room, "vote")
     if choice not in CHOICES:
         raise Invalid("Vote agree, disagree or abstain.", {"choice": "Unknown choice."})
     amendment = _locked(session, amendment_id)
@@ -174,7 +167,7 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
     amendment = session.get(Amendment, amendment_id)
     if amendment is None:
         raise NotFound("No such amendment.")
-    room = check_rapporteur(session, actor, amendment.room_id)
+    room = steering_access(session, actor, amendment.room_id).room
     lock_room_for(session, room, "decide amendments")
     if amendment.visibility != "visible":
         raise Conflict("A moderator has not approved this amendment (or hid it): it cannot be decided.")
@@ -212,24 +205,24 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
     return dict(view, draft_version=draft_version)
 
 
-def list_amendments(session: Session, actor: Actor, room_id: int) -> list[dict]:
-    room, _ = check_can_read(session, actor, room_id)
-    role = role_in(session, actor, room_id)
+def list_amendments(session: Session, access: RoomAccess) -> list[dict]:
+    room = access.room
     rows = session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
-                           .where(Amendment.room_id == room_id).order_by(Amendment.id)).all()
-    views = [amendment_view(a, p, reveal=actor.is_organiser, anonymous=room.anonymous) for a, p in rows
-             if a.visibility != "pending" or role in PRIVILEGED or a.author_id == actor.participant_id]
-    if role in PRIVILEGED:
+                           .where(Amendment.room_id == room.id).order_by(Amendment.id)).all()
+    views = [amendment_view(a, p, room, reveal=access.actor.is_organiser) for a, p in rows
+             if a.visibility != "pending" or access.sees_pending(a.author_id)]
+    if access.privileged:
         by_sector = tally_by_sector(session, [v["id"] for v in views])
         for v in views:
             v["by_sector"] = by_sector.get(v["id"], {})
     return views
 
 
-def my_votes(session: Session, actor: Actor, room_id: int) -> dict[int, str]:
-    if actor.participant_id is None:
+def my_votes(session: Session, access: RoomAccess) -> dict[int, str]:
+    participant_id = access.actor.participant_id
+    if participant_id is None:
         return {}
     return dict(session.execute(select(AmendmentVote.amendment_id, AmendmentVote.choice)
                                 .join(Amendment, Amendment.id == AmendmentVote.amendment_id)
-                                .where(Amendment.room_id == room_id,
-                                       AmendmentVote.participant_id == actor.participant_id)).all())
+                                .where(Amendment.room_id == access.room_id,
+                                       AmendmentVote.participant_id == participant_id)).all())

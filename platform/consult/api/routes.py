@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from consult.access import in_room, room_access
 from consult.amendments import service as amendments
 from consult.api.common import (
     bearer,
@@ -26,12 +27,12 @@ from consult.drafting import service as drafting
 from consult.errors import DomainError, Invalid
 from consult.export import service as export
 from consult.export.routes import file_response
-from consult.live.fragments import PRIVILEGED, event_json
+from consult.live.fragments import event_json
 from consult.live.routes import api_stream
 from consult.people import service as people
 from consult.rooms import log
 from consult.rooms import service as rooms_service
-from consult.rooms.service import check_can_read, list_rooms, room_detail
+from consult.rooms.service import list_rooms, room_detail
 from consult.synthesis.service import synthesis as build_synthesis
 from consult.web.forms import optional_int
 
@@ -112,7 +113,7 @@ async def join(request, core):
 @api
 async def room(request, core):
     actor = await bearer(request)
-    return JSONResponse(await core.read(room_detail, actor, request.path_params["room_id"]))
+    return JSONResponse(await core.read(in_room, actor, request.path_params["room_id"], room_detail))
 
 
 @api
@@ -120,7 +121,7 @@ async def comments(request, core):
     actor = await bearer(request)
     sort = "support" if request.query_params.get("sort") == "support" else "new"
     return JSONResponse({"comments": await core.read(
-        contributions.list_comments, actor, request.path_params["room_id"], sort)})
+        in_room, actor, request.path_params["room_id"], contributions.list_comments, sort)})
 
 
 @api
@@ -155,9 +156,8 @@ async def room_events(request, core):
     after = optional_int(request.query_params.get("after", "0"), "after") or 0
 
     def load(session):
-        room, _ = check_can_read(session, actor, room_id)
-        privileged = rooms_service.role_in(session, actor, room_id) in PRIVILEGED
-        return log.after(session, room_id, after, PAGE), room.last_seq, privileged
+        access = room_access(session, actor, room_id)
+        return log.after(session, room_id, after, PAGE), access.room.last_seq, access.privileged
 
     found, last_seq, privileged = await core.read(load)
     return JSONResponse({"events": [event_json(e, privileged) for e in found], "last_seq": last_seq,
@@ -183,8 +183,8 @@ async def phase(request, core):
 @api
 async def list_amendments(request, core):
     actor = await bearer(request)
-    return JSONResponse({"amendments": await core.read(amendments.list_amendments, actor,
-                                                       request.path_params["room_id"])})
+    return JSONResponse({"amendments": await core.read(in_room, actor, request.path_params["room_id"],
+                                                       amendments.list_amendments)})
 
 
 @api
@@ -221,7 +221,7 @@ async def decide(request, core):
 @api
 async def get_draft(request, core):
     actor = await bearer(request)
-    return JSONResponse(await core.read(drafting.view, actor, request.path_params["room_id"]))
+    return JSONResponse(await core.read(in_room, actor, request.path_params["room_id"], drafting.view))
 
 
 @api

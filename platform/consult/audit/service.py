@@ -7,12 +7,13 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from consult.access import require_organiser
 from consult import clock
 from consult.audit.models import AuditEntry
 from consult.audit.words import KIND_LABELS, actions_of, describe, kind_of
 from consult.conference.models import ConferenceSession
 from consult.documents.models import Document
-from consult.errors import Forbidden, Invalid
+from consult.errors import Invalid
 from consult.people.actor import Actor
 from consult.people.models import Organiser, Participant
 from consult.rooms.models import Room
@@ -68,8 +69,7 @@ def filters_from(params) -> dict:
 def entries(session: Session, actor: Actor, event_id: int, *, kind: str | None = None, person: str | None = None,
             room_id: int | None = None, since: dt.datetime | None = None, until: dt.datetime | None = None,
             limit: int | None = 500) -> list[dict]:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers read the audit log.")
+    require_organiser(actor, doing="read the audit log")
     rooms = dict(session.execute(select(Room.id, Room.name)).all())
     query = select(AuditEntry).where(or_(AuditEntry.event_id == event_id, AuditEntry.event_id.is_(None)))
     if kind:

@@ -22,7 +22,7 @@ MAX_NOTE_CHARS = 2000
 
 def check_edit(session: Session, actor: Actor, *, document_id: int, version: int, key: str, text: str | None,
                note: str | None) -> tuple[str, Document, dict, dict, str, str]:
-    by = service.check_organiser(session, actor)
+    by = service.consolidator(session, actor)
     document = service._document(session, document_id)
     # Edits and consolidations of one document queue here, so "the latest" stays the latest.
     session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
@@ -74,7 +74,7 @@ def edit_paragraph(session: Session, actor: Actor, *, document_id: int, version:
 
 def rooms_to_choose(session: Session, actor: Actor, *, document_id: int) -> list[dict]:
     """Every room that works on the document, and whether it is left out."""
-    service.check_organiser(session, actor)
+    service.consolidator(session, actor)
     document = service._document(session, document_id)
     left_out = service.excluded_ids(session, document_id)
     return [{"id": r.id, "name": r.name, "session": r.session.title, "excluded": r.id in left_out}
@@ -83,7 +83,7 @@ def rooms_to_choose(session: Session, actor: Actor, *, document_id: int) -> list
 
 def set_excluded_rooms(session: Session, actor: Actor, *, document_id: int, room_ids: list[int]) -> list[dict]:
     """Which rooms the next consolidations of this document leave out; remembered until changed."""
-    by = service.check_organiser(session, actor)
+    by = service.consolidator(session, actor)
     document = service._document(session, document_id)
     working = {r.id: r.name for r in service._rooms(session, document)}
     unknown = sorted(set(room_ids) - set(working))

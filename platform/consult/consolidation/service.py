@@ -9,6 +9,7 @@ from dataclasses import asdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from consult.access import require_organiser, signed_as
 from consult import clock
 from consult.amendments.models import Amendment
 from consult.amendments.service import tally_by_sector
@@ -20,11 +21,10 @@ from consult.consolidation.models import ConsolidatedVersion, ExcludedRoom, Reso
 from consult.consolidation.numbering import published_numbers, working_number
 from consult.consolidation.provenance import describe
 from consult.contributions.models import Comment
-from consult.contributions.service import attribution_label
 from consult.documents.models import Document, Section
 from consult.drafting import service as drafting
 from consult.engagement.service import spread
-from consult.errors import Forbidden, Invalid, NotFound
+from consult.errors import Invalid, NotFound
 from consult.people.actor import Actor
 from consult.people.models import Organiser, Participant
 from consult.rooms.models import Membership, Room, RoomSection
@@ -32,9 +32,9 @@ from consult.text import clean_text
 from consult.textdiff import diff_html
 
 
-def check_organiser(session: Session, actor: Actor) -> str:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers consolidate documents.")
+def consolidator(session: Session, actor: Actor) -> str:
+    """Organisers only consolidate; their email signs what they did."""
+    require_organiser(actor, doing="consolidate documents")
     return session.get(Organiser, actor.organiser_id).email
 
 
@@ -119,17 +119,10 @@ def _proposals(m, drafts: dict[int, list[dict]], names: dict[int, str]) -> list[
     return out
 
 
-def _published_label(author: Participant, attribution: str, anonymous: bool) -> str:
-    """Results are public: a name appears only where its owner signed with it and agreed to be
-    named in the results, and never from an anonymous room."""
-    signed = attribution == "name" and author.named_in_results and not anonymous
-    return attribution_label(author, "name" if signed else "sector")
-
-
 def _provenance(session: Session, room_ids: list[int], paragraph_ids: list[int], names: dict[int, str]) -> dict:
     """Every decided amendment (accepted or rejected in its room), the comments taken into
     account, and the reactions, of the rooms in this consolidation."""
-    anonymous = dict(session.execute(select(Room.id, Room.anonymous).where(Room.id.in_(room_ids))).all())
+    rooms = {r.id: r for r in session.scalars(select(Room).where(Room.id.in_(room_ids)))}
     decided = list(session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
                                    .where(Amendment.room_id.in_(room_ids),
                                           Amendment.status.in_(("accepted", "rejected")),
@@ -139,7 +132,7 @@ def _provenance(session: Session, room_ids: list[int], paragraph_ids: list[int],
                          "paragraph_id": a.paragraph_id, "kind": a.kind, "status": a.status,
                          "text": a.accepted_text or a.text, "rationale": a.rationale,
                          "decision_reason": a.decision_reason,
-                         "author": _published_label(p, a.attribution, anonymous.get(a.room_id, False)),
+                         "author": signed_as(p, a.attribution, rooms[a.room_id], "public").label,
                          "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
                          "by_sector": by_sector.get(a.id, {})} for a, p in decided}
     comments: dict[int, list] = {}
@@ -149,7 +142,7 @@ def _provenance(session: Session, room_ids: list[int], paragraph_ids: list[int],
                                 .order_by(Comment.id)):
         comments.setdefault(c.paragraph_id, []).append(
             {"id": c.id, "room_id": c.room_id, "room_name": names[c.room_id], "text": c.text, "support": c.support,
-             "author": _published_label(p, c.attribution, anonymous.get(c.room_id, False))})
+             "author": signed_as(p, c.attribution, rooms[c.room_id], "public").label})
     reactions: dict[int, dict] = {}
     for room_id in room_ids:
         for pid, entry in spread(session, room_id).items():
@@ -230,7 +223,7 @@ def _store(session: Session, document_id: int, content: dict, note: str, by: str
 def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
     """A new version from the rooms' latest texts; none when it would repeat the latest one
     (the answer then says so, with "unchanged")."""
-    by = check_organiser(session, actor)
+    by = consolidator(session, actor)
     document = _document(session, document_id)
     # One consolidation of a document at a time: the version numbers stay a gapless sequence.
     session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
@@ -265,7 +258,7 @@ def _same(stored: dict, content: dict) -> bool:
 def _open_latest(session: Session, actor: Actor, document_id: int, version: int) -> tuple[str, Document, dict]:
     """Lock the document and copy the content of its latest version, which must be `version`:
     resolutions and edits build on the latest version only."""
-    by = check_organiser(session, actor)
+    by = consolidator(session, actor)
     document = _document(session, document_id)
     session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
     source = _version(session, document_id, version)
@@ -344,7 +337,7 @@ def _record_resolution(session: Session, actor: Actor, document: Document, versi
 
 
 def publish(session: Session, actor: Actor, document_id: int, version: int) -> dict:
-    check_organiser(session, actor)
+    consolidator(session, actor)
     row = _version(session, document_id, version)
     if any(p["status"] == "conflict" for p in row.content["paragraphs"]):
         raise Invalid("Resolve every conflict before publishing this version.", {"version": "Has conflicts."})
@@ -416,7 +409,7 @@ def version_view(row: ConsolidatedVersion, document: Document) -> dict:
 
 
 def list_versions(session: Session, actor: Actor, document_id: int) -> list[dict]:
-    check_organiser(session, actor)
+    consolidator(session, actor)
     document = _document(session, document_id)
     zone = session.get(Event, document.event_id).timezone
     return [{"version": r.version, "note": r.note, "created_by": r.created_by,

@@ -7,34 +7,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from consult import clock, idempotency
+from consult.access import RoomAccess, member_access, signed_as, steering_access
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS, Comment, Support
 from consult.errors import Forbidden, Invalid, NotFound
 from consult.idempotency import valid_key
 from consult.people.actor import Actor
-from consult.people.models import SECTORS, Participant
+from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.models import Room
-from consult.rooms.service import (
-    lock_room_for,
-    check_can_read,
-    check_member,
-    check_rapporteur,
-    role_in,
-    room_paragraph_ids,
-)
+from consult.rooms.service import lock_room_for, room_paragraph_ids
 from consult.text import clean_text
 
 MAX_COMMENT_CHARS = 2000
 
 
-def attribution_label(author: Participant, attribution: str) -> str:
-    """What others see of an author: their name only where they chose to sign with it."""
-    where = f"{SECTORS[author.sector]}, {author.country}"
-    return f"{author.name} ({where})" if attribution == "name" else where
-
-
-def comment_view(comment: Comment, author: Participant, reveal: bool = False, anonymous: bool = False) -> dict:
+def comment_view(comment: Comment, author: Participant, room: Room, reveal: bool = False) -> dict:
     """What a reader sees of a comment. Text a moderator hid is shown only to moderators
     (reveal); others see that it was removed, and why."""
     hidden = comment.visibility == "hidden" and not reveal
@@ -47,14 +35,13 @@ def comment_view(comment: Comment, author: Participant, reveal: bool = False, an
         "visibility": comment.visibility,
         "moderation_reason": comment.moderation_reason,
         "attribution": comment.attribution,
-        # An anonymous room signs everything by sector, also what was signed before it became one.
-        "author": "" if hidden else attribution_label(author, "sector" if anonymous else comment.attribution),
+        "author": "" if hidden else signed_as(author, comment.attribution, room, "room").label,
         "sector": author.sector,
         "country": author.country,
         "support": comment.support,
         "taken_into_account": comment.taken_into_account,
         # Replies in an anonymous room are signed by sector too: the reply form needs to know.
-        "anonymous": anonymous,
+        "anonymous": room.anonymous,
         "created_at": comment.created_at.isoformat(timespec="seconds") + "Z",
     }
 
@@ -94,9 +81,10 @@ def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
                  attribution: str | None = "sector", idempotency_key: str | None = None,
                  max_chars: int = MAX_COMMENT_CHARS) -> tuple[dict, bool]:
     """Returns the comment and whether it is new; a retry with the same key returns the first."""
-    room, member = check_member(session, actor, room_id)
+    access, member = member_access(session, actor, room_id)
+    room = access.room
     if idempotency_key:
-        existing = _by_key(session, member.participant_id, idempotency_key)
+        existing = _by_key(session, room, member.participant_id, idempotency_key)
         if existing is not None:
             return existing, False
     lock_room_for(session, room, "comment")
@@ -111,9 +99,9 @@ def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
             session.add(comment)
     except IntegrityError:
         # The same key raced in from another request (PostgreSQL; SQLite serialises writers).
-        return _by_key(session, member.participant_id, idempotency_key), False
+        return _by_key(session, room, member.participant_id, idempotency_key), False
     if comment.visibility == "pending":
-        view = comment_view(comment, session.get(Participant, member.participant_id), anonymous=room.anonymous)
+        view = comment_view(comment, session.get(Participant, member.participant_id), room)
         # Only moderators and the room's rapporteurs hear of it until it is approved.
         log.record(session, room_id, "comment_submitted", {"restricted": {"comment": view}})
         return view, True
@@ -123,7 +111,7 @@ def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
 def announce_comment(session: Session, comment: Comment) -> dict:
     """Log a newly visible comment (posted, or approved by a moderator) for the room."""
     room = session.get(Room, comment.room_id)
-    view = comment_view(comment, session.get(Participant, comment.author_id), anonymous=room.anonymous)
+    view = comment_view(comment, session.get(Participant, comment.author_id), room)
     in_room = select(func.count()).select_from(Comment).where(Comment.room_id == comment.room_id,
                                                                Comment.visibility == "visible")
     log.record(session, comment.room_id, "comment_posted", {
@@ -136,10 +124,10 @@ def announce_comment(session: Session, comment: Comment) -> dict:
     return view
 
 
-def _by_key(session: Session, participant_id: int, key: str) -> dict | None:
+def _by_key(session: Session, room: Room, participant_id: int, key: str) -> dict | None:
     comment = session.scalar(select(Comment).where(Comment.author_id == participant_id,
                                                    Comment.idempotency_key == key))
-    return comment_view(comment, session.get(Participant, participant_id)) if comment else None
+    return comment_view(comment, session.get(Participant, participant_id), room) if comment else None
 
 
 def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> dict:
@@ -148,8 +136,8 @@ def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> di
     comment = session.get(Comment, comment_id)
     if comment is None or comment.visibility != "visible":
         raise NotFound("No such comment.")
-    room, member = check_member(session, actor, comment.room_id)
-    lock_room_for(session, room, "support")
+    access, member = member_access(session, actor, comment.room_id)
+    lock_room_for(session, access.room, "support")
     if on and comment.author_id == member.participant_id:
         raise Forbidden("This is your own comment: support is for what others wrote.")
     # RETURNING, not rowcount: drivers disagree on rowcount after ON CONFLICT DO NOTHING.
@@ -173,20 +161,18 @@ def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> di
     return {"comment_id": comment_id, "support": count, "supported": on}
 
 
-def list_comments(session: Session, actor: Actor, room_id: int, sort: str = "new") -> list[dict]:
+def list_comments(session: Session, access: RoomAccess, sort: str = "new") -> list[dict]:
     """Top-level comments (newest or most supported first), each reply right after its parent,
     replies oldest first so that a conversation reads down."""
-    room, _ = check_can_read(session, actor, room_id)
-    role = role_in(session, actor, room_id)
+    room, actor = access.room, access.actor
     rows = session.execute(
         select(Comment, Participant).join(Participant, Participant.id == Comment.author_id)
-        .where(Comment.room_id == room_id)
+        .where(Comment.room_id == room.id)
     ).all()
-    # Comments awaiting approval: seen by their author, the rapporteurs and organisers only.
     # `own`: the viewer wrote it (no support for one's own comment); per viewer, never pushed.
-    views = [dict(comment_view(c, p, reveal=actor.is_organiser, anonymous=room.anonymous),
+    views = [dict(comment_view(c, p, room, reveal=actor.is_organiser),
                   own=c.author_id == actor.participant_id) for c, p in rows
-             if c.visibility != "pending" or role in ("rapporteur", "organiser") or c.author_id == actor.participant_id]
+             if c.visibility != "pending" or access.sees_pending(c.author_id)]
     top = [v for v in views if v["parent_id"] is None]
     if sort == "support":
         top.sort(key=lambda v: (-v["support"], -v["id"]))
@@ -202,13 +188,14 @@ def list_comments(session: Session, actor: Actor, room_id: int, sort: str = "new
     return ordered
 
 
-def supported_by(session: Session, actor: Actor, room_id: int) -> set[int]:
+def supported_by(session: Session, access: RoomAccess) -> set[int]:
     """The comments in this room the actor supports: per-viewer state for the page."""
-    if actor.participant_id is None:
+    participant_id = access.actor.participant_id
+    if participant_id is None:
         return set()
     return set(session.scalars(
         select(Support.comment_id).join(Comment, Comment.id == Support.comment_id)
-        .where(Comment.room_id == room_id, Support.participant_id == actor.participant_id)))
+        .where(Comment.room_id == access.room_id, Support.participant_id == participant_id)))
 
 
 def mark_taken(session: Session, actor: Actor, comment_id: int, taken: bool) -> dict:
@@ -216,7 +203,7 @@ def mark_taken(session: Session, actor: Actor, comment_id: int, taken: bool) -> 
     comment = session.get(Comment, comment_id)
     if comment is None or comment.visibility != "visible":
         raise NotFound("No such comment.")
-    room = check_rapporteur(session, actor, comment.room_id)
+    room = steering_access(session, actor, comment.room_id).room
     lock_room_for(session, room, "decide amendments")
     if comment.taken_into_account != taken:
         comment.taken_into_account = taken

@@ -5,6 +5,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from consult.access import room_access, steering_access
 from consult.amendments import service as amendments
 from consult.contributions import service as contributions
 from consult.drafting import service as drafting
@@ -19,17 +20,17 @@ PANELS = {"wb_text", "wb_amendments", "wb_comments", "wb_reactions", "wb_polls",
 
 
 def workbench_context(session, actor, room_id: int, filters: dict) -> dict:
-    rooms.check_rapporteur(session, actor, room_id)
-    room = rooms.room_detail(session, actor, room_id)
+    access = steering_access(session, actor, room_id)
+    room = rooms.room_detail(session, access)
     version, content = drafting.latest(session, room_id)
-    listed = amendments.list_amendments(session, actor, room_id)
+    listed = amendments.list_amendments(session, access)
     ranking = {(r["type"], r["id"]): r["dots"] for r in engagement.ranking(session, room_id, limit=1000)}
     for a in listed:
         a["dots"] = ranking.get(("amendment", a["id"]), 0)
     # Ranked by support: net agreement, then priority dots, then the newest.
     listed.sort(key=lambda a: (a["status"] != "pending", -(a["tally"]["agree"] - a["tally"]["disagree"]),
                                -a["dots"], -a["id"]))
-    comments = contributions.list_comments(session, actor, room_id, "support")
+    comments = contributions.list_comments(session, access, "support")
     numbers = {p["base_paragraph_id"]: p["number"] for p in content["paragraphs"] if p["base_paragraph_id"]}
     return {
         "room": room, "version": version, "content": content, "numbers": numbers,
@@ -37,10 +38,10 @@ def workbench_context(session, actor, room_id: int, filters: dict) -> dict:
         "comments": contributions.filter_comments(comments, filters.get("paragraph"), filters.get("sector"),
                                                   filters.get("min_support", 0)),
         "all_comments": len(comments), "filters": filters,
-        "spread": engagement.spread(session, room_id), "polls": engagement.polls(session, actor, room_id),
-        "members": rooms.members(session, actor, room_id),
+        "spread": engagement.spread(session, room_id), "polls": engagement.polls(session, access),
+        "members": rooms.members(session, access),
         "cites": citations(content["conclusions"]),
-        "history": drafting.history(session, actor, room_id)[:5],
+        "history": drafting.history(session, access)[:5],
     }
 
 
@@ -84,7 +85,7 @@ async def save(request: Request):
 
 
 async def preview(request: Request):
-    await request.app.state.core.read(rooms.check_rapporteur, request.state.actor, request.path_params["room_id"])
+    await request.app.state.core.read(steering_access, request.state.actor, request.path_params["room_id"])
     form = await request.form()
     source = form.get("conclusions", "")
     return page(request, "drafting/preview.html", {"source": source, "cites": citations(source)})
@@ -96,14 +97,15 @@ async def history(request: Request):
     room_id = request.path_params["room_id"]
 
     def load(session):
-        versions = drafting.history(session, actor, room_id)
+        access = room_access(session, actor, room_id)
+        versions = drafting.history(session, access)
         newest = versions[0]["version"] if versions else 0
         to = optional_int(request.query_params.get("to"), "to")
         to = newest if to is None else to
         frm = optional_int(request.query_params.get("from"), "from")
         frm = max(0, to - 1) if frm is None else frm
-        return {"room": rooms.room_detail(session, actor, room_id), "versions": versions, "from_v": frm,
-                "to_v": to, "rows": drafting.compare(session, actor, room_id, frm, to)}
+        return {"room": rooms.room_detail(session, access), "versions": versions, "from_v": frm,
+                "to_v": to, "rows": drafting.compare(session, access, frm, to)}
 
     try:
         context = await core.read(load)

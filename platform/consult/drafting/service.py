@@ -23,7 +23,8 @@ from consult.errors import Conflict, Invalid, NotFound
 from consult.people.actor import Actor
 from consult.rooms import log
 from consult.rooms.models import RoomSection
-from consult.rooms.service import actor_label, check_can_read, check_rapporteur, lock_room_for, locked_room
+from consult.access import RoomAccess, steering_access
+from consult.rooms.service import actor_label, lock_room_for, locked_room
 from consult.text import clean_text
 from consult.textdiff import diff_html
 from consult.web.forms import MAX_ID
@@ -109,7 +110,7 @@ def record_amendment(session: Session, actor: Actor, room_id: int, amendment_id:
 
 def save(session: Session, actor: Actor, room_id: int, base_version: int, paragraphs: list[dict] | None = None,
          conclusions: str | None = None) -> dict:
-    room = check_rapporteur(session, actor, room_id)
+    room = steering_access(session, actor, room_id).room
     lock_room_for(session, room, "edit the draft")  # also queues the room's draft writers
     version, content = latest(session, room_id)
     if base_version != version:
@@ -186,9 +187,8 @@ class StaleDraft(Conflict):
         self.content = content
 
 
-def view(session: Session, actor: Actor, room_id: int) -> dict:
-    check_can_read(session, actor, room_id)
-    version, content = latest(session, room_id)
+def view(session: Session, access: RoomAccess) -> dict:
+    version, content = latest(session, access.room_id)
     return draft_view(version, content)
 
 
@@ -206,9 +206,8 @@ def draft_view(version: int, content: dict) -> dict:
             "cites": {k: sorted(v) for k, v in cited.items()}}
 
 
-def history(session: Session, actor: Actor, room_id: int) -> list[dict]:
-    check_can_read(session, actor, room_id)
-    rows = session.scalars(select(DraftVersion).where(DraftVersion.room_id == room_id)
+def history(session: Session, access: RoomAccess) -> list[dict]:
+    rows = session.scalars(select(DraftVersion).where(DraftVersion.room_id == access.room_id)
                            .order_by(DraftVersion.version.desc()))
     return [{"version": r.version, "author": r.author, "note": r.note,
              "created_at": r.created_at.isoformat(timespec="seconds") + "Z"} for r in rows]
@@ -223,9 +222,9 @@ def content_at(session: Session, room_id: int, version: int) -> dict:
     return row.content
 
 
-def compare(session: Session, actor: Actor, room_id: int, old: int, new: int) -> list[dict]:
+def compare(session: Session, access: RoomAccess, old: int, new: int) -> list[dict]:
     """Paragraph by paragraph, what changed from one version to another (word-level)."""
-    check_can_read(session, actor, room_id)
+    room_id = access.room_id
     before = {p["id"]: p for p in content_at(session, room_id, old)["paragraphs"]}
     after_content = content_at(session, room_id, new)
     rows = []

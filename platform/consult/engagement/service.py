@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.amendments.models import Amendment
+from consult.access import RoomAccess, member_access, room_access, steering_access
 from consult.audit import service as audit
 from consult.contributions.models import Comment
 from consult.engagement.models import (
@@ -17,20 +18,11 @@ from consult.engagement.models import (
     Reaction,
 )
 from consult.errors import Conflict, Invalid, NotFound
-from consult.amendments.service import PRIVILEGED
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.models import Room
-from consult.rooms.service import (
-    lock_room_for,
-    actor_label,
-    check_can_read,
-    check_member,
-    check_rapporteur,
-    role_in,
-    room_paragraph_ids,
-)
+from consult.rooms.service import actor_label, lock_room_for, room_paragraph_ids
 from consult.rooms.phases import allows, refusal
 from consult.text import clean_line
 
@@ -59,7 +51,8 @@ def spread(session: Session, room_id: int, paragraph_ids: list[int] | None = Non
 def react(session: Session, actor: Actor, room_id: int, paragraph_id: int, stance: str | None = None,
           needs_discussion: bool | None = None) -> dict:
     """Set a stance (agree, disagree, pass, or '' to clear) and/or the discussion flag."""
-    room, member = check_member(session, actor, room_id)
+    access, member = member_access(session, actor, room_id)
+    room = access.room
     lock_room_for(session, room, "react")
     if paragraph_id not in room_paragraph_ids(session, room_id):
         raise NotFound("That paragraph is not one this room works on.")
@@ -85,11 +78,12 @@ def react(session: Session, actor: Actor, room_id: int, paragraph_id: int, stanc
             "spread": entry}
 
 
-def my_reactions(session: Session, actor: Actor, room_id: int) -> dict[int, dict]:
-    if actor.participant_id is None:
+def my_reactions(session: Session, access: RoomAccess) -> dict[int, dict]:
+    participant_id = access.actor.participant_id
+    if participant_id is None:
         return {}
-    rows = session.scalars(select(Reaction).where(Reaction.room_id == room_id,
-                                                  Reaction.participant_id == actor.participant_id))
+    rows = session.scalars(select(Reaction).where(Reaction.room_id == access.room_id,
+                                                  Reaction.participant_id == participant_id))
     return {r.paragraph_id: {"stance": r.stance, "needs_discussion": r.needs_discussion} for r in rows}
 
 
@@ -123,7 +117,8 @@ def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
 
 
 def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, target_id: int, dots: int) -> dict:
-    room, member = check_member(session, actor, room_id)
+    access, member = member_access(session, actor, room_id)
+    room = access.room
     lock_room_for(session, room, "place priority dots")
     if target_type not in DOT_TARGETS:
         raise Invalid("Dots go on amendments or comments.", {"target_type": "Unknown."})
@@ -157,10 +152,11 @@ def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, tar
             "left": room.dots - used_elsewhere - dots, "total": room.dots}
 
 
-def my_dots(session: Session, actor: Actor, room_id: int) -> dict[tuple[str, int], int]:
-    if actor.participant_id is None:
+def my_dots(session: Session, access: RoomAccess) -> dict[tuple[str, int], int]:
+    participant_id = access.actor.participant_id
+    if participant_id is None:
         return {}
-    rows = session.scalars(select(Dot).where(Dot.room_id == room_id, Dot.participant_id == actor.participant_id))
+    rows = session.scalars(select(Dot).where(Dot.room_id == access.room_id, Dot.participant_id == participant_id))
     return {(d.target_type, d.target_id): d.dots for d in rows}
 
 
@@ -202,7 +198,7 @@ def _poll_event(session: Session, poll: Poll) -> dict:
 
 def ask(session: Session, actor: Actor, room_id: int, question: str, options: list[str], multiple: bool,
         results_live: bool = False) -> dict:
-    room = check_rapporteur(session, actor, room_id)
+    room = steering_access(session, actor, room_id).room
     lock_room_for(session, room, "ask a poll")
     question = clean_line(question)
     options = [clean_line(o) for o in options or [] if clean_line(o)]
@@ -229,7 +225,8 @@ def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> d
     poll = session.get(Poll, poll_id)
     if poll is None:
         raise NotFound("No such poll.")
-    room, member = check_member(session, actor, poll.room_id)
+    access, member = member_access(session, actor, poll.room_id)
+    room = access.room
     lock_room_for(session, room, "answer polls")
     chosen = sorted({i for i in chosen if isinstance(i, int) and not isinstance(i, bool)})
     if not chosen or any(not 0 <= i < len(poll.options) for i in chosen):
@@ -243,14 +240,14 @@ def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> d
     session.add_all(PollVote(poll_id=poll_id, participant_id=member.participant_id, option=i) for i in chosen)
     session.flush()
     log.record(session, poll.room_id, "poll_answered", _poll_event(session, poll))
-    return _viewed(session, poll, role_in(session, actor, poll.room_id) in PRIVILEGED, chosen)
+    return _viewed(session, poll, access.privileged, chosen)
 
 
 def close_poll(session: Session, actor: Actor, poll_id: int) -> dict:
     poll = session.get(Poll, poll_id)
     if poll is None:
         raise NotFound("No such poll.")
-    check_rapporteur(session, actor, poll.room_id)
+    steering_access(session, actor, poll.room_id)
     session.refresh(poll, with_for_update=True)  # of a close and an answer, one goes first
     if poll.open:
         poll.open = False
@@ -260,17 +257,16 @@ def close_poll(session: Session, actor: Actor, poll_id: int) -> dict:
     return poll_view(session, poll)
 
 
-def polls(session: Session, actor: Actor, room_id: int) -> list[dict]:
+def polls(session: Session, access: RoomAccess) -> list[dict]:
     """The room's polls as this viewer may see them, each with the options they chose."""
-    check_can_read(session, actor, room_id)
-    privileged = role_in(session, actor, room_id) in PRIVILEGED
-    listed = session.scalars(select(Poll).where(Poll.room_id == room_id).order_by(Poll.id.desc())).all()
+    participant_id = access.actor.participant_id
+    listed = session.scalars(select(Poll).where(Poll.room_id == access.room_id).order_by(Poll.id.desc())).all()
     mine: dict[int, list[int]] = {}
-    if actor.participant_id is not None and listed:
+    if participant_id is not None and listed:
         for poll_id, option in session.execute(select(PollVote.poll_id, PollVote.option).where(
-                PollVote.participant_id == actor.participant_id, PollVote.poll_id.in_([p.id for p in listed]))):
+                PollVote.participant_id == participant_id, PollVote.poll_id.in_([p.id for p in listed]))):
             mine.setdefault(poll_id, []).append(option)
-    return [_viewed(session, p, privileged, mine.get(p.id, [])) for p in listed]
+    return [_viewed(session, p, access.privileged, mine.get(p.id, [])) for p in listed]
 
 
 def poll_for(session: Session, actor: Actor, poll_id: int) -> dict:
@@ -278,8 +274,7 @@ def poll_for(session: Session, actor: Actor, poll_id: int) -> dict:
     poll = session.get(Poll, poll_id)
     if poll is None:
         raise NotFound("No such poll.")
-    check_can_read(session, actor, poll.room_id)
-    privileged = role_in(session, actor, poll.room_id) in PRIVILEGED
+    privileged = room_access(session, actor, poll.room_id).privileged
     mine = list(session.scalars(select(PollVote.option).where(
         PollVote.poll_id == poll_id, PollVote.participant_id == actor.participant_id))) \
         if actor.participant_id is not None else []

@@ -9,23 +9,21 @@ import tempfile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consult.access import require_organiser, steering_access
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
-from consult.errors import Forbidden, NotFound
+from consult.errors import NotFound
 from consult.export import tables
 from consult.export.workbook import write_csv, write_xlsx
 from consult.people.actor import Actor
 from consult.rooms.models import Room
-from consult.rooms.service import check_rapporteur
 
 
 def check_export(session: Session, actor: Actor, slug: str | None, room_id: int | None) -> Event:
     if room_id is not None:
-        check_rapporteur(session, actor, room_id)
-        room = session.get(Room, room_id)
+        room = steering_access(session, actor, room_id).room
         return session.get(Event, session.get(ConferenceSession, room.session_id).event_id)
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers export the whole consultation.")
+    require_organiser(actor, doing="export the whole consultation")
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound("No such event.")

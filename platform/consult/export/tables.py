@@ -13,6 +13,7 @@ from openpyxl.chart import BarChart, Reference
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from consult.access import signed_as
 from consult import clock
 from consult.amendments.models import Amendment, AmendmentVote
 from consult.audit.models import AuditEntry
@@ -47,7 +48,7 @@ class Lookups:
                                 .order_by(ConferenceSession.position, Room.position)).all()
         self.rooms = {r.id: (s.title, r.name, PHASE_LABELS[r.phase]) for r, s in rooms
                       if room_id is None or r.id == room_id}
-        self.anonymous = {r.id for r, _ in rooms if r.anonymous}
+        self.room_by_id = {r.id: r for r, _ in rooms}
         self.room_rows = [(r, s) for r, s in rooms if r.id in self.rooms]
         self.paragraphs = {}
         for p, sec, doc in session.execute(select(Paragraph, Section, Document).select_from(Paragraph)
@@ -56,20 +57,20 @@ class Lookups:
                                            .where(Document.event_id == event_id)):
             self.paragraphs[p.id] = (doc.title, f"{sec.position + 1}. {sec.title}",
                                      f"{sec.position + 1}.{p.position + 1}", _opening(p.text))
-        self.people = {}
-        for p in session.scalars(select(Participant).where(Participant.event_id == event_id)):
-            self.people[p.id] = (SECTORS[p.sector], p.country, p.name if p.named_in_results else None,
-                                 p.organisation if p.named_in_results else None, f"P-{p.id:06d}")
+        self.authors = {p.id: p for p in session.scalars(select(Participant).where(Participant.event_id == event_id))}
+        self.people = {p.id: (SECTORS[p.sector], p.country, p.name if p.named_in_results else None,
+                              p.organisation if p.named_in_results else None, f"P-{p.id:06d}")
+                       for p in self.authors.values()}
 
     def where(self, room_id: int, paragraph_id: int | None) -> tuple:
         session_title, room, phase = self.rooms[room_id]
         document, section, number, opening = self.paragraphs.get(paragraph_id, ("", "", "General", ""))
         return session_title, room, phase, document, section, number, opening
 
-    def who(self, participant_id: int, room_id: int, signed_by_name: bool = True) -> tuple:
-        """A name only where its owner signed with it, agreed to be named, and the room is not anonymous."""
-        sector, country, name, _, _ = self.people[participant_id]
-        return sector, country, name if signed_by_name and room_id not in self.anonymous else None
+    def who(self, participant_id: int, room_id: int, attribution: str) -> tuple:
+        """The author's columns as the public sees them (signed_as)."""
+        signed = signed_as(self.authors[participant_id], attribution, self.room_by_id[room_id], "public")
+        return signed.sector_name, signed.country, signed.name
 
     def in_scope(self, column):
         return column.in_(list(self.rooms))
@@ -219,7 +220,7 @@ def comments(lk: Lookups) -> Table:
             lk.in_scope(Comment.room_id), lk.shown(Comment)).order_by(Comment.id)
         for c in _stream(lk.session, query):
             yield (c.id, c.parent_id, *lk.where(c.room_id, c.paragraph_id),
-                   *lk.who(c.author_id, c.room_id, c.attribution == "name"), c.text, c.support,
+                   *lk.who(c.author_id, c.room_id, c.attribution), c.text, c.support,
                    "yes" if c.taken_into_account else "", c.created_at, _moderation(c.visibility, c.moderation_reason))
 
     return Table("Comments", [Column("Comment", 9, "number"), Column("Reply to", 9, "number"), *WHERE, *WHO,
@@ -235,7 +236,7 @@ def amendments(lk: Lookups) -> Table:
     def rows():
         query = select(Amendment).where(lk.in_scope(Amendment.room_id), lk.shown(Amendment)).order_by(Amendment.id)
         for a in lk.session.scalars(query.execution_options(yield_per=BATCH)):
-            yield (a.id, *lk.where(a.room_id, a.paragraph_id), *lk.who(a.author_id, a.room_id, a.attribution == "name"),
+            yield (a.id, *lk.where(a.room_id, a.paragraph_id), *lk.who(a.author_id, a.room_id, a.attribution),
                    a.kind.replace("_", " "), a.original, a.text, a.rationale, a.status, a.decided_by,
                    a.decision_reason, a.accepted_text, a.agree, a.disagree, a.abstain, int(dots.get(a.id, 0)),
                    a.created_at, _moderation(a.visibility, a.moderation_reason))

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from consult.access import require_organiser
 from consult.amendments.models import Amendment
 from consult.audit import service as audit
 from consult.conference.service import event_id as find_event_id
@@ -20,7 +21,7 @@ from consult.contributions.models import Comment
 from consult.documents.models import KINDS, Document, Paragraph, Section
 from consult.drafting.models import DraftVersion
 from consult.engagement.models import Reaction
-from consult.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from consult.errors import BadRequest, Conflict, Invalid, NotFound
 from consult.imports.files import (
     Block,
     Outline,
@@ -44,6 +45,8 @@ MAX_TITLE_CHARS = 200
 # The most a valid sheet can hold: a header, then one row per paragraph.
 MAX_ROWS = 1 + MAX_SECTIONS * MAX_PARAGRAPHS
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
+
+IMPORTING = "can import documents"  # what require_organiser says was refused
 
 
 def read_outline(filename: str, data: bytes) -> Outline:
@@ -121,14 +124,9 @@ def _section_problems(section: OutlineSection) -> list[Problem]:
     return problems
 
 
-def check_organiser(actor: Actor) -> None:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers can import documents.")
-
-
 def create_document(session: Session, actor: Actor, event_slug: str, outline: Outline, kind: str,
                     title: str | None, *, source: str = "") -> dict:
-    check_organiser(actor)
+    require_organiser(actor, doing=IMPORTING)
     title = clean_line(title) or outline.title
     check_outline(outline, title)
     if kind not in KINDS:
@@ -148,7 +146,7 @@ def create_document(session: Session, actor: Actor, event_slug: str, outline: Ou
 
 def replace_document(session: Session, actor: Actor, document_id: int, outline: Outline,
                      title: str | None, *, source: str = "") -> dict:
-    check_organiser(actor)
+    require_organiser(actor, doing=IMPORTING)
     title = clean_line(title) or outline.title
     check_outline(outline, title)
     document = session.get(Document, document_id)
@@ -227,7 +225,7 @@ def summary(document: Document, outline: Outline, replaced: bool) -> dict:
 
 def document_choices(session: Session, actor: Actor, event_slug: str) -> list[dict]:
     """The documents an import can replace, for the form."""
-    check_organiser(actor)
+    require_organiser(actor, doing=IMPORTING)
     event_id = find_event_id(session, event_slug)
     return [{"id": d.id, "title": d.title, "kind": KIND_LABELS.get(d.kind, d.kind)}
             for d in session.scalars(select(Document).where(Document.event_id == event_id).order_by(Document.position))]

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consult.access import require_organiser
 from consult import clock
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession
 from consult.conference.service import event_id as find_event_id
-from consult.errors import Forbidden, Invalid
+from consult.errors import Invalid
 from consult.imports.files import Problem, Row, map_columns, refuse_if_problems
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
@@ -46,12 +47,14 @@ class Registration:
     role: str
     room: Room | None
 
+IMPORTING = "can import participants"  # what require_organiser says was refused
+
 
 def import_participants(session: Session, actor: Actor, event_slug: str, rows: list[Row], *,
                         source: str = "") -> list[dict]:
     """Create everyone in the sheet, or no one. Returns each person with their personal token,
     which exists only here: the database keeps its hash."""
-    check_organiser(actor)
+    require_organiser(actor, doing=IMPORTING)
     event_id = find_event_id(session, event_slug)
     registrations = check_rows(rows, _rooms_by_code(session, event_id), _registered_emails(session, event_id))
     people = do_import(session, event_id, registrations)
@@ -60,11 +63,6 @@ def import_participants(session: Session, actor: Actor, event_slug: str, rows: l
                  people=len(people), placed=sum(1 for r in registrations if r.room),
                  rapporteurs=sum(1 for r in registrations if r.role == "rapporteur"))
     return people
-
-
-def check_organiser(actor: Actor) -> None:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers can import participants.")
 
 
 def check_rows(rows: list[Row], rooms: dict[str, Room], registered: set[str]) -> list[Registration]:

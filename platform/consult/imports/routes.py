@@ -15,10 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from consult.access import require_organiser
 from consult.conference.service import first_event_slug
-from consult.errors import DomainError, Forbidden, Invalid
+from consult.errors import DomainError, Invalid
 from consult.imports import documents, files, participants, template
-from consult.web.forms import optional_int, refused
+from consult.web.forms import optional_int
 from consult.web.templating import page
 
 # Room for the multipart framing and the few small fields sent with the file.
@@ -50,16 +51,14 @@ async def read_upload(request: Request) -> Upload:
 # --- participants ---------------------------------------------------------------------------
 
 async def participants_form(request: Request):
-    if not request.state.actor.is_organiser:
-        return refused(request, Forbidden("Only organisers can import participants."))
+    require_organiser(request.state.actor, doing=participants.IMPORTING)
     return page(request, "imports/participants.html", {"error": None})
 
 
 async def import_participants(request: Request):
     core = request.app.state.core
     actor = request.state.actor
-    if not actor.is_organiser:
-        return refused(request, Forbidden("Only organisers can import participants."))
+    require_organiser(actor, doing=participants.IMPORTING)
     try:
         upload = await read_upload(request)
         rows = await run_in_threadpool(files.read_sheet, upload.data, participants.MAX_ROWS)
@@ -81,8 +80,7 @@ def _badge(request: Request, person: dict) -> dict:
 
 async def participants_template(request: Request):
     core = request.app.state.core
-    if not request.state.actor.is_organiser:
-        return refused(request, Forbidden("Only organisers can import participants."))
+    require_organiser(request.state.actor, doing=participants.IMPORTING)
     slug = await core.read(first_event_slug)
     data = await core.read(template.participants_template, request.state.actor, slug)
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -92,14 +90,12 @@ async def participants_template(request: Request):
 # --- documents ------------------------------------------------------------------------------
 
 async def document_form(request: Request):
-    if not request.state.actor.is_organiser:
-        return refused(request, Forbidden("Only organisers can import documents."))
+    require_organiser(request.state.actor, doing=documents.IMPORTING)
     return await _document_page(request, {"target": "new"})
 
 
 async def import_document(request: Request):
-    if not request.state.actor.is_organiser:
-        return refused(request, Forbidden("Only organisers can import documents."))
+    require_organiser(request.state.actor, doing=documents.IMPORTING)
     values: dict[str, str] = {}
     try:
         upload = await read_upload(request)

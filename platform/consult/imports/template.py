@@ -11,9 +11,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consult.access import require_organiser
 from consult.conference.models import ConferenceSession
 from consult.conference.service import event_id as find_event_id
-from consult.imports.participants import COLUMNS, OPTIONAL_COLUMNS, check_organiser
+from consult.imports.participants import COLUMNS, IMPORTING, OPTIONAL_COLUMNS
 from consult.people.actor import Actor
 from consult.people.models import SECTORS
 from consult.people.service import COUNTRIES
@@ -23,7 +24,7 @@ ROWS_WITH_LISTS = 2000  # the drop-downs reach this far down the sheet
 
 
 def participants_template(session: Session, actor: Actor, event_slug: str) -> bytes:
-    check_organiser(actor)
+    require_organiser(actor, doing=IMPORTING)
     codes = list(session.scalars(select(Room.code).join(ConferenceSession)
                                  .where(ConferenceSession.event_id == find_event_id(session, event_slug))
                                  .order_by(ConferenceSession.position, Room.position)))

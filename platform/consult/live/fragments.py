@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 
+from consult.access import PRIVILEGED
 from consult.live.hub import Message
 from consult.web.templating import block
 
-PRIVILEGED = ("rapporteur", "organiser")
 
 
 def html(message: Message, role: str) -> str:

@@ -18,7 +18,8 @@ from consult.live.hub import CLOSE, GONE, Message
 from consult.people.actor import Actor
 from consult.people.service import actor_for_token
 from consult.rooms import log
-from consult.rooms.service import actor_label, check_can_read, role_in
+from consult.access import PRIVILEGED, room_access
+from consult.rooms.service import actor_label
 from consult.web.csrf import same_origin
 from consult.web.forms import optional_int
 
@@ -82,7 +83,6 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
     except DomainError:
         return await websocket.close(code=4400, reason="bad sequence")
     try:
-        await core.read(check_can_read, actor, room_id)
         role, name = await core.read(_role_and_name, actor, room_id)
     except DomainError as error:
         return await websocket.close(code=4000 + error.status, reason=error.detail[:100])
@@ -120,7 +120,7 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
 
 
 def _role_and_name(session, actor: Actor, room_id: int) -> tuple[str, str]:
-    return role_in(session, actor, room_id) or "participant", actor_label(session, actor)
+    return room_access(session, actor, room_id).role, actor_label(session, actor)
 
 
 async def _read(websocket: WebSocket, core, actor: Actor, room_id: int, role: str, name: str) -> None:
@@ -146,12 +146,12 @@ async def _read(websocket: WebSocket, core, actor: Actor, room_id: int, role: st
         if kind == "ping":
             try:
                 # Every message is authorised afresh: a member removed from the room is let go.
-                await core.read(check_can_read, actor, room_id)
+                await core.read(room_access, actor, room_id)
             except DomainError as error:
                 await websocket.close(code=4000 + error.status)
                 return
             await websocket.send_text(json.dumps({"type": "pong"}))
-        elif kind == "editing" and role in ("rapporteur", "organiser"):
+        elif kind == "editing" and role in PRIVILEGED:
             target = data.get("target")
             label = data.get("label")
             if target is not None and not (isinstance(target, str) and len(target) <= 40

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from consult.access import member_access, require_organiser, signed_as
 from consult import clock
 from consult.amendments.models import Amendment
 from consult.consolidation.numbering import working_number
@@ -16,24 +17,19 @@ from consult.conference.models import ConferenceSession
 from consult.documents.models import Paragraph, Section
 from consult.contributions.models import Comment
 from consult.contributions.service import announce_comment
-from consult.errors import Forbidden, Invalid, NotFound
+from consult.errors import Invalid, NotFound
 from consult.moderation.models import TARGETS, Flag
 from consult.people.actor import Actor
-from consult.people.models import SECTORS, Participant
+from consult.people.models import Participant
 from consult.people.service import COUNTRIES
 from consult.rooms import log
 from consult.rooms.models import Membership, Room
-from consult.rooms.service import check_member, member_count
+from consult.rooms.service import member_count
 from consult.text import clean_text
 
 MODELS = {"comment": Comment, "amendment": Amendment}
 STATES = {"attention": "Needs a decision (awaiting approval or flagged)", "pending": "Awaiting approval",
           "flagged": "Flagged", "hidden": "Hidden", "all": "Everything"}
-
-
-def check_moderator(actor: Actor) -> None:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers moderate.")
 
 
 def _target(session: Session, target_type: str, target_id: int):
@@ -51,7 +47,7 @@ def _resolve_flags(session: Session, target_type: str, target_id: int) -> None:
 
 
 def hide(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None) -> dict:
-    check_moderator(actor)
+    require_organiser(actor, doing="moderate")
     item = _target(session, target_type, target_id)
     reason = clean_text(reason)
     if not reason:
@@ -67,7 +63,7 @@ def hide(session: Session, actor: Actor, target_type: str, target_id: int, reaso
 
 def restore(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None = None) -> dict:
     """Restore a hidden contribution, or approve one awaiting a moderator: either way it is shown."""
-    check_moderator(actor)
+    require_organiser(actor, doing="moderate")
     item = _target(session, target_type, target_id)
     if item.visibility != "visible":
         was = item.visibility
@@ -82,7 +78,7 @@ def restore(session: Session, actor: Actor, target_type: str, target_id: int, re
 
 def dismiss_flags(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None) -> dict:
     """The reports were unfounded: the contribution stays as it is, the flags leave the queue."""
-    check_moderator(actor)
+    require_organiser(actor, doing="moderate")
     item = _target(session, target_type, target_id)
     reason = clean_text(reason)
     if not reason:
@@ -121,7 +117,7 @@ def _announce(session: Session, target_type: str, item) -> None:
 
 def flag(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None) -> dict:
     item = _target(session, target_type, target_id)
-    _, member = check_member(session, actor, item.room_id)
+    _, member = member_access(session, actor, item.room_id)
     insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Flag)
     added = session.execute(insert.values(
         room_id=item.room_id, target_type=target_type, target_id=target_id, participant_id=member.participant_id,
@@ -141,13 +137,13 @@ def _current_member(session: Session, room_id: int, participant_id: int) -> Memb
 
 
 def removal_plan(session: Session, actor: Actor, room_id: int, participant_id: int) -> dict:
-    check_moderator(actor)
+    require_organiser(actor, doing="moderate")
     _current_member(session, room_id, participant_id)
     return {"name": session.get(Participant, participant_id).name, "room": session.get(Room, room_id).name}
 
 
 def remove_member(session: Session, actor: Actor, room_id: int, participant_id: int, reason: str | None) -> dict:
-    check_moderator(actor)
+    require_organiser(actor, doing="moderate")
     member = _current_member(session, room_id, participant_id)
     reason = clean_text(reason)[:500]
     if not reason:
@@ -182,7 +178,7 @@ def queue(session: Session, actor: Actor, event_id: int, *, room_id: int | None 
           state: str = "attention", target: tuple[str, int] | None = None) -> dict:
     """What waits for a moderator (contributions awaiting approval, flagged ones), or any
     contribution of the event by room and state, each shown in its paragraph's context."""
-    check_moderator(actor)
+    require_organiser(actor, doing="moderate")
     if state not in STATES:
         raise Invalid("Choose a state from the list.", {"state": "Unknown state."})
     rooms = dict(session.execute(select(Room.id, Room.name).join(ConferenceSession)
@@ -211,13 +207,14 @@ def queue(session: Session, actor: Actor, event_id: int, *, room_id: int | None 
             query = query.where(model.visibility == state)
         for item, author in session.execute(query):
             number, paragraph = _paragraph(session, item.paragraph_id)
+            signed = signed_as(author, item.attribution, None, "staff")
             items.append({"type": target_type, "id": item.id, "room": rooms[item.room_id], "room_id": item.room_id,
                           "kind": "reply" if target_type == "comment" and item.parent_id else target_type,
                           "text": item.text or getattr(item, "rationale", ""),
                           "rationale": getattr(item, "rationale", None), "visibility": item.visibility,
                           "reason": item.moderation_reason, "paragraph_number": number, "paragraph_text": paragraph,
-                          "author": author.name, "sector": SECTORS.get(author.sector, author.sector),
-                          "country": COUNTRIES.get(author.country, author.country),
+                          "author": signed.name, "sector": signed.sector_name,
+                          "country": COUNTRIES.get(signed.country, signed.country),
                           "flags": flags.get((target_type, item.id), []), "created_at": item.created_at})
     order = {"pending": 0, "visible": 1, "hidden": 2}
     items.sort(key=lambda i: (order[i["visibility"]], -len(i["flags"]), -i["created_at"].timestamp()))

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from consult import clock
+from consult.access import require_organiser
 from consult.amendments.models import Amendment, AmendmentVote
 from consult.conference.models import ConferenceSession, Event
 from consult.contributions.models import Comment
-from consult.errors import Forbidden, NotFound
+from consult.errors import NotFound
 from consult.moderation.models import Flag
 from consult.organiser import series
 from consult.people.actor import Actor
@@ -100,8 +101,7 @@ def attention(room: Room, mix: dict, quiet_since: dt.datetime | None, now: dt.da
 
 def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> list[dict]:
     """Every room of the event, those needing attention first (in agenda order within each group)."""
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers see the dashboard.")
+    require_organiser(actor, doing="see the dashboard")
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound("No such event.")

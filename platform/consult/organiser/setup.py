@@ -9,11 +9,12 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from consult.access import require_organiser
 from consult import clock
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
 from consult.documents.models import Document, Section
-from consult.errors import Forbidden, Invalid, NotFound
+from consult.errors import Invalid, NotFound
 from consult.people.actor import Actor
 from consult.people.tokens import new_token, token_hash
 from consult.rooms import service as rooms
@@ -21,12 +22,8 @@ from consult.rooms.models import PHASES, Membership, RapporteurInvite, Room, Roo
 from consult.rooms.phases import ALLOWS, PHASE_LABELS
 from consult.text import clean_line, clean_text
 
+SETTING_UP = "set the conference up"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
-
-
-def check_organiser(actor: Actor) -> None:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers set the conference up.")
 
 
 def _date(value, name: str, errors: dict):
@@ -44,7 +41,7 @@ def _datetime(value, name: str, errors: dict):
 
 
 def update_event(session: Session, actor: Actor, slug: str, title, venue, starts_on, ends_on, description) -> dict:
-    check_organiser(actor)
+    require_organiser(actor, doing=SETTING_UP)
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound("No such event.")
@@ -64,7 +61,7 @@ def update_event(session: Session, actor: Actor, slug: str, title, venue, starts
 
 def save_session(session: Session, actor: Actor, event_slug: str, session_id: int | None, title, starts_at,
                  ends_at) -> int:
-    check_organiser(actor)
+    require_organiser(actor, doing=SETTING_UP)
     event = session.scalar(select(Event).where(Event.slug == event_slug))
     errors, title = {}, clean_line(title)
     if not title or len(title) > 200:
@@ -97,7 +94,7 @@ def new_code(session: Session) -> str:
 
 def save_room(session: Session, actor: Actor, room_id: int | None, session_id: int, name, topic,
               section_ids: list[int], capacity: int | None, anonymous: bool, premoderation: bool, dots: int) -> int:
-    check_organiser(actor)
+    require_organiser(actor, doing=SETTING_UP)
     agenda = session.get(ConferenceSession, session_id)
     if agenda is None:
         raise NotFound("No such session.")
@@ -131,7 +128,7 @@ def save_room(session: Session, actor: Actor, room_id: int | None, session_id: i
 
 def code_change_plan(session: Session, actor: Actor, room_id: int) -> dict:
     """What a new join code means for a room, said before it is made."""
-    check_organiser(actor)
+    require_organiser(actor, doing=SETTING_UP)
     room = session.get(Room, room_id)
     if room is None:
         raise NotFound("No such room.")
@@ -142,7 +139,7 @@ def code_change_plan(session: Session, actor: Actor, room_id: int) -> dict:
 
 def regenerate_code(session: Session, actor: Actor, room_id: int) -> str:
     """A new join code, when the old one leaked. Members already in keep their place."""
-    check_organiser(actor)
+    require_organiser(actor, doing=SETTING_UP)
     room = session.get(Room, room_id)
     if room is None:
         raise NotFound("No such room.")
@@ -153,7 +150,7 @@ def regenerate_code(session: Session, actor: Actor, room_id: int) -> str:
 
 def invite_rapporteur(session: Session, actor: Actor, room_id: int) -> str:
     """A one-time link: whoever joins the room with it becomes a rapporteur. Only its hash is kept."""
-    check_organiser(actor)
+    require_organiser(actor, doing=SETTING_UP)
     if session.get(Room, room_id) is None:
         raise NotFound("No such room.")
     token = new_token()
@@ -177,7 +174,7 @@ def phase_effects(before: str, after: str) -> tuple[list[str], list[str]]:
 
 def plan_phase(session: Session, actor: Actor, room_ids: list[int], phase: str) -> dict:
     """What a bulk move would do, room by room, before anything changes."""
-    check_organiser(actor)
+    require_organiser(actor, doing=SETTING_UP)
     if phase not in PHASES:
         raise Invalid("Choose the phase to move the rooms to.", {"phase": "Choose a phase."})
     if not room_ids:
@@ -219,7 +216,7 @@ def bulk_phase(session: Session, actor: Actor, room_ids: list[int], phase: str) 
 
 
 def setup_view(session: Session, actor: Actor, slug: str) -> dict:
-    check_organiser(actor)
+    require_organiser(actor, doing=SETTING_UP)
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound("No such event.")

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from consult import clock, i18n
+from consult.access import require_organiser
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession
 from consult.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -228,16 +229,14 @@ def token_view(row: ApiToken) -> dict:
 
 
 def list_api_tokens(session: Session, actor: Actor) -> list[dict]:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers have API tokens.")
+    require_organiser(actor, doing="have API tokens")
     rows = session.scalars(select(ApiToken).where(ApiToken.organiser_id == actor.organiser_id,
                                                   ApiToken.expires_at > clock.now()).order_by(ApiToken.id))
     return [token_view(row) for row in rows]
 
 
 def revoke_api_token(session: Session, actor: Actor, token_id: int) -> None:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers have API tokens.")
+    require_organiser(actor, doing="have API tokens")
     gone = session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.organiser_id == actor.organiser_id)
                            .returning(ApiToken.id)).first()
     if gone is None:
@@ -246,16 +245,14 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int) -> None:
 
 def sign_out_everywhere(session: Session, actor: Actor) -> int:
     """Every browser session of this organiser ends, this one included."""
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers can do this.")
+    require_organiser(actor, doing="can do this")
     return sessions.end_for_organiser(session, actor.organiser_id)
 
 
 def renew_personal_link(session: Session, actor: Actor, participant_id: int) -> str:
     """A lost badge: the old personal link (and API token) stops working, and every browser
     signed in with it is signed out; the new link is returned once."""
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers renew personal links.")
+    require_organiser(actor, doing="renew personal links")
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise NotFound("No such participant.")

@@ -6,12 +6,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from consult.access import room_access, steering_access
 from consult.amendments import service as amendments
 from consult.contributions.service import list_comments, supported_by
 from consult.drafting import service as drafting
 from consult.engagement import service as engagement
 from consult.errors import Forbidden
-from consult.live.fragments import PRIVILEGED
 from consult.moderation.service import removal_of
 from consult.rooms import service
 from consult.web.forms import back_to, is_htmx, optional_int, panel
@@ -19,28 +19,29 @@ from consult.web.templating import page
 
 
 def room_context(session, actor, room_id: int, sort: str) -> dict:
-    """Everything the room page shows, read in one transaction."""
-    room = service.room_detail(session, actor, room_id)
+    """Everything the room page shows, read in one transaction, with access resolved once."""
+    access = room_access(session, actor, room_id)
+    room = service.room_detail(session, access)
     version, content = drafting.latest(session, room_id)
-    author = drafting.history(session, actor, room_id)[0]["author"] if version else None
-    comments = list_comments(session, actor, room_id, sort)
-    listed = amendments.list_amendments(session, actor, room_id)
+    author = drafting.history(session, access)[0]["author"] if version else None
+    comments = list_comments(session, access, sort)
+    listed = amendments.list_amendments(session, access)
     by_paragraph: dict[int, list] = {}
     for a in listed:
         by_paragraph.setdefault(a["paragraph_id"], []).append(a)
-    my_dots = engagement.my_dots(session, actor, room_id)
+    my_dots = engagement.my_dots(session, access)
     counts: dict = {}
     for c in comments:
         counts[c["paragraph_id"]] = counts.get(c["paragraph_id"], 0) + 1
     return {
-        "room": room, "sort": sort, "privileged": room["role"] in PRIVILEGED,
+        "room": room, "sort": sort, "privileged": access.privileged,
         "draft": {"version": version, "author": author, "paragraphs": content["paragraphs"],
                   "conclusions": content["conclusions"]},
         "draft_by_base": {p["base_paragraph_id"]: p for p in content["paragraphs"] if p["base_paragraph_id"]},
-        "comments": comments, "supports": supported_by(session, actor, room_id), "counts": counts,
-        "amendments_by_p": by_paragraph, "my_votes": amendments.my_votes(session, actor, room_id),
-        "spread": engagement.spread(session, room_id), "my_reactions": engagement.my_reactions(session, actor, room_id),
-        "polls": engagement.polls(session, actor, room_id), "ranking": engagement.ranking(session, room_id),
+        "comments": comments, "supports": supported_by(session, access), "counts": counts,
+        "amendments_by_p": by_paragraph, "my_votes": amendments.my_votes(session, access),
+        "spread": engagement.spread(session, room_id), "my_reactions": engagement.my_reactions(session, access),
+        "polls": engagement.polls(session, access), "ranking": engagement.ranking(session, room_id),
         "my_dots": my_dots, "dots_left": room_dots_left(session, room_id, my_dots),
     }
 
@@ -67,8 +68,8 @@ async def room_page(request: Request):
 
 async def join_qr(request: Request):
     core = request.app.state.core
-    room, _ = await core.read(service.check_can_read, request.state.actor, request.path_params["room_id"])
-    url = str(request.url_for("join_form").include_query_params(code=room.code))
+    access = await core.read(room_access, request.state.actor, request.path_params["room_id"])
+    url = str(request.url_for("join_form").include_query_params(code=access.room.code))
     svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})
 
@@ -96,15 +97,15 @@ async def projector(request: Request):
     room_id = request.path_params["room_id"]
 
     def load(session):
-        code = service.check_rapporteur(session, actor, room_id).code
-        room = dict(service.room_detail(session, actor, room_id), code=code)
-        visible = [c for c in list_comments(session, actor, room_id, "new")
+        access = steering_access(session, actor, room_id)
+        room = service.room_detail(session, access)
+        visible = [c for c in list_comments(session, access, "new")
                    if c["visibility"] == "visible" and not c["parent_id"]]
-        pending = [a for a in amendments.list_amendments(session, actor, room_id)
+        pending = [a for a in amendments.list_amendments(session, access)
                    if a["status"] == "pending" and a["visibility"] == "visible"]
         pending.sort(key=lambda a: -(a["tally"]["agree"] + a["tally"]["disagree"] + a["tally"]["abstain"]))
         return {"room": room, "comments": visible[:6], "amendments": pending[:4],
-                "polls": [p for p in engagement.polls(session, actor, room_id)][:2]}
+                "polls": engagement.polls(session, access)[:2]}
 
     context = await core.read(load)
     url = str(request.url_for("join_form").include_query_params(code=context["room"]["code"]))

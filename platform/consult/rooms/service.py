@@ -1,4 +1,5 @@
-"""Reading rooms, with the membership check every room action starts from."""
+"""Reading and steering rooms: phases, rapporteurs, the countdown, who is in them (who may, in
+consult/access.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,51 +8,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from consult import clock
+from consult.access import RoomAccess, require_organiser, steering_access
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
 from consult.documents.models import Document, Paragraph, Section
 from consult.documents.service import section_view
-from consult.errors import Forbidden, Invalid, NotFound
+from consult.errors import Invalid, NotFound
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.models import PHASES, Membership, Room, RoomSection
 from consult.rooms.phases import PHASE_LABELS, require
-
-
-def membership(session: Session, actor: Actor, room_id: int) -> Membership | None:
-    if actor.participant_id is None:
-        return None
-    return session.scalar(select(Membership).where(
-        Membership.room_id == room_id, Membership.participant_id == actor.participant_id,
-        Membership.removed_at.is_(None)))
-
-
-def check_can_read(session: Session, actor: Actor, room_id: int) -> tuple[Room, Membership | None]:
-    """Room members and organisers may read a room; anyone else learns nothing about it."""
-    room = session.get(Room, room_id)
-    if room is None:
-        raise NotFound("No such room.")
-    member = membership(session, actor, room_id)
-    if member is None and not actor.is_organiser:
-        raise Forbidden("Join this room with its code to see it.")
-    return room, member
-
-
-def check_member(session: Session, actor: Actor, room_id: int) -> tuple[Room, Membership]:
-    """Writing in a room takes membership; organisers join like anyone else to take part."""
-    room, member = check_can_read(session, actor, room_id)
-    if member is None:
-        raise Forbidden("Only members of this room can take part in it.")
-    return room, member
-
-
-def check_rapporteur(session: Session, actor: Actor, room_id: int) -> Room:
-    """The room's rapporteurs, and organisers stepping in, steer the room."""
-    room, member = check_can_read(session, actor, room_id)
-    if not actor.is_organiser and (member is None or member.role != "rapporteur"):
-        raise Forbidden("Only the room's rapporteur or an organiser can do this.")
-    return room
 
 
 def locked_room(session: Session, room_id: int) -> Room:
@@ -71,13 +38,6 @@ def lock_room_for(session: Session, room: Room, action: str) -> None:
     require(locked_room(session, room.id).phase, action)
 
 
-def role_in(session: Session, actor: Actor, room_id: int) -> str | None:
-    member = membership(session, actor, room_id)
-    if member is not None:
-        return member.role
-    return "organiser" if actor.is_organiser else None
-
-
 def actor_label(session: Session, actor: Actor) -> str:
     """How an act of steering is signed: rapporteurs act under their name, as the room knows them."""
     if actor.participant_id is not None:
@@ -86,7 +46,7 @@ def actor_label(session: Session, actor: Actor) -> str:
 
 
 def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> dict:
-    check_rapporteur(session, actor, room_id)
+    steering_access(session, actor, room_id)
     if phase not in PHASES:
         raise Invalid(f"A phase is one of {', '.join(PHASES)}.", {"phase": "Unknown phase."})
     room = locked_room(session, room_id)
@@ -99,8 +59,7 @@ def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> dict:
 
 
 def make_rapporteur(session: Session, actor: Actor, room_id: int, participant_id: int) -> dict:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers assign rapporteurs.")
+    require_organiser(actor, doing="assign rapporteurs")
     if session.get(Room, room_id) is None:
         raise NotFound("No such room.")
     member = session.scalar(select(Membership).where(Membership.room_id == room_id,
@@ -115,12 +74,12 @@ def make_rapporteur(session: Session, actor: Actor, room_id: int, participant_id
     return {"room_id": room_id, "participant_id": participant_id, "role": member.role}
 
 
-def members(session: Session, actor: Actor, room_id: int) -> list[dict]:
+def members(session: Session, access: RoomAccess) -> list[dict]:
     """Who is in the room, for those who steer it. In an anonymous room only organisers see names."""
-    room = check_rapporteur(session, actor, room_id)
-    hide = room.anonymous and not actor.is_organiser
+    room = access.steer()
+    hide = room.anonymous and not access.actor.is_organiser
     rows = session.execute(select(Membership, Participant).join(Participant)
-                           .where(Membership.room_id == room_id, Membership.removed_at.is_(None))
+                           .where(Membership.room_id == room.id, Membership.removed_at.is_(None))
                            .order_by(Membership.joined_at))
     return [{"participant_id": p.id, "name": f"Member {p.id}" if hide and m.role != "rapporteur" else p.name,
              "organisation": "" if hide else p.organisation, "sector": p.sector,
@@ -165,8 +124,8 @@ def list_rooms(session: Session, actor: Actor, event_slug: str) -> list[dict]:
     return [_summary(room, actor.is_organiser) for room in rooms]
 
 
-def room_detail(session: Session, actor: Actor, room_id: int) -> dict:
-    room, member = check_can_read(session, actor, room_id)
+def room_detail(session: Session, access: RoomAccess) -> dict:
+    room = access.room
     section_ids = [rs.section_id for rs in room.room_sections]
     sections = {s.id: s for s in session.scalars(
         select(Section).where(Section.id.in_(section_ids)).options(selectinload(Section.paragraphs)))}
@@ -178,7 +137,7 @@ def room_detail(session: Session, actor: Actor, room_id: int) -> dict:
         event_title=room.session.event.title,
         last_seq=room.last_seq,
         members=member_count(session, room.id),
-        role="organiser" if actor.is_organiser and member is None else (member.role if member else None),
+        role=access.role,
         sections=[
             dict(section_view(sections[sid]), document_id=sections[sid].document_id,
                  document_title=documents[sections[sid].document_id].title)
@@ -197,7 +156,7 @@ def room_paragraph_ids(session: Session, room_id: int) -> set[int]:
 def set_countdown(session: Session, actor: Actor, room_id: int, minutes: int | str | None) -> dict:
     """Start (minutes) or stop (None or "") the countdown shown on the room's screen and pages.
     Who may is checked before what was sent: a stranger learns nothing from the error."""
-    room = check_rapporteur(session, actor, room_id)
+    room = steering_access(session, actor, room_id).room
     if isinstance(minutes, str):
         typed = minutes.strip()
         if typed and not (typed.isascii() and typed.isdigit() and len(typed) <= 3):

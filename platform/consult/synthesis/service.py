@@ -16,13 +16,13 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consult.access import require_organiser, steering_access
 from consult import clock
 from consult.conference.models import Event
 from consult.documents.models import Document, Paragraph, Section
-from consult.errors import Forbidden, NotFound
+from consult.errors import NotFound
 from consult.people.actor import Actor
 from consult.people.models import SECTORS
-from consult.rooms.service import check_rapporteur
 from consult.synthesis import data as queries
 from consult.synthesis.consensus import Tally, consensus, divisiveness
 from consult.synthesis.groups import opinion_groups, representative
@@ -37,9 +37,8 @@ def pseudonym(participant_id: int) -> str:
     return f"P-{participant_id:06d}"
 
 
-def check_organiser(session: Session, actor: Actor, slug: str) -> Event:
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers see the synthesis across rooms.")
+def _event(session: Session, actor: Actor, slug: str) -> Event:
+    require_organiser(actor, doing="see the synthesis across rooms")
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound("No such event.")
@@ -194,20 +193,19 @@ def cached(session: Session, event: Event, room_id: int | None = None) -> dict:
 
 
 def synthesis(session: Session, actor: Actor, slug: str) -> dict:
-    return cached(session, check_organiser(session, actor, slug))
+    return cached(session, _event(session, actor, slug))
 
 
 def room_themes(session: Session, actor: Actor, room_id: int) -> dict[int, list[dict]]:
     """Themes beside each paragraph on a room's workbench: from that room's comments only."""
-    room = check_rapporteur(session, actor, room_id)
+    room = steering_access(session, actor, room_id).room
     event = session.get(Event, room.session.event_id)
     return by_paragraph(cached(session, event, room_id)["themes"])
 
 
 def paragraph_event_themes(session: Session, actor: Actor, paragraph_id: int) -> dict[int, list[dict]]:
     """Themes beside a paragraph on the consolidation page (organisers), from every room."""
-    if not actor.is_organiser:
-        raise Forbidden("Only organisers see the themes across rooms.")
+    require_organiser(actor, doing="see the themes across rooms")
     found = session.execute(select(Document.event_id).join(Section).join(Paragraph)
                             .where(Paragraph.id == paragraph_id)).scalar()
     if found is None:

@@ -1,0 +1,134 @@
+"""Who may do what in a room, and how an author is signed for whom: the one home of both rules.
+
+A request resolves a room's access once (`room_access`) and hands the `RoomAccess` to every
+read it composes; writes start from it too. Attribution is `signed_as`, for the three
+audiences that see contributions: the room, the public (published results, exports) and staff
+(organisers moderating)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Literal, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from consult.errors import Forbidden, NotFound
+from consult.people.actor import Actor
+from consult.people.models import SECTORS, Participant
+from consult.rooms.models import Membership, Room
+
+# The roles that steer a room and so see what waits for approval, votes by sector, restricted events.
+PRIVILEGED = ("rapporteur", "organiser")
+
+T = TypeVar("T")
+
+
+def require_organiser(actor: Actor, *, doing: str) -> None:
+    """`doing` completes "Only organisers ...": the refusal says what was refused."""
+    if not actor.is_organiser:
+        raise Forbidden(f"Only organisers {doing}.")
+
+
+@dataclass(frozen=True)
+class RoomAccess:
+    """What one actor may do in one room, read once: the room, their membership (if any), their
+    role there ("organiser" for an organiser who has not joined) and whether it steers."""
+
+    actor: Actor
+    room: Room
+    membership: Membership | None
+    role: str | None
+    privileged: bool
+
+    @property
+    def room_id(self) -> int:
+        return self.room.id
+
+    def member(self) -> Membership:
+        """Writing in a room takes membership; organisers join like anyone else to take part."""
+        if self.membership is None:
+            raise Forbidden("Only members of this room can take part in it.")
+        return self.membership
+
+    def steer(self) -> Room:
+        """The room's rapporteurs, and organisers stepping in, steer the room."""
+        if not self.actor.is_organiser and self.role != "rapporteur":
+            raise Forbidden("Only the room's rapporteur or an organiser can do this.")
+        return self.room
+
+    def sees_pending(self, author_id: int) -> bool:
+        """Contributions awaiting approval: seen by their author and by those who steer."""
+        return self.privileged or author_id == self.actor.participant_id
+
+
+def current_membership(session: Session, actor: Actor, room_id: int) -> Membership | None:
+    if actor.participant_id is None:
+        return None
+    return session.scalar(select(Membership).where(
+        Membership.room_id == room_id, Membership.participant_id == actor.participant_id,
+        Membership.removed_at.is_(None)))
+
+
+def room_access(session: Session, actor: Actor, room_id: int) -> RoomAccess:
+    """Room members and organisers may read a room; anyone else learns nothing about it."""
+    room = session.get(Room, room_id)
+    if room is None:
+        raise NotFound("No such room.")
+    member = current_membership(session, actor, room_id)
+    if member is None and not actor.is_organiser:
+        raise Forbidden("Join this room with its code to see it.")
+    role = member.role if member is not None else "organiser"
+    return RoomAccess(actor=actor, room=room, membership=member, role=role, privileged=role in PRIVILEGED)
+
+
+def member_access(session: Session, actor: Actor, room_id: int) -> tuple[RoomAccess, Membership]:
+    access = room_access(session, actor, room_id)
+    return access, access.member()
+
+
+def steering_access(session: Session, actor: Actor, room_id: int) -> RoomAccess:
+    access = room_access(session, actor, room_id)
+    access.steer()
+    return access
+
+
+def in_room(session: Session, actor: Actor, room_id: int, read: Callable[..., T], *args, **kwargs) -> T:
+    """Run a read that takes a RoomAccess for an actor and a room id (the API, a single read)."""
+    return read(session, room_access(session, actor, room_id), *args, **kwargs)
+
+
+# -- attribution -------------------------------------------------------------------------------
+
+Audience = Literal["room", "public", "staff"]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """How an author appears: their name only where the rule allows it, always sector and country."""
+
+    name: str | None
+    sector: str
+    country: str
+
+    @property
+    def sector_name(self) -> str:
+        return SECTORS.get(self.sector, self.sector)
+
+    @property
+    def label(self) -> str:
+        where = f"{self.sector_name}, {self.country}"
+        return f"{self.name} ({where})" if self.name else where
+
+
+def signed_as(author: Participant, attribution: str, room: Room | None, audience: Audience) -> Signature:
+    """The room sees a name where its owner signed with it, never in an anonymous room (also what
+    was signed before the room became one). The public (published results, exports) sees it only
+    where, besides, its owner agreed to be named in the results. Staff moderating see who wrote it
+    (whatever the room: for them `room` may be None)."""
+    if audience == "staff":
+        named = True
+    else:
+        named = attribution == "name" and not room.anonymous
+        if audience == "public":
+            named = named and author.named_in_results
+    return Signature(author.name if named else None, author.sector, author.country)
