@@ -274,3 +274,45 @@ def test_the_projector_is_readable_from_the_back_of_the_room(people, organiser):
         .map(e => [parseFloat(getComputedStyle(e).fontSize), e.tagName + '.' + e.className + ' ' + e.textContent.trim().slice(0, 30)])""")
     small = [s for s in sizes if s[0] < 28]
     assert sizes and small == [], small
+
+
+# Every control a participant taps in the room, checked on a touch phone: a radio or a box
+# through its label, which is its tap target (inline text links in sentences are exempt, as
+# in WCAG 2.5.8).
+TAPPABLE = """() => [...document.querySelectorAll(
+    '#room-body button, #room-body .button, #room-body summary, #room-body select, #room-body input:not([type=hidden]),'
+    + ' #room-body label:has(> input[type=radio]), #room-body label:has(> input[type=checkbox]), #poll-notice a')]
+  .filter(el => el.offsetParent !== null && !(el.tagName === 'INPUT' && ['radio', 'checkbox'].includes(el.type)))
+  .map(el => { const r = el.getBoundingClientRect();
+               return {what: el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 30), w: r.width, h: r.height}; })
+  .filter(b => b.w < 44 || b.h < 44)"""
+
+
+@pytest.mark.parametrize("phase", ["open", "voting"])
+def test_every_control_in_the_room_is_at_least_44_px_on_a_touch_phone(browser, live_server, organiser, phase):
+    context = browser.new_context(base_url=live_server, viewport=PHONE, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(f"/join?code={ROOM_G}")
+        page.fill("#f-name", "Tara Touch")
+        page.select_option("#f-sector", "health")
+        page.select_option("#f-country", "BE")
+        page.tap("button.primary")
+        page.wait_for_url(re.compile(r"/rooms/\d+$"))
+        wait_live(page)
+        assert page.evaluate("matchMedia('(pointer: coarse)').matches")
+        if phase == "voting":
+            organiser.goto(page.url + "/workbench")
+            organiser.click(".phase-buttons button[value=voting]")
+            page.locator("#phase.phase-voting").wait_for()
+        first = page.locator("article.paragraph").first
+        for details in ("details.discussion", "details.amendments"):
+            if not first.locator(details).get_attribute("open"):
+                first.locator(f"{details} > summary").tap()
+        page.locator("details.jump > summary").tap()
+        small = page.evaluate(TAPPABLE)
+        assert small == [], small
+    finally:
+        if phase == "voting":
+            organiser.click(".phase-buttons button[value=open]")
+        context.close()
