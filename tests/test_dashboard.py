@@ -99,3 +99,12 @@ def test_only_organisers_get_the_dashboard_or_its_live_fragment(client, who):
     for path in ("/organiser", "/organiser?panel=dashboard"):
         response = person.get(path, headers=HTMX)
         assert response.status_code == 403 and "dash-room-" not in response.text
+
+
+def test_the_dashboard_reads_in_the_organisers_language(client):
+    org = sign_in(TestClient(client.app))
+    for i in range(4):
+        join(TestClient(client.app), CODE_A, name=f"Agent {i}", sector="law_enforcement")
+    page = org.get("/organiser", headers={"Accept-Language": "fr"}).text
+    assert "Équilibre des secteurs" in page and "Activité par tranche de 5 minutes" in page
+    assert "1 salle demande votre attention" in page and "Absent : " in page

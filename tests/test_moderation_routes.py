@@ -2,9 +2,11 @@
 page; who may do it; what the queue shows; what the audit log says."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 from test_organiser import CODE_A, CODE_B, post, rapporteur_of, sign_in
 from web_helpers import csrf_token, first_paragraph, join, room_id
@@ -118,3 +120,28 @@ def test_participants_and_rapporteurs_cannot_moderate(client, action):
         assert who.get(f"/organiser/moderation/comment/{cid}", follow_redirects=False).status_code == 403
     assert "In room B" in client.get(f"/rooms/{rid_b}").text
     assert "flag.dismiss" not in org.get("/organiser/audit").text
+
+
+def test_the_queue_refreshes_as_a_fragment_for_organisers_only_and_dismissals_reach_the_live_queue(client, settings):
+    org = sign_in(TestClient(client.app))
+    rid = room_id(join(client, CODE_A, name="Ana"))
+    cid = comment(client, rid, "Reported for the live queue")
+    reporter = TestClient(client.app)
+    join(reporter, CODE_A, name="Bo")
+    post(reporter, "/flags", {"target_type": "comment", "target_id": cid, "reason": "Rude"})
+    fragment = org.get("/organiser/moderation?state=attention&panel=queue", headers={"HX-Request": "true"})
+    assert fragment.text.lstrip().startswith('<section id="queue"') and "Reported for the live queue" in fragment.text
+    # The actions on it come back to the queue as filtered, not to the fragment.
+    assert 'name="next" value="/organiser/moderation?state=attention"' in fragment.text
+    for who in (client, rapporteur_of(client, CODE_B, org)[0]):
+        refused = who.get("/organiser/moderation?panel=queue", headers={"HX-Request": "true"})
+        assert refused.status_code == 403 and "Reported for the live queue" not in refused.text
+    post(org, f"/moderation/comment/{cid}/dismiss", {"reason": "Robust, not rude"})
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:
+        last = conn.execute(text("SELECT type, payload FROM room_events WHERE room_id = :r ORDER BY seq DESC"),
+                            {"r": rid}).first()
+    engine.dispose()
+    assert last[0] == "flags_dismissed" and json.loads(last[1])["restricted"] == {"target_type": "comment", "id": cid}
+    assert "Reported for the live queue" not in org.get("/organiser/moderation?panel=queue",
+                                                        headers={"HX-Request": "true"}).text

@@ -78,3 +78,33 @@ def test_the_audit_log_page_passes_axe(organiser, axe):
     organiser.goto("/organiser/audit?kind=moderation")
     assert organiser.locator("table.audit tbody tr").count() >= 1
     assert axe(organiser) == []
+
+
+def test_the_queue_shows_a_report_as_it_arrives_and_drops_it_when_another_organiser_dismisses_it(
+        people, organiser, new_page, live_server, axe):
+    organiser.goto("/organiser/moderation")
+    wait_live(organiser)
+    eve = people(ROOM_H, "Eve Q")
+    joined = api_join(live_server, ROOM_H, "Quinn")
+    comment = api_comment(live_server, joined, "Reported while the queue is open")
+    item = eve.locator(f"#c-{comment['id']}")
+    item.locator("p.text", has_text="Reported while the queue is open").wait_for()
+    item.locator("details.flag > summary").click()
+    item.locator("input[name=reason]").fill("Off topic")
+    item.locator("button", has_text="Report to a moderator").click()
+
+    card = organiser.locator("li.moderation-item", has_text="Reported while the queue is open")
+    card.wait_for()                                   # no reload: the organisers' socket said so
+    assert "Off topic" in card.inner_text() and axe(organiser) == []
+
+    other = new_page()
+    other.goto("/organiser/login")
+    other.fill("#f-email", "organiser@example.org")
+    other.fill("#f-password", "brussels-demo-2024")
+    other.click("button.primary")
+    other.goto("/organiser/moderation")
+    mine = other.locator("li.moderation-item", has_text="Reported while the queue is open")
+    mine.get_by_label("Why the reports are unfounded").fill("On topic after all")
+    mine.get_by_role("button", name="Dismiss the reports").click()
+    other.locator("#notice", has_text="its reports were dismissed").wait_for()
+    card.wait_for(state="detached")

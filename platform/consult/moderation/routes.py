@@ -2,7 +2,7 @@
 and the hide, restore and dismiss actions, reached from the queue, the room page and the workbench."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from starlette.routing import Route
 
@@ -11,7 +11,7 @@ from consult.errors import Invalid, NotFound
 from consult.moderation import service as moderation
 from consult.moderation.models import TARGETS
 from consult.organiser.routes import organisers_only
-from consult.web.forms import done, local_path, optional_int
+from consult.web.forms import done, local_path, optional_int, panel
 from consult.web.templating import page
 
 ACTIONS = {"hide": "hidden", "restore": "shown again", "dismiss": "kept; its reports were dismissed"}
@@ -26,7 +26,11 @@ async def _queue(core, actor, **filters) -> dict:
 async def queue_page(request, core, actor):
     params = request.query_params
     filters = {"room_id": optional_int(params.get("room"), "room"), "state": params.get("state") or "attention"}
-    return page(request, "organiser/moderation.html", await _queue(core, actor, **filters))
+    # Where an action on the queue comes back to: this view, without the live refresh's ?panel.
+    query = urlencode([(k, v) for k, v in params.multi_items() if k != "panel"])
+    here = request.url.path + (f"?{query}" if query else "")
+    return page(request, "organiser/moderation.html", dict(await _queue(core, actor, **filters), here=here),
+                block=panel(request, "queue"))
 
 
 def _came_from(request) -> str:

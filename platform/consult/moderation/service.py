@@ -91,6 +91,8 @@ def dismiss_flags(session: Session, actor: Actor, *, target_type: str, target_id
     _resolve_flags(session, target_type, target_id)
     audit.record(session, actor, "flag.dismiss", item.room_id, **_described(session, target_type, item),
                  reports=len(open_flags), reason=reason[:500])
+    # Logged for the moderators' live queue; the room is told nothing.
+    log.record(session, item.room_id, "flags_dismissed", {"restricted": {"target_type": target_type, "id": target_id}})
     return {"target_type": target_type, "id": target_id, "dismissed": len(open_flags)}
 
 

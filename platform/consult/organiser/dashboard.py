@@ -8,12 +8,13 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from consult import clock
+from consult import clock, i18n
 from consult.access import require_organiser
 from consult.amendments.models import Amendment, AmendmentVote
 from consult.conference.models import ConferenceSession, Event
 from consult.contributions.models import Comment
 from consult.errors import NotFound
+from consult.i18n import _, ngettext
 from consult.moderation.models import Flag
 from consult.organiser import series
 from consult.people.actor import Actor
@@ -27,7 +28,7 @@ DOMINANT_SHARE = 0.5
 MIN_MEMBERS_TO_JUDGE = 4
 # Room events that are not the room's own work: being set up, joined or moderated.
 NOT_ACTIVITY = ("phase_changed", "countdown_changed", "member_joined", "member_removed", "rapporteur_assigned",
-                "comment_hidden", "amendment_hidden")
+                "comment_hidden", "amendment_hidden", "flags_dismissed")
 STUCK_AFTER = dt.timedelta(minutes=10)
 # The phases in which a room is expected to be at work.
 WORKING = ("open", "voting")
@@ -45,17 +46,19 @@ def time_left(room: Room, agenda: ConferenceSession, now: dt.datetime, zone: str
     """What the room's clock says: its countdown if one runs, else where the session stands."""
     if room.countdown_ends_at and room.countdown_ends_at > now:
         return {"countdown": room.countdown_ends_at.isoformat(timespec="seconds") + "Z",
-                "text": f"{_minutes(room.countdown_ends_at - now)} left"}
+                "text": _("%(time)s left", time=_minutes(room.countdown_ends_at - now))}
     if now < agenda.starts_at:
-        return {"countdown": None, "text": f"Session starts {clock.shown(agenda.starts_at, zone)}"}
+        return {"countdown": None, "text": _("Session starts %(when)s", when=i18n.date_time(agenda.starts_at, zone))}
     if now <= agenda.ends_at:
-        return {"countdown": None, "text": f"{_minutes(agenda.ends_at - now)} left in the session"}
-    return {"countdown": None, "text": f"Session ended {clock.shown(agenda.ends_at, zone)}"}
+        return {"countdown": None, "text": _("%(time)s left in the session", time=_minutes(agenda.ends_at - now))}
+    return {"countdown": None, "text": _("Session ended %(when)s", when=i18n.date_time(agenda.ends_at, zone))}
 
 
 def _minutes(span: dt.timedelta) -> str:
     minutes = max(1, round(span.total_seconds() / 60))
-    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60:02d} min"
+    if minutes < 120:
+        return _("%(minutes)s min", minutes=minutes)
+    return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 def balance(mix: dict[str, int]) -> dict:
@@ -69,11 +72,11 @@ def balance(mix: dict[str, int]) -> dict:
     for key, label in SECTORS.items():
         if mix.get(key):
             share = mix[key] / members
-            segments.append({"key": key, "label": label, "n": mix[key], "x": round(100 * x, 2),
+            segments.append({"key": key, "label": _(label), "n": mix[key], "x": round(100 * x, 2),
                              "w": round(100 * share, 2), "percent": round(100 * share), "dominant": key == dominant})
             x += share
-    missing = [SECTORS[s] for s in CORE_SECTORS if not mix.get(s)] if judged else []
-    return {"segments": segments, "missing": missing, "dominant": SECTORS[dominant] if dominant else None,
+    missing = [_(SECTORS[s]) for s in CORE_SECTORS if not mix.get(s)] if judged else []
+    return {"segments": segments, "missing": missing, "dominant": _(SECTORS[dominant]) if dominant else None,
             "judged": judged, "judged_from": MIN_MEMBERS_TO_JUDGE, "members": members}
 
 
@@ -85,17 +88,19 @@ def attention(room: Room, mix: dict, quiet_since: dt.datetime | None, now: dt.da
     # empty, not stuck.
     if room.phase in WORKING:
         if mix["members"] and (quiet_since is None or now - quiet_since >= STUCK_AFTER):
-            reasons.append("Stuck: no activity for " + (_minutes(now - quiet_since) if quiet_since else
-                                                         "as long as the dashboard can tell"))
+            reasons.append(_("Stuck: no activity for %(time)s", time=_minutes(now - quiet_since)) if quiet_since
+                           else _("Stuck: no activity for as long as the dashboard can tell"))
         if mix["missing"]:
-            reasons.append("Missing: " + ", ".join(mix["missing"]))
+            reasons.append(_("Missing: %(sectors)s", sectors=", ".join(mix["missing"])))
         if mix["dominant"]:
             share = next(s["percent"] for s in mix["segments"] if s["dominant"])
-            reasons.append(f"Dominant: {mix['dominant']} ({share}%)")
+            reasons.append(_("Dominant: %(sector)s (%(share)s%%)", sector=mix["dominant"], share=share))
     if flags:
-        reasons.append(f"{flags} reported contribution{'' if flags == 1 else 's'} waiting")
+        reasons.append(ngettext("%(num)s reported contribution waiting", "%(num)s reported contributions waiting",
+                                flags))
     if pending:
-        reasons.append(f"{pending} contribution{'' if pending == 1 else 's'} awaiting approval")
+        reasons.append(ngettext("%(num)s contribution awaiting approval", "%(num)s contributions awaiting approval",
+                                pending))
     return reasons
 
 
@@ -126,7 +131,7 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
     woken = per_room(select(RoomEvent.room_id, func.max(RoomEvent.created_at)).where(
         RoomEvent.room_id.in_(ids), RoomEvent.type.in_(("phase_changed", "member_joined"))))
     flags: dict[int, int] = {}
-    for room_id, _, _ in session.execute(select(Flag.room_id, Flag.target_type, Flag.target_id).distinct().where(
+    for room_id, _type, _id in session.execute(select(Flag.room_id, Flag.target_type, Flag.target_id).distinct().where(
             Flag.room_id.in_(ids), Flag.resolved_at.is_(None))):
         flags[room_id] = flags.get(room_id, 0) + 1
     pending = _pending(session, ids)
@@ -145,7 +150,7 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
             sectors[room_id][sector] = sectors[room_id].get(sector, 0) + 1
 
     def hhmm(moment: dt.datetime) -> str:
-        return clock.local(moment, event.timezone).strftime("%H:%M")
+        return i18n.time_of_day(moment, event.timezone)
 
     out = []
     for room, agenda in rooms:
@@ -160,10 +165,10 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
         busiest = max(counted, key=lambda b: b.count)
         out.append({
             "id": room.id, "name": room.name, "code": room.code, "session": agenda.title, "phase": room.phase,
-            "phase_label": PHASE_LABELS[room.phase], "here": presence(room.id), "members": mix["members"],
+            "phase_label": _(PHASE_LABELS[room.phase]), "here": presence(room.id), "members": mix["members"],
             "comments": comments.get(room.id, 0), "amendments": amendments.get(room.id, 0),
             "votes": votes.get(room.id, 0), "last_activity": last.get(room.id),
-            "last_shown": clock.shown(last.get(room.id), event.timezone),
+            "last_shown": i18n.date_time(last.get(room.id), event.timezone),
             "time": time_left(room, agenda, now, event.timezone), "balance": mix, "attention": reasons,
             "flags": flags.get(room.id, 0), "pending": pending.get(room.id, 0),
             "activity": {"buckets": counted, "chart": series.bar_chart([b.count for b in counted]),

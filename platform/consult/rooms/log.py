@@ -18,7 +18,7 @@ EVENT_TYPES = (
     "member_joined", "member_removed", "rapporteur_assigned", "phase_changed", "countdown_changed",
     "comment_posted", "comment_submitted", "comment_hidden", "support_changed", "comment_marked",
     "amendment_proposed", "amendment_submitted", "amendment_hidden", "amendment_voted", "amendment_decided",
-    "flagged",
+    "flagged", "flags_dismissed",
     "draft_changed",
     "reaction_changed", "priorities_changed",
     "poll_opened", "poll_answered", "poll_closed",
