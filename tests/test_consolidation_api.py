@@ -213,7 +213,7 @@ def test_the_organisers_pages_edit_leave_out_and_say_when_nothing_changed(api):
     org = sign_in(TestClient(api.app))
     doc = documents(api)["call_for_policies"]["id"]
     latest = consolidate(api, doc)
-    answer = org.post(f"/documents/{doc}/consolidations", data={"csrf_token": csrf_token(org)})
+    answer = org.post(f"/documents/{doc}/consolidations", data={"csrf_token": csrf_token(org), "confirm": "yes"})
     assert "no new version was made" in answer.text and f"/consolidated/{latest['version']}?" in str(answer.url)
     target = next(p for p in latest["paragraphs"] if p["status"] == "unchanged")
     page = org.get(f"/documents/{doc}/consolidated/{latest['version']}").text
@@ -344,3 +344,4 @@ def test_compare_shows_conflicts_as_alternatives_and_resolutions_as_what_they_to
     card = card[:card.index("</section>")]
     assert f"Conflict resolved: took {room_b['name']}&#39;s text" in card and "(was conflict)" in card
     assert "<ins>" in card
+

@@ -92,7 +92,7 @@ def test_every_form_answers_empty_wrong_and_oversized_input_without_a_5xx(client
     # Sample work everywhere, and a consolidated version, so that every kind of form is on a page.
     org.post("/organiser/demo-activity", data={"csrf_token": csrf_token(org)})
     for document in (1, 2):
-        org.post(f"/documents/{document}/consolidations", data={"csrf_token": csrf_token(org)})
+        org.post(f"/documents/{document}/consolidations", data={"csrf_token": csrf_token(org), "confirm": "yes"})
     rapporteur = TestClient(app, raise_server_exceptions=False)
     rid = room_id(join(rapporteur, CODE_A, name="Rita"))
     pid = re.search(r'Rita.*?name="participant_id" value="(\d+)"', org.get(f"/rooms/{rid}/workbench").text, re.S).group(1)

@@ -7,6 +7,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from consult.consolidation import editorial, files, plenary, service
+from consult.i18n import _, ngettext
+from consult.organiser import confirm
+from consult.rooms.phases import PHASE_LABELS
 from consult.web.forms import back_to, optional_int
 from consult.web.templating import page
 
@@ -27,6 +30,22 @@ async def index(request: Request):
 async def consolidate(request: Request):
     core = request.app.state.core
     document_id = request.path_params["document_id"]
+    form = await request.form()
+    plan = await core.read(service.consolidation_plan, request.state.actor, document_id)
+    if plan["still_open"] and not confirm.confirmed(form):
+        rooms = ", ".join(_("%(room)s (%(phase)s)", room=r["name"], phase=_(PHASE_LABELS[r["phase"]]))
+                          for r in plan["still_open"])
+        n = len(plan["still_open"])
+        return confirm.ask(
+            request, form, cancel=f"/documents/{document_id}/consolidated",
+            heading=ngettext("Consolidate “%(title)s” while %(num)s room is still at work?",
+                             "Consolidate “%(title)s” while %(num)s rooms are still at work?", n, title=plan["title"]),
+            changes=[_("make version %(version)s from each room's text as it is now", version=plan["next_version"]),
+                     ngettext("leave out what this room changes after now: %(rooms)s",
+                              "leave out what these rooms change after now: %(rooms)s", n, rooms=rooms),
+                     _("leave the rooms open: consolidate again once they close, or close them first from the "
+                       "dashboard")],
+            button=_("Consolidate with the rooms still open"))
     made = await core.write(service.consolidate, request.state.actor, document_id)
     said = "?unchanged=1" if made["unchanged"] else ""
     return back_to(f"/documents/{document_id}/consolidated/{made['version']}{said}")

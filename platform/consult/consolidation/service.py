@@ -245,9 +245,25 @@ def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
     if content["excluded_rooms"]:
         note += f"; left out: {', '.join(r['name'] for r in content['excluded_rooms'])}"
     row = _store(session, document_id, content, note, by)
+    still_open = " · ".join(r.name for r in _still_open(session, document))   # names hold commas
     audit.record(session, actor, "document.consolidate", event_id=document.event_id, document_id=document_id,
-                 version=row.version)
+                 version=row.version, rooms_still_open=still_open or None)
     return dict(version_view(row, document), unchanged=False)
+
+
+def _still_open(session: Session, document: Document) -> list[Room]:
+    """The rooms whose text goes into the document (not left out) and that can still change it."""
+    left_out = excluded_ids(session, document.id)
+    return [r for r in _rooms(session, document) if r.id not in left_out and r.phase != "closed"]
+
+
+def consolidation_plan(session: Session, actor: Actor, document_id: int) -> dict:
+    """What consolidating now would leave behind: the rooms still at work on the document."""
+    consolidator(session, actor)
+    document = _document(session, document_id)
+    latest = _latest(session, document_id)
+    return {"title": document.title, "next_version": (latest.version if latest else 0) + 1,
+            "still_open": [{"name": r.name, "phase": r.phase} for r in _still_open(session, document)]}
 
 
 def _same(stored: dict, content: dict) -> bool:
