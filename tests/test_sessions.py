@@ -57,7 +57,7 @@ def test_a_participant_cookie_copied_before_their_link_is_renewed_opens_nothing(
     token = client.post("/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD}).json()["token"]
     renewed = client.post(f"/api/v1/participants/{participant_id}/link", headers={"Authorization": f"Bearer {token}"})
     assert renewed.status_code == 200 and "/p/" in renewed.json()["link"]
-    assert browser(client, copied).get(f"/rooms/{room}", follow_redirects=False).status_code == 302
+    assert browser(client, copied).get(f"/rooms/{room}", follow_redirects=False).status_code == 403
     new_device = browser(client)
     assert new_device.get(f"/p/{renewed.json()['token']}", follow_redirects=False).status_code == 303
     assert new_device.get(f"/rooms/{room}", follow_redirects=False).status_code == 200

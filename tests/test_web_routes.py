@@ -59,7 +59,9 @@ def test_a_room_is_closed_to_those_who_have_not_joined(client):
     response = join(client, CODE_A)
     rid = room_id(response)
     stranger = TestClient(client.app)
-    assert stranger.get(f"/rooms/{rid}", follow_redirects=False).status_code == 302
+    # Not yours: one answer everywhere, a 403 that says why (never a silent redirect).
+    refused = stranger.get(f"/rooms/{rid}", follow_redirects=False)
+    assert refused.status_code == 403 and "Join this room with its code" in refused.text
     assert stranger.get(f"/rooms/{rid}/qr.svg").status_code == 403
 
 
@@ -159,3 +161,24 @@ def test_unknown_pages_get_a_page_not_a_stack_trace(client):
     assert response.status_code in (302, 404)
     missing = client.get("/no/such/page")
     assert missing.status_code == 404 and "Traceback" not in missing.text
+
+
+def test_a_retry_of_an_acknowledged_comment_gets_it_back_once_the_budget_is_spent(client):
+    rid = room_id(join(client, CODE_A))
+    first = _post(client, rid, "the first", key="budget-key-0000")
+    for i in range(1, 25):
+        _post(client, rid, f"flood {i}", key=f"budget-key-{i:04d}")
+    assert _post(client, rid, "a new one", key="budget-key-9999").status_code == 429
+    again = _post(client, rid, "the first", key="budget-key-0000")
+    assert again.status_code == 200 and "Too many posts" not in again.text
+    assert re.search(r'id="c-(\d+)"', again.text).group(1) == re.search(r'id="c-(\d+)"', first.text).group(1)
+
+
+def test_reactions_spend_the_same_budget_as_posts(client):
+    rid = room_id(join(client, CODE_A))
+    paragraph = first_paragraph(client.get(f"/rooms/{rid}").text)
+    headers = {**HTMX, "X-CSRF-Token": csrf_token(client)}
+    statuses = [client.post(f"/rooms/{rid}/reactions", headers=headers,
+                            data={"paragraph_id": paragraph, "stance": ("agree", "disagree")[i % 2]}).status_code
+                for i in range(25)]
+    assert statuses[:20] == [200] * 20 and 429 in statuses[20:]

@@ -12,6 +12,7 @@ from typing import Callable, Literal, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consult.db import POST_BUDGET
 from consult.errors import Forbidden, NotFound
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
@@ -84,6 +85,24 @@ def room_access(session: Session, actor: Actor, room_id: int) -> RoomAccess:
 def member_access(session: Session, actor: Actor, room_id: int) -> tuple[RoomAccess, Membership]:
     access = room_access(session, actor, room_id)
     return access, access.member()
+
+
+def take_part(session: Session, actor: Actor, room_id: int) -> tuple[RoomAccess, Membership]:
+    """Every write a participant makes in a room (support, votes, reactions, dots, poll answers,
+    flags) starts here: membership, then the post budget."""
+    access, member = member_access(session, actor, room_id)
+    spend_post_budget(session, member)
+    return access, member
+
+
+def spend_post_budget(session: Session, member: Membership) -> None:
+    """One token of the participant's post budget (Database(post_budget=...), one per process).
+    Posts with an idempotency key spend it after looking the key up, so that a retry of a post
+    already acknowledged gets its stored result even once the budget is spent: a retry is not
+    a new post. Without a budget (tests, the command line, sample work) nothing is counted."""
+    budget = session.info.get(POST_BUDGET)
+    if budget is not None:
+        budget.hit(f"p:{member.participant_id}")
 
 
 def steering_access(session: Session, actor: Actor, room_id: int) -> RoomAccess:

@@ -22,20 +22,17 @@ T = TypeVar("T")
 class Core:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.db = Database(settings.database_url)
+        # Posts, supports, votes, reactions, dots, poll answers and flags share one budget per
+        # participant, spent inside the write (consult/access.py, take_part).
+        self.post_limit = Limiter(settings.post_burst, settings.post_per_minute, "posts")
+        self.db = Database(settings.database_url, post_budget=self.post_limit)
         self.hub = Hub(settings.socket_queue)
         self.broadcast = broadcast.make(settings.broadcast_url, self.hub, self.db)
-        self.post_limit = Limiter(settings.post_burst, settings.post_per_minute, "posts")
         self.join_limit = Limiter(settings.join_per_minute_per_address // 4,
                                   settings.join_per_minute_per_address, "joins from this network")
         self.login_limit = Limiter(5, 6, "sign-in attempts for this account")
         # A venue's organisers may share one address; a guesser spreading over accounts may not.
         self.login_network_limit = Limiter(20, 30, "sign-in attempts from this network")
-
-    def limit_posts(self, actor) -> None:
-        """Posts, supports, votes and flags share one budget per participant."""
-        if actor.participant_id is not None:
-            self.post_limit.hit(f"p:{actor.participant_id}")
 
     async def sign_in(self, *, address: str, email: str, password: str, via: str) -> int:
         """The organiser's id, or a DomainError; every attempt is audited. Only failures count

@@ -30,6 +30,10 @@ NAMING = {
 UNREACHABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
 
 
+# Where a write session carries the participants' post budget (consult/access.py).
+POST_BUDGET = "post_budget"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -75,8 +79,11 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
 
 
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, post_budget=None):
+        """`post_budget`: the Limiter that participants' writes spend from (consult/access.py,
+        spend_post_budget); every write session carries it."""
         self.url = url
+        self.post_budget = post_budget
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             self.write_engine = _sqlite_engine(url, immediate=True)
@@ -93,6 +100,8 @@ class Database:
     def write(self, fn: Callable[..., T], *args, **kwargs) -> tuple[T, list[Committed]]:
         """Run fn(session, ...) in one write transaction; return its result and its room events."""
         with self._writer() as session:
+            if self.post_budget is not None:
+                session.info[POST_BUDGET] = self.post_budget
             with session.begin():
                 result = fn(session, *args, **kwargs)
                 session.flush()

@@ -20,7 +20,6 @@ async def propose(request: Request):
     paragraph_id = None
     try:
         paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
-        core.limit_posts(actor)
         amendment, _ = await core.write(service.propose, actor, room_id, paragraph_id, values["kind"],
                                         values["text"], values["rationale"], values["attribution"] or "sector",
                                         form.get("idempotency_key"))

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from consult import clock, idempotency
 from consult.amendments.models import CHOICES, KINDS, Amendment, AmendmentVote
-from consult.access import RoomAccess, member_access, signed_as, steering_access
+from consult.access import RoomAccess, member_access, signed_as, spend_post_budget, steering_access, take_part
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS
 from consult.drafting import service as drafting
@@ -53,6 +53,7 @@ def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, te
                                                           Amendment.idempotency_key == idempotency_key))
         if existing is not None:
             return _view(session, existing), False
+    spend_post_budget(session, member)
     lock_room_for(session, room, "propose an amendment")
     text, rationale, errors = clean_text(text), clean_text(rationale), {}
     if kind not in KINDS:
@@ -131,7 +132,7 @@ def vote(session: Session, actor: Actor, amendment_id: int, choice: str) -> dict
     amendment = session.get(Amendment, amendment_id)
     if amendment is None or amendment.visibility != "visible":
         raise NotFound("No such amendment.")
-    access, member = member_access(session, actor, amendment.room_id)
+    access, member = take_part(session, actor, amendment.room_id)
     lock_room_for(session, access.room, "vote")
     if choice not in CHOICES:
         raise Invalid("Vote agree, disagree or abstain.", {"choice": "Unknown choice."})

@@ -39,35 +39,26 @@ from consult.web.forms import optional_int
 PAGE = 500
 
 
-def api(handler):
-    """Hands the handler the core; its domain errors become JSON by the app's handler."""
-    async def wrapped(request: Request):
-        return await handler(request, request.app.state.core)
-    wrapped.__name__ = handler.__name__
-    wrapped.__doc__ = handler.__doc__
-    return wrapped
-
-
-@api
-async def events(request, core):
+async def events(request):
+    core = request.app.state.core
     return JSONResponse({"events": await core.read(list_events)})
 
 
-@api
-async def rooms(request, core):
+async def rooms(request):
+    core = request.app.state.core
     actor = await bearer(request, required=False)
     return JSONResponse({"rooms": await core.read(list_rooms, actor, request.path_params["slug"])})
 
 
-@api
-async def documents(request, core):
+async def documents(request):
+    core = request.app.state.core
     def load(session):
         return list_documents(session, event_id(session, request.path_params["slug"]))
     return JSONResponse({"documents": await core.read(load)})
 
 
-@api
-async def login(request, core):
+async def login(request):
+    core = request.app.state.core
     data = await json_body(request)
     email, password = str_field(data, "email") or "", str_field(data, "password") or ""
     address = request.client.host if request.client else ""
@@ -76,27 +67,27 @@ async def login(request, core):
                                          int_field(data, "days")))
 
 
-@api
-async def tokens(request, core):
+async def tokens(request):
+    core = request.app.state.core
     return JSONResponse({"tokens": await core.read(people.list_api_tokens, await bearer(request))})
 
 
-@api
-async def revoke_token(request, core):
+async def revoke_token(request):
+    core = request.app.state.core
     await core.write(people.revoke_api_token, await bearer(request), request.path_params["token_id"])
     return Response(status_code=204)
 
 
-@api
-async def renew_link(request, core):
+async def renew_link(request):
+    core = request.app.state.core
     participant_id = request.path_params["participant_id"]
     token = await core.write(people.renew_personal_link, await bearer(request), participant_id)
     await core.broadcast.kick(None, f"p:{participant_id}")
     return JSONResponse({"token": token, "link": str(request.url_for("personal_link", token=token))})
 
 
-@api
-async def join(request, core):
+async def join(request):
+    core = request.app.state.core
     data = await json_body(request)
     core.join_limit.hit(request.client.host if request.client else "unknown")
     actor = await bearer(request, required=False)
@@ -110,29 +101,28 @@ async def join(request, core):
     return JSONResponse(body, status_code=201)
 
 
-@api
-async def room(request, core):
+async def room(request):
+    core = request.app.state.core
     actor = await bearer(request)
     return JSONResponse(await core.read(in_room, actor, request.path_params["room_id"], room_detail))
 
 
-@api
-async def comments(request, core):
+async def comments(request):
+    core = request.app.state.core
     actor = await bearer(request)
     sort = "support" if request.query_params.get("sort") == "support" else "new"
     return JSONResponse({"comments": await core.read(
         in_room, actor, request.path_params["room_id"], contributions.list_comments, sort)})
 
 
-@api
-async def post_comment(request, core):
+async def post_comment(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
     key = request.headers.get("idempotency-key")
     if not key:
         raise Invalid("Send an Idempotency-Key header, so that a retry cannot post twice.",
                       {"Idempotency-Key": "Required."})
-    core.limit_posts(actor)
     comment, created = await core.write(
         contributions.post_comment, actor, request.path_params["room_id"], str_field(data, "text"),
         int_field(data, "paragraph_id"), int_field(data, "parent_id"),
@@ -140,17 +130,16 @@ async def post_comment(request, core):
     return JSONResponse(comment, status_code=201 if created else 200)
 
 
-@api
-async def support(request, core):
+async def support(request):
+    core = request.app.state.core
     actor = await bearer(request)
-    core.limit_posts(actor)
     result = await core.write(contributions.set_support, actor, request.path_params["comment_id"],
                               request.method == "PUT")
     return JSONResponse(result)
 
 
-@api
-async def room_events(request, core):
+async def room_events(request):
+    core = request.app.state.core
     actor = await bearer(request)
     room_id = request.path_params["room_id"]
     after = optional_int(request.query_params.get("after", "0"), "after") or 0
@@ -164,35 +153,34 @@ async def room_events(request, core):
                          "more": bool(found) and found[-1].seq < last_seq})
 
 
-@api
-async def rapporteurs(request, core):
+async def rapporteurs(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
     return JSONResponse(await core.write(rooms_service.make_rapporteur, actor, request.path_params["room_id"],
                                          int_field(data, "participant_id", required=True)), status_code=201)
 
 
-@api
-async def phase(request, core):
+async def phase(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
     return JSONResponse(await core.write(rooms_service.set_phase, actor, request.path_params["room_id"],
                                          str_field(data, "phase")))
 
 
-@api
-async def list_amendments(request, core):
+async def list_amendments(request):
+    core = request.app.state.core
     actor = await bearer(request)
     return JSONResponse({"amendments": await core.read(in_room, actor, request.path_params["room_id"],
                                                        amendments.list_amendments)})
 
 
-@api
-async def propose_amendment(request, core):
+async def propose_amendment(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
     key = request.headers.get("idempotency-key") or str_field(data, "idempotency_key")
-    core.limit_posts(actor)
     view, created = await core.write(
         amendments.propose, actor, request.path_params["room_id"], int_field(data, "paragraph_id", required=True),
         str_field(data, "kind"), str_field(data, "text"), str_field(data, "rationale"),
@@ -200,17 +188,16 @@ async def propose_amendment(request, core):
     return JSONResponse(view, status_code=201 if created else 200)
 
 
-@api
-async def vote(request, core):
+async def vote(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
-    core.limit_posts(actor)
     return JSONResponse(await core.write(amendments.vote, actor, request.path_params["amendment_id"],
                                          str_field(data, "choice")))
 
 
-@api
-async def decide(request, core):
+async def decide(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
     return JSONResponse(await core.write(amendments.decide, actor, request.path_params["amendment_id"],
@@ -218,14 +205,14 @@ async def decide(request, core):
                                          str_field(data, "text")))
 
 
-@api
-async def get_draft(request, core):
+async def get_draft(request):
+    core = request.app.state.core
     actor = await bearer(request)
     return JSONResponse(await core.read(in_room, actor, request.path_params["room_id"], drafting.view))
 
 
-@api
-async def put_draft(request, core):
+async def put_draft(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
     edits = data.get("paragraphs")
@@ -241,16 +228,16 @@ async def put_draft(request, core):
     return JSONResponse(drafting.draft_view(saved["version"], saved["content"]))
 
 
-@api
-async def consolidate(request, core):
+async def consolidate(request):
+    core = request.app.state.core
     actor = await bearer(request)
     made = await core.write(consolidation.consolidate, actor, request.path_params["document_id"])
     # Nothing changed since the latest version: that one, and no new version (200, "unchanged").
     return JSONResponse(made, status_code=200 if made["unchanged"] else 201)
 
 
-@api
-async def edit_paragraph(request, core):
+async def edit_paragraph(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
     made = await core.write(editorial.edit_paragraph, actor, document_id=request.path_params["document_id"],
@@ -259,8 +246,8 @@ async def edit_paragraph(request, core):
     return JSONResponse(made, status_code=201)
 
 
-@api
-async def excluded_rooms(request, core):
+async def excluded_rooms(request):
+    core = request.app.state.core
     actor = await bearer(request)
     document_id = request.path_params["document_id"]
     if request.method == "GET":
@@ -272,15 +259,15 @@ async def excluded_rooms(request, core):
                                                    room_ids=ids)})
 
 
-@api
-async def consolidated_version(request, core):
+async def consolidated_version(request):
+    core = request.app.state.core
     actor = await bearer(request, required=False)
     return JSONResponse(await core.read(consolidation.get_version, actor, request.path_params["document_id"],
                                         request.path_params["version"]))
 
 
-@api
-async def resolve(request, core):
+async def resolve(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
     made = await core.write(consolidation.resolve, actor, request.path_params["document_id"],
@@ -289,8 +276,8 @@ async def resolve(request, core):
     return JSONResponse(made, status_code=201)
 
 
-@api
-async def resolve_hunk(request, core):
+async def resolve_hunk(request):
+    core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
     params = request.path_params
@@ -301,8 +288,8 @@ async def resolve_hunk(request, core):
     return JSONResponse(made, status_code=201)
 
 
-@api
-async def publish(request, core):
+async def publish(request):
+    core = request.app.state.core
     actor = await bearer(request)
     return JSONResponse(await core.write(consolidation.publish, actor, request.path_params["document_id"],
                                          request.path_params["version"]))
@@ -323,9 +310,9 @@ async def not_found(request: Request):
     return error_response(404, "not_found", f"No API path {request.url.path}.")
 
 
-@api
-async def synthesis(request, core):
+async def synthesis(request):
     """Organisers: agreement by sector, consensus and divisiveness, opinion groups, themes."""
+    core = request.app.state.core
     actor = await bearer(request)
     return JSONResponse(await core.read(build_synthesis, actor, request.path_params["slug"]))
 

@@ -12,7 +12,7 @@ from consult.audit.words import KIND_LABELS
 from consult.conference.models import ConferenceSession
 from consult.conference.service import event_id, first_event_slug
 from consult.export.workbook import Column, Table, write_csv
-from consult.organiser.routes import organisers_only
+from consult.web.guards import organisers_only
 from consult.rooms.models import Room
 from consult.web.templating import page
 
@@ -30,7 +30,8 @@ async def _load(core, actor, filters, limit):
 
 
 @organisers_only
-async def audit_page(request, core, actor):
+async def audit_page(request):
+    core, actor = request.app.state.core, request.state.actor
     filters = filters_from(request.query_params)
     slug, rooms, rows = await _load(core, actor, filters, 500)
     return page(request, "organiser/audit.html", {"entries": rows, "rooms": rooms, "kinds": KIND_LABELS,
@@ -38,7 +39,8 @@ async def audit_page(request, core, actor):
 
 
 @organisers_only
-async def audit_csv(request, core, actor):
+async def audit_csv(request):
+    core, actor = request.app.state.core, request.state.actor
     filters = filters_from(request.query_params)
     slug, _, rows = await _load(core, actor, filters, None)
     table = Table("Audit", [Column("When (UTC)"), Column("Who"), Column("Role"), Column("Kind"), Column("Room"),

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from consult import clock, idempotency
-from consult.access import RoomAccess, member_access, signed_as, steering_access
+from consult.access import RoomAccess, member_access, signed_as, spend_post_budget, steering_access, take_part
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS, Comment, Support
 from consult.errors import Forbidden, Invalid, NotFound
@@ -87,6 +87,7 @@ def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
         existing = _by_key(session, room, member.participant_id, idempotency_key)
         if existing is not None:
             return existing, False
+    spend_post_budget(session, member)
     lock_room_for(session, room, "comment")
     fields = check_comment(session, room_id, text, paragraph_id, parent_id, attribution, idempotency_key,
                            max_chars)
@@ -136,7 +137,7 @@ def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> di
     comment = session.get(Comment, comment_id)
     if comment is None or comment.visibility != "visible":
         raise NotFound("No such comment.")
-    access, member = member_access(session, actor, comment.room_id)
+    access, member = take_part(session, actor, comment.room_id)
     lock_room_for(session, access.room, "support")
     if on and comment.author_id == member.participant_id:
         raise Forbidden("This is your own comment: support is for what others wrote.")

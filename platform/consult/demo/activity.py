@@ -10,6 +10,7 @@ import itertools
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from consult.db import POST_BUDGET
 from consult.amendments import service as amendments
 from consult.amendments.models import Amendment
 from consult.contributions import service as contributions
@@ -79,6 +80,9 @@ COMMENTS = [
 
 
 def fill(session: Session) -> bool:
+    # The sample work is the organiser's one request, not the posts of the people it shows:
+    # their post budgets are not spent by it.
+    session.info.pop(POST_BUDGET, None)
     codes = {r.code: r for r in session.scalars(select(Room).where(
         Room.code.in_([c for pair in PLAN for c in pair])))}
     if len(codes) < 2 or session.scalar(select(func.count()).select_from(Amendment).where(

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from consult.access import room_access, steering_access
@@ -11,7 +10,6 @@ from consult.contributions import service as contributions
 from consult.drafting import service as drafting
 from consult.drafting.markdown import citations
 from consult.engagement import service as engagement
-from consult.errors import Forbidden
 from consult.rooms import service as rooms
 from consult.web.forms import back_to, is_htmx, optional_int, panel
 from consult.web.templating import page
@@ -107,11 +105,7 @@ async def history(request: Request):
         return {"room": rooms.room_detail(session, access), "versions": versions, "from_v": frm,
                 "to_v": to, "rows": drafting.compare(session, access, frm, to)}
 
-    try:
-        context = await core.read(load)
-    except Forbidden:
-        return RedirectResponse("/", status_code=302)
-    return page(request, "drafting/history.html", context)
+    return page(request, "drafting/history.html", await core.read(load))
 
 
 routes = [

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.amendments.models import Amendment
-from consult.access import RoomAccess, member_access, room_access, steering_access
+from consult.access import RoomAccess, room_access, steering_access, take_part
 from consult.audit import service as audit
 from consult.contributions.models import Comment
 from consult.engagement.models import (
@@ -51,7 +51,7 @@ def spread(session: Session, room_id: int, paragraph_ids: list[int] | None = Non
 def react(session: Session, actor: Actor, room_id: int, paragraph_id: int, stance: str | None = None,
           needs_discussion: bool | None = None) -> dict:
     """Set a stance (agree, disagree, pass, or '' to clear) and/or the discussion flag."""
-    access, member = member_access(session, actor, room_id)
+    access, member = take_part(session, actor, room_id)
     room = access.room
     lock_room_for(session, room, "react")
     if paragraph_id not in room_paragraph_ids(session, room_id):
@@ -117,7 +117,7 @@ def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
 
 
 def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, target_id: int, dots: int) -> dict:
-    access, member = member_access(session, actor, room_id)
+    access, member = take_part(session, actor, room_id)
     room = access.room
     lock_room_for(session, room, "place priority dots")
     if target_type not in DOT_TARGETS:
@@ -225,7 +225,7 @@ def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> d
     poll = session.get(Poll, poll_id)
     if poll is None:
         raise NotFound("No such poll.")
-    access, member = member_access(session, actor, poll.room_id)
+    access, member = take_part(session, actor, poll.room_id)
     room = access.room
     lock_room_for(session, room, "answer polls")
     chosen = sorted({i for i in chosen if isinstance(i, int) and not isinstance(i, bool)})

@@ -10,7 +10,7 @@ from consult.conference.service import event_id, first_event_slug
 from consult.errors import Invalid, NotFound
 from consult.moderation import service as moderation
 from consult.moderation.models import TARGETS
-from consult.organiser.routes import organisers_only
+from consult.web.guards import organisers_only
 from consult.web.forms import done, local_path, optional_int, panel
 from consult.web.templating import page
 
@@ -23,7 +23,8 @@ async def _queue(core, actor, **filters) -> dict:
 
 
 @organisers_only
-async def queue_page(request, core, actor):
+async def queue_page(request):
+    core, actor = request.app.state.core, request.state.actor
     params = request.query_params
     filters = {"room_id": optional_int(params.get("room"), "room"), "state": params.get("state") or "attention"}
     # Where an action on the queue comes back to: this view, without the live refresh's ?panel.
@@ -42,7 +43,8 @@ def _came_from(request) -> str:
 
 
 @organisers_only
-async def item_page(request, core, actor):
+async def item_page(request):
+    core, actor = request.app.state.core, request.state.actor
     return await _item(request, core, actor)
 
 
@@ -59,7 +61,8 @@ async def _item(request, core, actor, errors=None, status=200, back=None):
 
 
 @organisers_only
-async def moderate(request, core, actor):
+async def moderate(request):
+    core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     target_type, target_id = request.path_params["target_type"], request.path_params["target_id"]
     action, reason = request.path_params["action"], form.get("reason")

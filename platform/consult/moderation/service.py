@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from consult.access import member_access, require_organiser, signed_as
+from consult.access import require_organiser, signed_as, take_part
 from consult import clock
 from consult.amendments.models import Amendment
 from consult.consolidation.numbering import working_number
@@ -119,7 +119,7 @@ def _announce(session: Session, target_type: str, item) -> None:
 
 def flag(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None) -> dict:
     item = _target(session, target_type, target_id)
-    _, member = member_access(session, actor, item.room_id)
+    _, member = take_part(session, actor, item.room_id)
     insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Flag)
     added = session.execute(insert.values(
         room_id=item.room_id, target_type=target_type, target_id=target_id, participant_id=member.participant_id,

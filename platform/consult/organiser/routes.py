@@ -2,36 +2,23 @@
 from __future__ import annotations
 
 import segno
-from starlette.requests import Request
-from starlette.responses import RedirectResponse
 from starlette.routing import Route, WebSocketRoute
 
 from consult.conference.service import event_id, first_event_slug
 from consult.consolidation.service import documents_overview
 from consult.demo.activity import fill
-from consult.errors import Forbidden, Invalid
+from consult.errors import Invalid
 from consult.live.routes import dashboard_stream
 from consult.moderation import service as moderation
 from consult.organiser import confirm, dashboard, setup
-from consult.web.forms import done, optional_int, panel, refused
+from consult.web.forms import done, optional_int, panel
+from consult.web.guards import organisers_only
 from consult.web.templating import page
 
 
-def organisers_only(handler):
-    """Every console page: sign in first; a participant or rapporteur gets 403."""
-    async def wrapped(request: Request):
-        actor = request.state.actor
-        if not actor.is_organiser:
-            if actor.is_anonymous:
-                return RedirectResponse("/organiser/login", status_code=302)
-            return refused(request, Forbidden("Only organisers can open this page."))
-        return await handler(request, request.app.state.core, actor)
-    wrapped.__name__ = handler.__name__
-    return wrapped
-
-
 @organisers_only
-async def home(request, core, actor):
+async def home(request):
+    core, actor = request.app.state.core, request.state.actor
     slug = await core.read(first_event_slug)
 
     def load(session):
@@ -45,21 +32,23 @@ async def home(request, core, actor):
 
 
 @organisers_only
-async def demo_activity(request, core, actor):
-    filled = await core.write(fill)
+async def demo_activity(request):
+    filled = await request.app.state.core.write(fill)
     return done(request, "/organiser", "The demo rooms now hold sample comments, amendments, votes and decisions."
                 if filled else "The demo rooms already held work: nothing was added.")
 
 
 @organisers_only
-async def setup_page(request, core, actor):
+async def setup_page(request):
+    core, actor = request.app.state.core, request.state.actor
     slug = await core.read(first_event_slug)
     context = await core.read(setup.setup_view, actor, slug)
     return page(request, "organiser/setup.html", context)
 
 
 @organisers_only
-async def save_event(request, core, actor):
+async def save_event(request):
+    core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     slug = await core.read(first_event_slug)
     await core.write(setup.update_event, actor, slug, form.get("title"), form.get("venue"), form.get("starts_on"),
@@ -68,7 +57,8 @@ async def save_event(request, core, actor):
 
 
 @organisers_only
-async def save_session(request, core, actor):
+async def save_session(request):
+    core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     slug = await core.read(first_event_slug)
     session_id = await core.write(setup.save_session, actor, slug, optional_int(form.get("session_id"), "session_id"),
@@ -78,7 +68,8 @@ async def save_session(request, core, actor):
 
 
 @organisers_only
-async def save_room(request, core, actor):
+async def save_room(request):
+    core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     capacity = optional_int(form.get("capacity"), "capacity")
     room_id = await core.write(
@@ -91,7 +82,8 @@ async def save_room(request, core, actor):
 
 
 @organisers_only
-async def new_code(request, core, actor):
+async def new_code(request):
+    core, actor = request.app.state.core, request.state.actor
     room_id = request.path_params["room_id"]
     form = await request.form()
     plan = await core.read(setup.code_change_plan, actor, room_id)
@@ -108,7 +100,8 @@ async def new_code(request, core, actor):
 
 
 @organisers_only
-async def invite(request, core, actor):
+async def invite(request):
+    core, actor = request.app.state.core, request.state.actor
     room_id = request.path_params["room_id"]
     token = await core.write(setup.invite_rapporteur, actor, room_id)
     code = await core.read(lambda s: s.get(setup.Room, room_id).code)
@@ -119,7 +112,8 @@ async def invite(request, core, actor):
 
 
 @organisers_only
-async def bulk_phase(request, core, actor):
+async def bulk_phase(request):
+    core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     ids = [optional_int(v, "rooms") for v in form.getlist("rooms")]
     phase = form.get("phase") or ""
@@ -134,7 +128,8 @@ async def bulk_phase(request, core, actor):
 
 
 @organisers_only
-async def remove_member(request, core, actor):
+async def remove_member(request):
+    core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     room_id, participant_id = request.path_params["room_id"], request.path_params["participant_id"]
     plan = await core.read(moderation.removal_plan, actor, room_id, participant_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import segno
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from consult.access import room_access, steering_access
@@ -61,7 +61,7 @@ async def room_page(request: Request):
         removal = await core.read(removal_of, actor, room_id)
         if removal:
             return page(request, "moderation/removed.html", removal, status=403)
-        return RedirectResponse("/", status_code=302)
+        raise
     context["presence"] = core.hub.presence(room_id)
     return page(request, "rooms/room.html", context, block=panel(request, "room_body"))
 

@@ -5,7 +5,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from consult.conference.service import first_event_slug
-from consult.organiser.routes import organisers_only
+from consult.web.guards import organisers_only
 from consult.people.models import SECTORS
 from consult.synthesis import service
 from consult.web.forms import optional_int
@@ -18,12 +18,14 @@ async def _context(core, actor) -> dict:
 
 
 @organisers_only
-async def synthesis_page(request, core, actor):
+async def synthesis_page(request):
+    core, actor = request.app.state.core, request.state.actor
     return page(request, "synthesis/page.html", await _context(core, actor))
 
 
 @organisers_only
-async def projector(request, core, actor):
+async def projector(request):
+    core, actor = request.app.state.core, request.state.actor
     return page(request, "synthesis/projector.html", await _context(core, actor))
 
 
