@@ -117,10 +117,11 @@ def test_two_rapporteurs_save_different_paragraphs_at_once(people, organiser):
     for page, form_id, text in ((rita, ids[0], "Rita's parallel text."), (raj, ids[1], "Raj's parallel text.")):
         page.locator(f"#{form_id}").locator("xpath=ancestor::details").locator("summary").click()
         page.fill(f"#{form_id}-text", text)
-    rita.click(f"#{ids[0]} button[type=submit]")
-    rita.wait_for_selector(f"#{ids[0]}")
-    raj.click(f"#{ids[1]} button[type=submit]")
-    raj.wait_for_timeout(500)
+    # Each save is waited for by its answer (a reload would cancel a save still on its way).
+    for page, form_id in ((rita, ids[0]), (raj, ids[1])):
+        with page.expect_response(lambda r: r.url.endswith("/draft") and r.request.method == "POST") as answer:
+            page.click(f"#{form_id} button[type=submit]")
+        assert answer.value.ok, answer.value.status
     assert raj.locator(".conflict").count() == 0
     rita.reload()
     assert rita.locator(".wb-paragraph .clean", has_text="Rita's parallel text.").count() == 1
