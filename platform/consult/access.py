@@ -17,6 +17,7 @@ from consult.errors import Forbidden, NotFound
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
 from consult.rooms.models import Membership, Room
+from consult.i18n import _
 
 # The roles that steer a room and so see what waits for approval, votes by sector, restricted events.
 PRIVILEGED = ("rapporteur", "organiser")
@@ -25,9 +26,9 @@ T = TypeVar("T")
 
 
 def require_organiser(actor: Actor, *, doing: str) -> None:
-    """`doing` completes "Only organisers ...": the refusal says what was refused."""
+    """`doing`, marked with N_, completes "Only organisers can ...": the refusal says what was refused."""
     if not actor.is_organiser:
-        raise Forbidden(f"Only organisers {doing}.")
+        raise Forbidden(_("Only organisers can %(doing)s.", doing=_(doing)))
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,13 @@ class RoomAccess:
     def member(self) -> Membership:
         """Writing in a room takes membership; organisers join like anyone else to take part."""
         if self.membership is None:
-            raise Forbidden("Only members of this room can take part in it.")
+            raise Forbidden(_("Only members of this room can take part in it."))
         return self.membership
 
     def steer(self) -> Room:
         """The room's rapporteurs, and organisers stepping in, steer the room."""
         if not self.actor.is_organiser and self.role != "rapporteur":
-            raise Forbidden("Only the room's rapporteur or an organiser can do this.")
+            raise Forbidden(_("Only the room's rapporteur or an organiser can do this."))
         return self.room
 
     def sees_pending(self, author_id: int) -> bool:
@@ -74,10 +75,10 @@ def room_access(session: Session, actor: Actor, room_id: int) -> RoomAccess:
     """Room members and organisers may read a room; anyone else learns nothing about it."""
     room = session.get(Room, room_id)
     if room is None:
-        raise NotFound("No such room.")
+        raise NotFound(_("No such room."))
     member = current_membership(session, actor, room_id)
     if member is None and not actor.is_organiser:
-        raise Forbidden("Join this room with its code to see it.")
+        raise Forbidden(_("Join this room with its code to see it."))
     role = member.role if member is not None else "organiser"
     return RoomAccess(actor=actor, room=room, membership=member, role=role, privileged=role in PRIVILEGED)
 
@@ -131,7 +132,7 @@ class Signature:
 
     @property
     def sector_name(self) -> str:
-        return SECTORS.get(self.sector, self.sector)
+        return _(SECTORS[self.sector]) if self.sector in SECTORS else self.sector
 
     @property
     def label(self) -> str:

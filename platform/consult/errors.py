@@ -1,6 +1,8 @@
 """Domain errors: services raise them, the web and API layers turn them into statuses."""
 from __future__ import annotations
 
+from consult.i18n import _
+
 
 class DomainError(Exception):
     status = 400
@@ -52,8 +54,8 @@ class Unavailable(DomainError):
     code = "unavailable"
 
     def __init__(self, retry_after: int = 3):
-        super().__init__("Saving is paused: the database cannot be reached for a moment. Nothing was saved; "
-                         "your text is kept here. Send it again in a few seconds.")
+        super().__init__(_("Saving is paused: the database cannot be reached for a moment. Nothing was saved; "
+                           "your text is kept here. Send it again in a few seconds."))
         self.retry_after = retry_after
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.core import negotiate_locale
 from babel.dates import format_date as _format_date, format_datetime as _format_datetime, \
-    format_time as _format_time
+    format_interval as _format_interval, format_skeleton as _format_skeleton, format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -155,8 +155,12 @@ def _sort_key(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
 
 
+# English dates the European way (26 November, 24-hour clock) for a conference in Brussels.
+_FORMATS = {"en": "en_GB"}
+
+
 def _locale() -> Locale:
-    return Locale.parse(current())
+    return Locale.parse(_FORMATS.get(current(), current()))
 
 
 def format_number(value) -> str:
@@ -173,13 +177,13 @@ def _as_utc(value: dt.datetime | str) -> dt.datetime:
     return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
 
 
-def date_time(value: dt.datetime | str | None, zone: str | None = None, form: str = "medium") -> str:
+def date_time(value: dt.datetime | str | None, zone: str | None = None, form: str = "yMMMdHm") -> str:
     """A stored UTC time in the event's zone, written the way the reader's language writes it,
     with the zone named: '2 déc. 2026, 10:40 CET'."""
     if value is None or value == "":
         return ""
     at = _as_utc(value).astimezone(ZoneInfo(zone or _zone.get()))
-    return f"{_format_datetime(at, format=form, locale=_locale())} {at.tzname()}"
+    return f"{_format_skeleton(form, at, locale=_locale())} {at.tzname()}"
 
 
 def short_time(value: dt.datetime | str | None, zone: str | None = None) -> str:
@@ -187,7 +191,7 @@ def short_time(value: dt.datetime | str | None, zone: str | None = None) -> str:
     if value is None or value == "":
         return ""
     at = _as_utc(value).astimezone(ZoneInfo(zone or _zone.get()))
-    return _format_datetime(at, "d MMM HH:mm", locale=_locale())
+    return f"{_format_skeleton('MMMd', at, locale=_locale())} {_format_time(at, 'HH:mm', locale=_locale())}"
 
 
 def time_of_day(value: dt.datetime | str | None, zone: str | None = None, seconds: bool = False) -> str:
@@ -199,6 +203,17 @@ def time_of_day(value: dt.datetime | str | None, zone: str | None = None, second
 
 def date(value: dt.date | None, form: str = "long") -> str:
     return "" if value is None else _format_date(value, format=form, locale=_locale())
+
+
+def date_range(start: dt.date, end: dt.date) -> str:
+    """'26–27 November 2024', '26–27 novembre 2024', '26.–27. November 2024'."""
+    return _format_interval(start, end, "yMMMMd", locale=_locale())
+
+
+def slot(start: dt.datetime, end: dt.datetime) -> str:
+    """An agenda slot as the organisers entered it: 'Tue 26 Nov, 10:30–12:00' in the reader's language."""
+    day = _format_skeleton("MMMEd", start, locale=_locale())
+    return f"{day}, {_format_time(start, 'HH:mm', locale=_locale())}–{_format_time(end, 'HH:mm', locale=_locale())}"
 
 
 def language_name(code: str | None) -> str:

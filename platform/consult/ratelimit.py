@@ -5,13 +5,15 @@ import threading
 import time
 
 from consult.errors import RateLimited
+from consult.i18n import _
 
 
 class Limiter:
-    def __init__(self, burst: int, per_minute: int, what: str):
+    def __init__(self, burst: int, per_minute: int, message: str):
+        """`message`, marked with N_ and holding %(wait)s, is what the refused person reads."""
         self.burst = burst
         self.rate = per_minute / 60.0
-        self.what = what
+        self.message = message
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
@@ -35,7 +37,7 @@ class Limiter:
             tokens = min(self.burst, tokens + (now - last) * self.rate)
             if check and tokens < 1:
                 wait = int((1 - tokens) / self.rate) + 1
-                raise RateLimited(f"Too many {self.what} in a short time; try again in {wait} s.", wait)
+                raise RateLimited(_(self.message, wait=wait), wait)
             self._buckets[key] = (max(tokens - 1, 0.0) if spend else tokens, now)
             if len(self._buckets) > 50_000:
                 self._forget_idle(now)

@@ -19,6 +19,7 @@ from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import actor_label, lock_room_for
 from consult.text import clean_text
+from consult.i18n import _
 
 MAX_TEXT = 5000
 MAX_RATIONALE = 2000
@@ -57,27 +58,27 @@ def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, te
     lock_room_for(session, room, "propose an amendment")
     text, rationale, errors = clean_text(text), clean_text(rationale), {}
     if kind not in KINDS:
-        errors["kind"] = "Choose replace, insert after or delete."
+        errors["kind"] = _("Choose replace, insert after or delete.")
     if kind in ("replace", "insert_after") and not text:
-        errors["text"] = "Write the text you propose."
+        errors["text"] = _("Write the text you propose.")
     if len(text) > MAX_TEXT:
-        errors["text"] = f"Keep it under {MAX_TEXT} characters (this has {len(text)})."
+        errors["text"] = _("Keep it under %(max)s characters (this has %(length)s).", max=MAX_TEXT, length=len(text))
     if not rationale:
-        errors["rationale"] = "Say why: the room votes on reasons, not only on words."
+        errors["rationale"] = _("Say why: the room votes on reasons, not only on words.")
     elif len(rationale) > MAX_RATIONALE:
-        errors["rationale"] = f"Keep the rationale under {MAX_RATIONALE} characters."
+        errors["rationale"] = _("Keep the rationale under %(max)s characters.", max=MAX_RATIONALE)
     if attribution not in ATTRIBUTIONS:
-        errors["attribution"] = "Choose how your amendment is signed."
+        errors["attribution"] = _("Choose how your amendment is signed.")
     if not valid_key(idempotency_key):
         errors["idempotency_key"] = idempotency.PROBLEM
     if not isinstance(paragraph_id, int):
-        errors["paragraph_id"] = "Choose the paragraph to amend."
+        errors["paragraph_id"] = _("Choose the paragraph to amend.")
     if errors:
-        raise Invalid("The amendment was not proposed.", errors)
+        raise Invalid(_("The amendment was not proposed."), errors)
     _, content = drafting.latest(session, room_id)
     original = drafting.text_of(content, paragraph_id)
     if kind == "replace" and text == original:
-        raise Invalid("The amendment was not proposed.", {"text": "This is the current text: change something."})
+        raise Invalid(_("The amendment was not proposed."), {"text": _("This is the current text: change something.")})
     amendment = Amendment(room_id=room_id, paragraph_id=paragraph_id, kind=kind,
                           text="" if kind == "delete" else text, rationale=rationale, original=original,
                           author_id=member.participant_id, attribution="sector" if room.anonymous else attribution,
@@ -122,7 +123,7 @@ def _locked(session: Session, amendment_id: int) -> Amendment:
     amendment = session.scalar(select(Amendment).where(Amendment.id == amendment_id).with_for_update()
                              .execution_options(populate_existing=True))
     if amendment is None:
-        raise NotFound("No such amendment.")
+        raise NotFound(_("No such amendment."))
     return amendment
 
 
@@ -131,14 +132,15 @@ def vote(session: Session, actor: Actor, amendment_id: int, choice: str) -> dict
     so that the recount after the change sees every vote committed before it."""
     amendment = session.get(Amendment, amendment_id)
     if amendment is None or amendment.visibility != "visible":
-        raise NotFound("No such amendment.")
+        raise NotFound(_("No such amendment."))
     access, member = take_part(session, actor, amendment.room_id)
     lock_room_for(session, access.room, "vote")
     if choice not in CHOICES:
-        raise Invalid("Vote agree, disagree or abstain.", {"choice": "Unknown choice."})
+        raise Invalid(_("Vote agree, disagree or abstain."), {"choice": _("Unknown choice.")})
     amendment = _locked(session, amendment_id)
     if amendment.status != "pending":
-        raise Conflict(f"This amendment was already {amendment.status}; votes on it are closed.")
+        raise Conflict(_("This amendment was already accepted; votes on it are closed.") if amendment.status == "accepted"
+                       else _("This amendment was already rejected; votes on it are closed."))
     existing = session.get(AmendmentVote, (amendment_id, member.participant_id))
     if existing is None:
         session.add(AmendmentVote(amendment_id=amendment_id, participant_id=member.participant_id, choice=choice,
@@ -167,21 +169,21 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
            text: str | None = None) -> dict:
     amendment = session.get(Amendment, amendment_id)
     if amendment is None:
-        raise NotFound("No such amendment.")
+        raise NotFound(_("No such amendment."))
     room = steering_access(session, actor, amendment.room_id).room
     lock_room_for(session, room, "decide amendments")
     if amendment.visibility != "visible":
-        raise Conflict("A moderator has not approved this amendment (or hid it): it cannot be decided.")
+        raise Conflict(_("A moderator has not approved this amendment (or hid it): it cannot be decided."))
     if decision not in ("accept", "reject"):
-        raise Invalid("Decide accept or reject.", {"decision": "Unknown decision."})
+        raise Invalid(_("Decide accept or reject."), {"decision": _("Unknown decision.")})
     reason = clean_text(reason)
     final_text = clean_text(text) if text is not None and amendment.kind != "delete" else amendment.text
     if decision == "reject" and not reason:
-        raise Invalid("Give the room a reason for rejecting it.", {"reason": "Required when rejecting."})
+        raise Invalid(_("Give the room a reason for rejecting it."), {"reason": _("Required when rejecting.")})
     if decision == "accept" and amendment.kind != "delete" and not final_text:
-        raise Invalid("The accepted text cannot be empty.", {"text": "Required."})
+        raise Invalid(_("The accepted text cannot be empty."), {"text": _("Required.")})
     if len(final_text) > MAX_TEXT or len(reason) > MAX_RATIONALE:
-        raise Invalid("Too long.", {"text": f"At most {MAX_TEXT} characters; a reason at most {MAX_RATIONALE}."})
+        raise Invalid(_("Too long."), {"text": _("At most %(text)s characters; a reason at most %(reason)s.", text=MAX_TEXT, reason=MAX_RATIONALE)})
     # Only a pending amendment can be decided, and only once: of two rapporteurs deciding at
     # the same moment, the second finds it no longer pending.
     status = "accepted" if decision == "accept" else "rejected"
@@ -193,7 +195,8 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
         .returning(Amendment.id)).first()
     if won is None:
         session.refresh(amendment)
-        raise Conflict(f"This amendment was already {amendment.status} by {amendment.decided_by}.")
+        raise Conflict(_("%(who)s already accepted this amendment.", who=amendment.decided_by) if amendment.status == "accepted"
+                       else _("%(who)s already rejected this amendment.", who=amendment.decided_by))
     session.refresh(amendment)
     audit.record(session, actor, "amendment.decide", amendment.room_id, amendment_id=amendment_id,
                  decision=decision, reason=reason or None, edited=amendment.accepted_text is not None)

@@ -17,6 +17,7 @@ from consult.errors import Invalid
 from consult.people.actor import Actor
 from consult.people.models import Organiser, Participant
 from consult.rooms.models import Room
+from consult.i18n import N_
 
 
 def record(session: Session, actor: Actor, action: str, room_id: int | None = None, event_id: int | None = None,
@@ -69,7 +70,7 @@ def filters_from(params) -> dict:
 def entries(session: Session, actor: Actor, event_id: int, *, kind: str | None = None, person: str | None = None,
             room_id: int | None = None, since: dt.datetime | None = None, until: dt.datetime | None = None,
             limit: int | None = 500) -> list[dict]:
-    require_organiser(actor, doing="read the audit log")
+    require_organiser(actor, doing=N_("read the audit log"))
     rooms = dict(session.execute(select(Room.id, Room.name)).all())
     query = select(AuditEntry).where(or_(AuditEntry.event_id == event_id, AuditEntry.event_id.is_(None)))
     if kind:

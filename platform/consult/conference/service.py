@@ -29,7 +29,7 @@ def first_event_slug(session: Session) -> str | None:
 def event_id(session: Session, slug: str) -> int:
     found = session.scalar(select(Event.id).where(Event.slug == slug))
     if found is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     return found
 
 
@@ -37,19 +37,18 @@ def event_home(session: Session, actor: Actor, slug: str) -> dict:
     event = session.scalar(select(Event).where(Event.slug == slug).options(
         selectinload(Event.sessions).selectinload(ConferenceSession.rooms).selectinload(Room.room_sections)))
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     titles = dict(session.execute(select(Section.id, Section.title)).all())
     mine = set()
     if actor.participant_id:
         mine = set(session.scalars(select(Membership.room_id).where(Membership.participant_id == actor.participant_id)))
-    dates = event.starts_on.strftime("%d %B %Y") if event.starts_on == event.ends_on else \
-        f"{event.starts_on.strftime('%d')}–{event.ends_on.strftime('%d %B %Y')}"
+    dates = i18n.date_range(event.starts_on, event.ends_on)
     sessions, my_rooms = [], []
     for s in event.sessions:
         rooms = []
         for room in s.rooms:
             view = {"id": room.id, "name": room.name, "topic": room.topic, "phase": room.phase,
-                    "phase_label": PHASE_LABELS[room.phase],
+                    "phase_label": _(PHASE_LABELS[room.phase]),
                     "sections": [titles[rs.section_id] for rs in room.room_sections],
                     # The code is the key to the room: only organisers see it listed.
                     "code": room.code if actor.is_organiser else None}
@@ -57,6 +56,6 @@ def event_home(session: Session, actor: Actor, slug: str) -> dict:
             if room.id in mine:
                 my_rooms.append(view)
         sessions.append({"id": s.id, "title": s.title, "rooms": rooms,
-                         "when": f"{s.starts_at.strftime('%a %d %b, %H:%M')}–{s.ends_at.strftime('%H:%M')}"})
+                         "when": i18n.slot(s.starts_at, s.ends_at)})
     return {"event": dict(event_summary(event), description=event.description, dates=dates),
             "sessions": sessions, "my_rooms": my_rooms}

@@ -30,11 +30,12 @@ from consult.people.models import Organiser, Participant
 from consult.rooms.models import Membership, Room, RoomSection
 from consult.text import clean_text
 from consult.textdiff import diff_html
+from consult.i18n import N_
 
 
 def consolidator(session: Session, actor: Actor) -> str:
     """Organisers only consolidate; their email signs what they did."""
-    require_organiser(actor, doing="consolidate documents")
+    require_organiser(actor, doing=N_("consolidate documents"))
     return session.get(Organiser, actor.organiser_id).email
 
 

@@ -18,6 +18,7 @@ from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import lock_room_for, room_paragraph_ids
 from consult.text import clean_text
+from consult.i18n import _
 
 MAX_COMMENT_CHARS = 2000
 
@@ -52,26 +53,26 @@ def check_comment(session: Session, room_id: int, text: str | None, paragraph_id
     text = clean_text(text)
     errors = {}
     if not text:
-        errors["text"] = "Write something before posting."
+        errors["text"] = _("Write something before posting.")
     elif len(text) > max_chars:
-        errors["text"] = f"Keep it under {max_chars} characters (this has {len(text)})."
+        errors["text"] = _("Keep it under %(max)s characters (this has %(length)s).", max=max_chars, length=len(text))
     if attribution not in ATTRIBUTIONS:
-        errors["attribution"] = "Choose how your comment is signed."
+        errors["attribution"] = _("Choose how your comment is signed.")
     if not valid_key(key):
         errors["idempotency_key"] = idempotency.PROBLEM
     parent = None
     if parent_id is not None:
         parent = session.get(Comment, parent_id)
         if parent is None or parent.room_id != room_id:
-            raise NotFound("The comment you reply to is not in this room.")
+            raise NotFound(_("The comment you reply to is not in this room."))
         # One level of replies: a reply to a reply joins the thread of the first comment.
         if parent.parent_id is not None:
             parent = session.get(Comment, parent.parent_id)
         paragraph_id = parent.paragraph_id
     elif paragraph_id is not None and paragraph_id not in room_paragraph_ids(session, room_id):
-        raise NotFound("That paragraph is not one this room works on.")
+        raise NotFound(_("That paragraph is not one this room works on."))
     if errors:
-        raise Invalid("The comment was not posted.", errors)
+        raise Invalid(_("The comment was not posted."), errors)
     return {"text": text, "paragraph_id": paragraph_id, "parent_id": parent.id if parent else None,
             "attribution": attribution, "idempotency_key": key}
 
@@ -136,11 +137,11 @@ def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> di
     request never counts double; the count changes by an atomic update of the comment row."""
     comment = session.get(Comment, comment_id)
     if comment is None or comment.visibility != "visible":
-        raise NotFound("No such comment.")
+        raise NotFound(_("No such comment."))
     access, member = take_part(session, actor, comment.room_id)
     lock_room_for(session, access.room, "support")
     if on and comment.author_id == member.participant_id:
-        raise Forbidden("This is your own comment: support is for what others wrote.")
+        raise Forbidden(_("This is your own comment: support is for what others wrote."))
     # RETURNING, not rowcount: drivers disagree on rowcount after ON CONFLICT DO NOTHING.
     if on:
         insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Support)
@@ -203,7 +204,7 @@ def mark_taken(session: Session, actor: Actor, comment_id: int, taken: bool) -> 
     """The rapporteur marks a comment as taken into account (or not)."""
     comment = session.get(Comment, comment_id)
     if comment is None or comment.visibility != "visible":
-        raise NotFound("No such comment.")
+        raise NotFound(_("No such comment."))
     room = steering_access(session, actor, comment.room_id).room
     lock_room_for(session, room, "decide amendments")
     if comment.taken_into_account != taken:

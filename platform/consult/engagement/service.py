@@ -25,6 +25,7 @@ from consult.rooms.models import Room
 from consult.rooms.service import actor_label, lock_room_for, room_paragraph_ids
 from consult.rooms.phases import allows, refusal
 from consult.text import clean_line
+from consult.i18n import _
 
 # -- reactions -------------------------------------------------------------------------
 
@@ -55,9 +56,9 @@ def react(session: Session, actor: Actor, room_id: int, paragraph_id: int, stanc
     room = access.room
     lock_room_for(session, room, "react")
     if paragraph_id not in room_paragraph_ids(session, room_id):
-        raise NotFound("That paragraph is not one this room works on.")
+        raise NotFound(_("That paragraph is not one this room works on."))
     if stance not in (None, "", *STANCES):
-        raise Invalid("React agree, disagree or pass.", {"stance": "Unknown stance."})
+        raise Invalid(_("React agree, disagree or pass."), {"stance": _("Unknown stance.")})
     reaction = session.get(Reaction, (room_id, paragraph_id, member.participant_id))
     if reaction is None:
         reaction = Reaction(room_id=room_id, paragraph_id=paragraph_id, participant_id=member.participant_id,
@@ -121,13 +122,13 @@ def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, tar
     room = access.room
     lock_room_for(session, room, "place priority dots")
     if target_type not in DOT_TARGETS:
-        raise Invalid("Dots go on amendments or comments.", {"target_type": "Unknown."})
+        raise Invalid(_("Dots go on amendments or comments."), {"target_type": _("Unknown.")})
     if not isinstance(dots, int) or dots < 0:
-        raise Invalid("Dots are a whole number, zero or more.", {"dots": "Not a count."})
+        raise Invalid(_("Dots are a whole number, zero or more."), {"dots": _("Not a count.")})
     model = Amendment if target_type == "amendment" else Comment
     target = session.get(model, target_id)
     if target is None or target.room_id != room_id or target.visibility != "visible":
-        raise NotFound(f"No such {target_type} in this room.")
+        raise NotFound(_("No such amendment in this room.") if target_type == "amendment" else _("No such comment in this room."))
     # The room row's lock queues one person's concurrent dot changes, so the budget holds.
     session.scalar(select(Room.id).where(Room.id == room_id).with_for_update())
     used_elsewhere = session.scalar(select(func.coalesce(func.sum(Dot.dots), 0)).where(
@@ -137,7 +138,7 @@ def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, tar
     if used_elsewhere + dots > room.dots:
         left = room.dots - used_elsewhere - (row.dots if row else 0)
         raise Invalid(f"{dots_left_text(left, room.dots)} Take a dot from something else first."
-                      if left <= 0 else f"{dots_left_text(left, room.dots)}", {"dots": "Not enough dots."})
+                      if left <= 0 else f"{dots_left_text(left, room.dots)}", {"dots": _("Not enough dots.")})
     if dots == 0:
         if row is not None:
             session.delete(row)
@@ -204,13 +205,13 @@ def ask(session: Session, actor: Actor, room_id: int, question: str, options: li
     options = [clean_line(o) for o in options or [] if clean_line(o)]
     errors = {}
     if not question or len(question) > 300:
-        errors["question"] = "Ask a question of 1 to 300 characters."
+        errors["question"] = _("Ask a question of 1 to 300 characters.")
     if not 2 <= len(options) <= 8:
-        errors["options"] = "Give 2 to 8 options."
+        errors["options"] = _("Give 2 to 8 options.")
     elif any(len(o) > 120 for o in options) or len(set(options)) != len(options):
-        errors["options"] = "Options must differ and be at most 120 characters each."
+        errors["options"] = _("Options must differ and be at most 120 characters each.")
     if errors:
-        raise Invalid("The poll was not opened.", errors)
+        raise Invalid(_("The poll was not opened."), errors)
     poll = Poll(room_id=room_id, question=question, options=options, multiple=bool(multiple), open=True,
                 results_live=bool(results_live),
                 asked_by=actor_label(session, actor), created_at=clock.now())
@@ -224,18 +225,18 @@ def ask(session: Session, actor: Actor, room_id: int, question: str, options: li
 def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> dict:
     poll = session.get(Poll, poll_id)
     if poll is None:
-        raise NotFound("No such poll.")
+        raise NotFound(_("No such poll."))
     access, member = take_part(session, actor, poll.room_id)
     room = access.room
     lock_room_for(session, room, "answer polls")
     chosen = sorted({i for i in chosen if isinstance(i, int) and not isinstance(i, bool)})
     if not chosen or any(not 0 <= i < len(poll.options) for i in chosen):
-        raise Invalid("Choose one of the options.", {"options": "Unknown option."})
+        raise Invalid(_("Choose one of the options."), {"options": _("Unknown option.")})
     if len(chosen) > 1 and not poll.multiple:
-        raise Invalid("Choose only one option in this poll.", {"options": "One only."})
+        raise Invalid(_("Choose only one option in this poll."), {"options": _("One only.")})
     session.refresh(poll, with_for_update=True)
     if not poll.open:
-        raise Conflict("This poll is closed.")
+        raise Conflict(_("This poll is closed."))
     session.execute(delete(PollVote).where(PollVote.poll_id == poll_id, PollVote.participant_id == member.participant_id))
     session.add_all(PollVote(poll_id=poll_id, participant_id=member.participant_id, option=i) for i in chosen)
     session.flush()
@@ -246,7 +247,7 @@ def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> d
 def close_poll(session: Session, actor: Actor, poll_id: int) -> dict:
     poll = session.get(Poll, poll_id)
     if poll is None:
-        raise NotFound("No such poll.")
+        raise NotFound(_("No such poll."))
     steering_access(session, actor, poll.room_id)
     session.refresh(poll, with_for_update=True)  # of a close and an answer, one goes first
     if poll.open:
@@ -273,7 +274,7 @@ def poll_for(session: Session, actor: Actor, poll_id: int) -> dict:
     """One poll as this viewer may see it: what their page fetches when others answer."""
     poll = session.get(Poll, poll_id)
     if poll is None:
-        raise NotFound("No such poll.")
+        raise NotFound(_("No such poll."))
     privileged = room_access(session, actor, poll.room_id).privileged
     mine = list(session.scalars(select(PollVote.option).where(
         PollVote.poll_id == poll_id, PollVote.participant_id == actor.participant_id))) \

@@ -17,13 +17,14 @@ from consult.export import tables
 from consult.export.workbook import write_csv, write_xlsx
 from consult.people.actor import Actor
 from consult.rooms.models import Room
+from consult.i18n import N_
 
 
 def check_export(session: Session, actor: Actor, slug: str | None, room_id: int | None) -> Event:
     if room_id is not None:
         room = steering_access(session, actor, room_id).room
         return session.get(Event, session.get(ConferenceSession, room.session_id).event_id)
-    require_organiser(actor, doing="export the whole consultation")
+    require_organiser(actor, doing=N_("export the whole consultation"))
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound("No such event.")

@@ -36,6 +36,7 @@ from consult.imports.files import (
 from consult.people.actor import Actor
 from consult.rooms.models import Room, RoomSection
 from consult.text import clean_line
+from consult.i18n import N_
 
 KIND_LABELS = {"monitoring_plan": "Monitoring plan", "call_for_policies": "Call for policies"}
 MAX_SECTIONS = 50
@@ -46,7 +47,7 @@ MAX_TITLE_CHARS = 200
 MAX_ROWS = 1 + MAX_SECTIONS * MAX_PARAGRAPHS
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 
-IMPORTING = "can import documents"  # what require_organiser says was refused
+IMPORTING = N_("import documents")  # what require_organiser says was refused
 
 
 def read_outline(filename: str, data: bytes) -> Outline:

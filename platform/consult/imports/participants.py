@@ -27,6 +27,7 @@ from consult.rooms import log
 from consult.rooms.models import ROLES, Membership, Room
 from consult.rooms.service import member_count
 from consult.text import clean_line
+from consult.i18n import N_
 
 COLUMNS = ("name", "email", "organisation", "sector", "country", "role")
 OPTIONAL_COLUMNS = ("room",)
@@ -47,7 +48,7 @@ class Registration:
     role: str
     room: Room | None
 
-IMPORTING = "can import participants"  # what require_organiser says was refused
+IMPORTING = N_("import participants")  # what require_organiser says was refused
 
 
 def import_participants(session: Session, actor: Actor, event_slug: str, rows: list[Row], *,

@@ -26,6 +26,7 @@ from consult.rooms import log
 from consult.rooms.models import Membership, Room
 from consult.rooms.service import member_count
 from consult.text import clean_text
+from consult.i18n import N_
 
 MODELS = {"comment": Comment, "amendment": Amendment}
 STATES = {"attention": "Needs a decision (awaiting approval or flagged)", "pending": "Awaiting approval",
@@ -47,7 +48,7 @@ def _resolve_flags(session: Session, target_type: str, target_id: int) -> None:
 
 
 def hide(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None) -> dict:
-    require_organiser(actor, doing="moderate")
+    require_organiser(actor, doing=N_("moderate"))
     item = _target(session, target_type, target_id)
     reason = clean_text(reason)
     if not reason:
@@ -63,7 +64,7 @@ def hide(session: Session, actor: Actor, target_type: str, target_id: int, reaso
 
 def restore(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None = None) -> dict:
     """Restore a hidden contribution, or approve one awaiting a moderator: either way it is shown."""
-    require_organiser(actor, doing="moderate")
+    require_organiser(actor, doing=N_("moderate"))
     item = _target(session, target_type, target_id)
     if item.visibility != "visible":
         was = item.visibility
@@ -78,7 +79,7 @@ def restore(session: Session, actor: Actor, target_type: str, target_id: int, re
 
 def dismiss_flags(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None) -> dict:
     """The reports were unfounded: the contribution stays as it is, the flags leave the queue."""
-    require_organiser(actor, doing="moderate")
+    require_organiser(actor, doing=N_("moderate"))
     item = _target(session, target_type, target_id)
     reason = clean_text(reason)
     if not reason:
@@ -139,13 +140,13 @@ def _current_member(session: Session, room_id: int, participant_id: int) -> Memb
 
 
 def removal_plan(session: Session, actor: Actor, room_id: int, participant_id: int) -> dict:
-    require_organiser(actor, doing="moderate")
+    require_organiser(actor, doing=N_("moderate"))
     _current_member(session, room_id, participant_id)
     return {"name": session.get(Participant, participant_id).name, "room": session.get(Room, room_id).name}
 
 
 def remove_member(session: Session, actor: Actor, room_id: int, participant_id: int, reason: str | None) -> dict:
-    require_organiser(actor, doing="moderate")
+    require_organiser(actor, doing=N_("moderate"))
     member = _current_member(session, room_id, participant_id)
     reason = clean_text(reason)[:500]
     if not reason:
@@ -180,7 +181,7 @@ def queue(session: Session, actor: Actor, event_id: int, *, room_id: int | None 
           state: str = "attention", target: tuple[str, int] | None = None) -> dict:
     """What waits for a moderator (contributions awaiting approval, flagged ones), or any
     contribution of the event by room and state, each shown in its paragraph's context."""
-    require_organiser(actor, doing="moderate")
+    require_organiser(actor, doing=N_("moderate"))
     if state not in STATES:
         raise Invalid("Choose a state from the list.", {"state": "Unknown state."})
     rooms = dict(session.execute(select(Room.id, Room.name).join(ConferenceSession)

@@ -21,6 +21,7 @@ from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
 from consult.rooms.models import Membership, Room, RoomEvent
 from consult.rooms.phases import PHASE_LABELS
+from consult.i18n import N_
 
 # The sectors the conference exists to bring together: a room without one of them is flagged.
 CORE_SECTORS = ("law_enforcement", "health", "social_services", "local_authority")
@@ -106,7 +107,7 @@ def attention(room: Room, mix: dict, quiet_since: dt.datetime | None, now: dt.da
 
 def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> list[dict]:
     """Every room of the event, those needing attention first (in agenda order within each group)."""
-    require_organiser(actor, doing="see the dashboard")
+    require_organiser(actor, doing=N_("see the dashboard"))
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound("No such event.")

@@ -21,8 +21,9 @@ from consult.rooms import service as rooms
 from consult.rooms.models import PHASES, Membership, RapporteurInvite, Room, RoomSection
 from consult.rooms.phases import ALLOWS, PHASE_LABELS
 from consult.text import clean_line, clean_text
+from consult.i18n import N_
 
-SETTING_UP = "set the conference up"
+SETTING_UP = N_("set the conference up")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
 
 

@@ -7,16 +7,17 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.db import Base
+from consult.i18n import N_
 
 SECTORS = {
-    "law_enforcement": "Law enforcement",
-    "health": "Health services",
-    "social_services": "Social services",
-    "local_authority": "Local authority",
-    "policymaker": "Policymaker",
-    "research": "Research",
-    "civil_society": "Civil society",
-    "other": "Other",
+    "law_enforcement": N_("Law enforcement"),
+    "health": N_("Health services"),
+    "social_services": N_("Social services"),
+    "local_authority": N_("Local authority"),
+    "policymaker": N_("Policymaker"),
+    "research": N_("Research"),
+    "civil_society": N_("Civil society"),
+    "other": N_("Other"),
 }
 
 

@@ -11,6 +11,7 @@ from consult.people import service
 from consult.web import auth, locale
 from consult.web.forms import back_to, is_htmx
 from consult.web.templating import page
+from consult.i18n import _
 
 
 def _client_address(request: Request) -> str:
@@ -108,7 +109,7 @@ async def consent(request: Request):
     def save(session):
         p = session.get(service.Participant, request.state.actor.participant_id or 0)
         if p is None:
-            raise Unauthorized("Join a room first.")
+            raise Unauthorized(_("Join a room first."))
         p.named_in_results = bool(form.get("named_in_results"))
 
     await core.write(save)

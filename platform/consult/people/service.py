@@ -22,6 +22,7 @@ from consult.rooms import log
 from consult.rooms.models import Membership, RapporteurInvite, Room
 from consult.rooms.service import member_count
 from consult.text import clean_line
+from consult.i18n import N_, _
 
 COUNTRIES = {c.alpha_2: c.name for c in sorted(pycountry.countries, key=lambda c: c.name)}
 _CODE = re.compile(r"[^A-Z0-9]")
@@ -42,7 +43,7 @@ def normalise_code(code: str | None) -> str:
 def room_by_code(session: Session, code: str | None) -> Room:
     room = session.scalar(select(Room).where(Room.code == normalise_code(code))) if code else None
     if room is None:
-        raise NotFound("No room has this code. Check it with the room's screen.", {"code": "Unknown code."})
+        raise NotFound(_("No room has this code. Check it with the room's screen."), {"code": _("Unknown code.")})
     return room
 
 
@@ -54,17 +55,17 @@ def check_profile(name, organisation, sector, country) -> dict:
         "country": (country or "").strip().upper(),
     }, {}
     if not fields["name"]:
-        errors["name"] = "Enter the name others will see if you sign a comment."
+        errors["name"] = _("Enter the name others will see if you sign a comment.")
     elif len(fields["name"]) > 80:
-        errors["name"] = "Use at most 80 characters."
+        errors["name"] = _("Use at most 80 characters.")
     if len(fields["organisation"]) > 120:
-        errors["organisation"] = "Use at most 120 characters."
+        errors["organisation"] = _("Use at most 120 characters.")
     if fields["sector"] not in SECTORS:
-        errors["sector"] = "Choose your sector from the list."
+        errors["sector"] = _("Choose your sector from the list.")
     if fields["country"] not in COUNTRIES:
-        errors["country"] = "Choose your country from the list."
+        errors["country"] = _("Choose your country from the list.")
     if errors:
-        raise Invalid("Some details need attention.", errors)
+        raise Invalid(_("Some details need attention."), errors)
     return fields
 
 
@@ -89,13 +90,13 @@ def join(session: Session, actor: Actor, code: str, name, organisation, sector, 
     member = session.scalar(select(Membership).where(
         Membership.room_id == room.id, Membership.participant_id == participant.id))
     if member is not None and member.removed_at is not None:
-        raise Forbidden("A moderator removed you from this room. Ask the organisers if you think this is a mistake.")
+        raise Forbidden(_("A moderator removed you from this room. Ask the organisers if you think this is a mistake."))
     if member is None:
         if room.capacity:
             # Joins of a room with places queue on its row, so the last place is given once.
             session.scalar(select(Room.id).where(Room.id == room.id).with_for_update())
         if room.capacity and member_count(session, room.id) >= room.capacity and invitation is None:
-            raise Conflict("This room is full. Ask the organisers which room still has places.")
+            raise Conflict(_("This room is full. Ask the organisers which room still has places."))
         member = Membership(room_id=room.id, participant_id=participant.id, joined_at=clock.now())
         session.add(member)
         session.flush()
@@ -109,9 +110,9 @@ def join(session: Session, actor: Actor, code: str, name, organisation, sector, 
 def _invitation(session: Session, room_id: int, token: str) -> RapporteurInvite:
     invitation = session.scalar(select(RapporteurInvite).where(RapporteurInvite.token_hash == token_hash(token)))
     if invitation is None or invitation.room_id != room_id:
-        raise NotFound("This invitation link does not work for this room.")
+        raise NotFound(_("This invitation link does not work for this room."))
     if invitation.used_at is not None:
-        raise Conflict("This invitation was already used. Ask the organisers for a new one.")
+        raise Conflict(_("This invitation was already used. Ask the organisers for a new one."))
     return invitation
 
 
@@ -119,7 +120,7 @@ def update_profile(session: Session, actor: Actor, name, organisation, sector, c
                    named_in_results: bool) -> Participant:
     participant = session.get(Participant, actor.participant_id) if actor.participant_id else None
     if participant is None:
-        raise Unauthorized("Join a room first.")
+        raise Unauthorized(_("Join a room first."))
     for key, value in check_profile(name, organisation, sector, country).items():
         setattr(participant, key, value)
     participant.named_in_results = bool(named_in_results)
@@ -161,16 +162,16 @@ def participant_profile(session: Session, participant_id: int) -> dict | None:
     if p is None:
         return None
     return {"id": p.id, "name": p.name, "organisation": p.organisation, "sector": p.sector,
-            "sector_label": SECTORS[p.sector], "country": p.country,
+            "sector_label": _(SECTORS[p.sector]), "country": p.country,
             "named_in_results": p.named_in_results}
 
 
 def create_organiser(session: Session, email: str, password: str) -> Organiser:
     email = normalise_email(email)
     if not _EMAIL.match(email):
-        raise Invalid("Enter a valid email address.", {"email": "Not an email address."})
+        raise Invalid(_("Enter a valid email address."), {"email": _("Not an email address.")})
     if len(password or "") < 10:
-        raise Invalid("Use a password of at least 10 characters.", {"password": "Too short."})
+        raise Invalid(_("Use a password of at least 10 characters."), {"password": _("Too short.")})
     existing = session.scalar(select(Organiser).where(Organiser.email == email))
     if existing is not None:
         # A reset is what one does after a leak: whoever held a session or a token is out.
@@ -188,9 +189,9 @@ def authenticate_organiser(session: Session, email: str, password: str) -> int:
     organiser = session.scalar(select(Organiser).where(Organiser.email == normalise_email(email)))
     if organiser is None:
         passwords.dummy_verify(password or "")
-        raise Unauthorized("Wrong email or password.")
+        raise Unauthorized(_("Wrong email or password."))
     if not passwords.verify_password(organiser.password_hash, password or ""):
-        raise Unauthorized("Wrong email or password.")
+        raise Unauthorized(_("Wrong email or password."))
     return organiser.id
 
 
@@ -203,7 +204,7 @@ def issue_api_token(session: Session, organiser_id: int, name: str | None = None
     if days is None:
         days = TOKEN_DAYS
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
-        raise Invalid("A token lasts 1 to 365 days.", {"days": "Out of range."})
+        raise Invalid(_("A token lasts 1 to 365 days."), {"days": _("Out of range.")})
     token = new_token()
     row = ApiToken(organiser_id=organiser_id, token_hash=token_hash(token), name=name, created_at=clock.now(),
                    expires_at=clock.now() + dt.timedelta(days=days))
@@ -229,33 +230,33 @@ def token_view(row: ApiToken) -> dict:
 
 
 def list_api_tokens(session: Session, actor: Actor) -> list[dict]:
-    require_organiser(actor, doing="have API tokens")
+    require_organiser(actor, doing=N_("have API tokens"))
     rows = session.scalars(select(ApiToken).where(ApiToken.organiser_id == actor.organiser_id,
                                                   ApiToken.expires_at > clock.now()).order_by(ApiToken.id))
     return [token_view(row) for row in rows]
 
 
 def revoke_api_token(session: Session, actor: Actor, token_id: int) -> None:
-    require_organiser(actor, doing="have API tokens")
+    require_organiser(actor, doing=N_("have API tokens"))
     gone = session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.organiser_id == actor.organiser_id)
                            .returning(ApiToken.id)).first()
     if gone is None:
-        raise NotFound("No such token of yours.")
+        raise NotFound(_("No such token of yours."))
 
 
 def sign_out_everywhere(session: Session, actor: Actor) -> int:
     """Every browser session of this organiser ends, this one included."""
-    require_organiser(actor, doing="can do this")
+    require_organiser(actor, doing=N_("do this"))
     return sessions.end_for_organiser(session, actor.organiser_id)
 
 
 def renew_personal_link(session: Session, actor: Actor, participant_id: int) -> str:
     """A lost badge: the old personal link (and API token) stops working, and every browser
     signed in with it is signed out; the new link is returned once."""
-    require_organiser(actor, doing="renew personal links")
+    require_organiser(actor, doing=N_("renew personal links"))
     participant = session.get(Participant, participant_id)
     if participant is None:
-        raise NotFound("No such participant.")
+        raise NotFound(_("No such participant."))
     token = new_token()
     participant.token_hash = token_hash(token)
     sessions.end_for_participant(session, participant_id)

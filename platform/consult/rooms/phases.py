@@ -2,25 +2,27 @@
 from __future__ import annotations
 
 from consult.errors import Conflict
+from consult.i18n import N_, _
 
+# Each action named as it ends the sentence "you cannot ... now" (translated where refused).
 ALLOWS = {
-    "comment": {"open"},
-    "support": {"open", "voting"},
-    "propose an amendment": {"open"},
-    "vote": {"voting"},
-    "react": {"open", "voting"},
-    "place priority dots": {"voting"},
-    "decide amendments": {"open", "voting"},
-    "edit the draft": {"setup", "open", "voting"},
-    "ask a poll": {"setup", "open", "voting"},
-    "answer polls": {"open", "voting"},
+    N_("comment"): {"open"},
+    N_("support"): {"open", "voting"},
+    N_("propose an amendment"): {"open"},
+    N_("vote"): {"voting"},
+    N_("react"): {"open", "voting"},
+    N_("place priority dots"): {"voting"},
+    N_("decide amendments"): {"open", "voting"},
+    N_("edit the draft"): {"setup", "open", "voting"},
+    N_("ask a poll"): {"setup", "open", "voting"},
+    N_("answer polls"): {"open", "voting"},
 }
 
 PHASE_LABELS = {
-    "setup": "Not started",
-    "open": "Open for comments",
-    "voting": "Voting",
-    "closed": "Closed",
+    "setup": N_("Not started"),
+    "open": N_("Open for comments"),
+    "voting": N_("Voting"),
+    "closed": N_("Closed"),
 }
 
 
@@ -31,7 +33,11 @@ def allows(phase: str, action: str) -> bool:
 def refusal(phase: str, action: str) -> str:
     """Why the phase forbids an action: the message of a refused write, and the reason shown
     next to a control the phase disables."""
-    return f"This room is {PHASE_LABELS[phase].lower()}: you cannot {action} now."
+    sentence = {"setup": N_("This room has not started yet: you cannot %(action)s now."),
+                "open": N_("This room is open for comments: you cannot %(action)s now."),
+                "voting": N_("This room is voting: you cannot %(action)s now."),
+                "closed": N_("This room is closed: you cannot %(action)s now.")}[phase]
+    return _(sentence, action=_(action))
 
 
 def require(phase: str, action: str) -> None:

@@ -19,6 +19,7 @@ from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.models import PHASES, Membership, Room, RoomSection
 from consult.rooms.phases import PHASE_LABELS, require
+from consult.i18n import N_, _
 
 
 def locked_room(session: Session, room_id: int) -> Room:
@@ -27,7 +28,7 @@ def locked_room(session: Session, room_id: int) -> Room:
     room = session.scalar(select(Room).where(Room.id == room_id).with_for_update()
                           .execution_options(populate_existing=True))
     if room is None:
-        raise NotFound("No such room.")
+        raise NotFound(_("No such room."))
     return room
 
 
@@ -42,13 +43,13 @@ def actor_label(session: Session, actor: Actor) -> str:
     """How an act of steering is signed: rapporteurs act under their name, as the room knows them."""
     if actor.participant_id is not None:
         return session.get(Participant, actor.participant_id).name
-    return "Organiser"
+    return _("Organiser")
 
 
 def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> dict:
     steering_access(session, actor, room_id)
     if phase not in PHASES:
-        raise Invalid(f"A phase is one of {', '.join(PHASES)}.", {"phase": "Unknown phase."})
+        raise Invalid(_("Choose one of the room's phases."), {"phase": _("Unknown phase.")})
     room = locked_room(session, room_id)
     if room.phase != phase:
         audit.record(session, actor, "room.phase", room_id, before=room.phase, after=phase)
@@ -59,13 +60,13 @@ def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> dict:
 
 
 def make_rapporteur(session: Session, actor: Actor, room_id: int, participant_id: int) -> dict:
-    require_organiser(actor, doing="assign rapporteurs")
+    require_organiser(actor, doing=N_("assign rapporteurs"))
     if session.get(Room, room_id) is None:
-        raise NotFound("No such room.")
+        raise NotFound(_("No such room."))
     member = session.scalar(select(Membership).where(Membership.room_id == room_id,
                                                      Membership.participant_id == participant_id))
     if member is None:
-        raise NotFound("That person has not joined this room.")
+        raise NotFound(_("That person has not joined this room."))
     if member.role != "rapporteur":
         member.role = "rapporteur"
         audit.record(session, actor, "room.rapporteur", room_id, participant_id=participant_id)
@@ -99,7 +100,7 @@ def _summary(room: Room, with_code: bool) -> dict:
         "session": room.session.title,
         "session_id": room.session_id,
         "phase": room.phase,
-        "phase_label": PHASE_LABELS[room.phase],
+        "phase_label": _(PHASE_LABELS[room.phase]),
         "section_ids": [rs.section_id for rs in room.room_sections],
         "anonymous": room.anonymous,
         "premoderation": room.premoderation,
@@ -115,7 +116,7 @@ def _summary(room: Room, with_code: bool) -> dict:
 def list_rooms(session: Session, actor: Actor, event_slug: str) -> list[dict]:
     event = session.scalar(select(Event).where(Event.slug == event_slug))
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     rooms = session.scalars(
         select(Room).join(ConferenceSession).where(ConferenceSession.event_id == event.id)
         .order_by(ConferenceSession.position, Room.position)
@@ -160,10 +161,10 @@ def set_countdown(session: Session, actor: Actor, room_id: int, minutes: int | s
     if isinstance(minutes, str):
         typed = minutes.strip()
         if typed and not (typed.isascii() and typed.isdigit() and len(typed) <= 3):
-            raise Invalid("A countdown runs 1 to 240 minutes.", {"minutes": "Not a number of minutes."})
+            raise Invalid(_("A countdown runs 1 to 240 minutes."), {"minutes": _("Not a number of minutes.")})
         minutes = int(typed) if typed else None
     if minutes is not None and not 1 <= minutes <= 240:
-        raise Invalid("A countdown runs 1 to 240 minutes.", {"minutes": "Out of range."})
+        raise Invalid(_("A countdown runs 1 to 240 minutes."), {"minutes": _("Out of range.")})
     room.countdown_ends_at = clock.now().replace(microsecond=0) + dt.timedelta(minutes=minutes) if minutes else None
     ends_at = room.countdown_ends_at.isoformat() + "Z" if room.countdown_ends_at else None
     audit.record(session, actor, "room.countdown", room_id, minutes=minutes)

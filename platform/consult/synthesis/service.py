@@ -27,6 +27,7 @@ from consult.synthesis import data as queries
 from consult.synthesis.consensus import Tally, consensus, divisiveness
 from consult.synthesis.groups import opinion_groups, representative
 from consult.synthesis.themes import themes as group_texts
+from consult.i18n import N_
 
 TOP = 5
 GROUP_NAMES = "ABCDE"
@@ -38,7 +39,7 @@ def pseudonym(participant_id: int) -> str:
 
 
 def _event(session: Session, actor: Actor, slug: str) -> Event:
-    require_organiser(actor, doing="see the synthesis across rooms")
+    require_organiser(actor, doing=N_("see the synthesis across rooms"))
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound("No such event.")
@@ -205,7 +206,7 @@ def room_themes(session: Session, actor: Actor, room_id: int) -> dict[int, list[
 
 def paragraph_event_themes(session: Session, actor: Actor, paragraph_id: int) -> dict[int, list[dict]]:
     """Themes beside a paragraph on the consolidation page (organisers), from every room."""
-    require_organiser(actor, doing="see the themes across rooms")
+    require_organiser(actor, doing=N_("see the themes across rooms"))
     found = session.execute(select(Document.event_id).join(Section).join(Paragraph)
                             .where(Paragraph.id == paragraph_id)).scalar()
     if found is None:

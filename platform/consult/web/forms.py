@@ -5,6 +5,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from consult.errors import Invalid
+from consult.i18n import _
 
 
 def is_htmx(request: Request) -> bool:
@@ -26,9 +27,9 @@ def optional_int(value, name: str) -> int | None:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise Invalid(f"{name} must be a whole number.", {name: "Not a number."}) from None
+        raise Invalid(_("%(name)s must be a whole number.", name=name), {name: _("Not a number.")}) from None
     if abs(number) > MAX_ID:
-        raise Invalid(f"{name} is out of range.", {name: "Out of range."})
+        raise Invalid(_("%(name)s is out of range.", name=name), {name: _("Out of range.")})
     return number
 
 
