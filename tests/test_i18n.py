@@ -60,14 +60,30 @@ def test_accept_language_picks_the_best_offered_language():
 
 def test_dates_and_numbers_are_written_the_readers_way_in_the_events_zone():
     with i18n.speaking("fr"):
-        assert i18n.date_time("2026-12-02T09:40:00Z", "Europe/Brussels") == "2 déc. 2026, 10:40:00 CET"
+        assert i18n.date_time("2026-12-02T09:40:00Z", "Europe/Brussels") == "2 déc. 2026, 10:40 CET"
         assert i18n.short_time("2026-12-02T09:40:00", "Europe/Brussels") == "2 déc. 10:40"
         assert i18n.format_number(12345) == "12\u202f345"
     with i18n.speaking("de"):
-        assert i18n.short_time("2026-07-02T09:40:00", "Europe/Brussels") == "2 Juli 11:40"
+        assert i18n.short_time("2026-07-02T09:40:00", "Europe/Brussels") == "2. Juli 11:40"
         assert i18n.format_number(12345.5) == "12.345,5"
     with i18n.speaking("en"):
         assert i18n.time_of_day("2026-12-02T23:40:00", "Europe/Brussels") == "00:40"
+
+
+def test_no_function_hides_gettext_behind_a_throwaway_variable():
+    """`_version, content = ...` is fine; `_, content = ...` in a function that also calls
+    `_()` makes `_` local to it, and every message before that line raises instead."""
+    import ast
+    from pathlib import Path
+    offenders = []
+    for path in (Path(i18n.__file__).parent).rglob("*.py"):
+        for fn in ast.walk(ast.parse(path.read_text())):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == "_"]
+                if any(isinstance(n.ctx, ast.Store) for n in names) and any(
+                        isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "_" for c in ast.walk(fn)):
+                    offenders.append(f"{path.name}:{fn.name}")
+    assert not offenders
 
 
 def _demo_code(client) -> str:

@@ -44,6 +44,7 @@ from consult.web.limits import BodyLimitMiddleware, over
 from consult.web.sessions import ServerSessionMiddleware
 from consult.web.forms import refused
 from consult.web.templating import page
+from consult.i18n import _
 
 log = logging.getLogger("consult")
 
@@ -74,16 +75,16 @@ async def on_http_error(request: Request, error: HTTPException):
     if _is_api(request):
         return error_response(error.status_code, "http_error", str(error.detail))
     return page(request, "message.html", {"heading": str(error.detail), "message": "",
-                                          "link": "/", "link_text": "Back to the event"}, status=error.status_code)
+                                          "link": "/", "link_text": _("Back to the event")}, status=error.status_code)
 
 
 async def on_crash(request: Request, error: Exception):
     log.exception("unhandled error on %s", request.url.path)
     if _is_api(request):
         return error_response(500, "internal", "Something went wrong on our side; nothing was saved.")
-    return page(request, "message.html", {"heading": "Something went wrong on our side",
-                                          "message": "Nothing was saved. Try again in a moment.",
-                                          "link": "/", "link_text": "Back to the event"}, status=500)
+    return page(request, "message.html", {"heading": _("Something went wrong on our side"),
+                                          "message": _("Nothing was saved. Try again in a moment."),
+                                          "link": "/", "link_text": _("Back to the event")}, status=500)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

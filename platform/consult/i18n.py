@@ -177,13 +177,13 @@ def _as_utc(value: dt.datetime | str) -> dt.datetime:
     return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
 
 
-def date_time(value: dt.datetime | str | None, zone: str | None = None, form: str = "yMMMdHm") -> str:
+def date_time(value: dt.datetime | str | None, zone: str | None = None) -> str:
     """A stored UTC time in the event's zone, written the way the reader's language writes it,
     with the zone named: '2 déc. 2026, 10:40 CET'."""
     if value is None or value == "":
         return ""
     at = _as_utc(value).astimezone(ZoneInfo(zone or _zone.get()))
-    return f"{_format_skeleton(form, at, locale=_locale())} {at.tzname()}"
+    return f"{_format_skeleton('yMMMd', at, locale=_locale())}, {_format_time(at, 'HH:mm', locale=_locale())} {at.tzname()}"
 
 
 def short_time(value: dt.datetime | str | None, zone: str | None = None) -> str:
@@ -214,6 +214,16 @@ def slot(start: dt.datetime, end: dt.datetime) -> str:
     """An agenda slot as the organisers entered it: 'Tue 26 Nov, 10:30–12:00' in the reader's language."""
     day = _format_skeleton("MMMEd", start, locale=_locale())
     return f"{day}, {_format_time(start, 'HH:mm', locale=_locale())}–{_format_time(end, 'HH:mm', locale=_locale())}"
+
+
+def written_in(language: str | None) -> tuple[str, str | None]:
+    """The language a contribution is written in: the one the author chose in the form, else
+    the interface's; and the problem with what was sent, if any."""
+    if language in (None, ""):
+        return current(), None
+    if supported(language):
+        return language, None
+    return current(), gettext("Choose a language from the list.")
 
 
 def language_name(code: str | None) -> str:

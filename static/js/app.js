@@ -13,6 +13,13 @@
 
   function liveRoot() { return document.querySelector("[data-live-url]"); }
 
+  // What this script says, in the page's language (base.html: web/templating.js_text).
+  var TEXT = (function () {
+    var el = document.getElementById("ui-text");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function t(english) { return TEXT[english] || english; }
+
   function setStatus(state, text) {
     var el = document.getElementById("live-status");
     if (el) { el.dataset.state = state; el.textContent = text; }
@@ -22,11 +29,11 @@
   function wentLive() {
     clearTimeout(calmTimer);
     if (dropped) {
-      setStatus("live", "Back online: you are up to date.");
+      setStatus("live", t("Back online: you are up to date."));
       document.body.dataset.live = "again";
-      calmTimer = setTimeout(function () { setStatus("live", "Live"); delete document.body.dataset.live; }, 4000);
+      calmTimer = setTimeout(function () { setStatus("live", t("Live")); delete document.body.dataset.live; }, 4000);
     } else {
-      setStatus("live", "Live");
+      setStatus("live", t("Live"));
     }
     dropped = false;
   }
@@ -35,7 +42,7 @@
     clearTimeout(calmTimer);
     delete document.body.dataset.live;
     dropped = true;
-    setStatus("offline", text || "Connection lost. Reconnecting… what you type is kept.");
+    setStatus("offline", text || t("Connection lost. Reconnecting… what you type is kept."));
   }
 
   // A fresh socket now, through the extension's own "page shown again" path (it starts one
@@ -63,10 +70,10 @@
     wentLive();
   });
   document.addEventListener("htmx:ws:close", function (evt) {
-    if (evt.detail.code === 4403 || evt.detail.code === 4404) { setStatus("offline", "Closed: you are no longer in this room."); return; }
+    if (evt.detail.code === 4403 || evt.detail.code === 4404) { setStatus("offline", t("Closed: you are no longer in this room.")); return; }
     if (!document.hidden) wentOffline();
   });
-  window.addEventListener("offline", function () { wentOffline("You are offline. What you type is kept; it reconnects by itself."); });
+  window.addEventListener("offline", function () { wentOffline(t("You are offline. What you type is kept; it reconnects by itself.")); });
   window.addEventListener("online", function () {
     if (!connection) return;
     if (connection.socket && connection.socket.readyState === WebSocket.OPEN) ping(1500); else reconnectNow();
@@ -188,7 +195,7 @@
       var left = el.querySelector(".left");
       if (!left || !el.dataset.endsAt) return;
       var seconds = Math.round((Date.parse(el.dataset.endsAt) - Date.now()) / 1000);
-      left.textContent = seconds <= 0 ? "time is up" :
+      left.textContent = seconds <= 0 ? t("time is up") :
         Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
       el.classList.toggle("ending", seconds > 0 && seconds <= 60);
     });
@@ -386,6 +393,6 @@
     var source = evt.detail && evt.detail.ctx && evt.detail.ctx.sourceElement;
     var form = source && (source.closest ? source.closest("form") : null);
     var status = form && form.querySelector(".form-status");
-    if (status) status.textContent = "Not sent: the connection dropped. Your text is kept; press the button again.";
+    if (status) status.textContent = t("Not sent: the connection dropped. Your text is kept; press the button again.");
   });
 })();

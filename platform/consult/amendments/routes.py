@@ -16,13 +16,13 @@ async def propose(request: Request):
     actor = request.state.actor
     room_id = request.path_params["room_id"]
     form = await request.form()
-    values = {k: form.get(k, "") for k in ("kind", "text", "rationale", "attribution")}
+    values = {k: form.get(k, "") for k in ("kind", "text", "rationale", "attribution", "language")}
     paragraph_id = None
     try:
         paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
-        amendment, _ = await core.write(service.propose, actor, room_id, paragraph_id, values["kind"],
+        amendment, _created = await core.write(service.propose, actor, room_id, paragraph_id, values["kind"],
                                         values["text"], values["rationale"], values["attribution"] or "sector",
-                                        form.get("idempotency_key"))
+                                        form.get("idempotency_key"), language=values["language"])
     except DomainError as error:
         if not is_htmx(request) or paragraph_id is None:
             return refused(request, error)
@@ -32,7 +32,7 @@ async def propose(request: Request):
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}#a-{amendment['id']}")
     return page(request, "amendments/proposed.html", {
-        "room_id": room_id, "paragraph_id": paragraph_id, "values": {"attribution": values["attribution"]},
+        "room_id": room_id, "paragraph_id": paragraph_id, "values": {"attribution": values["attribution"], "language": values["language"]},
         "errors": {}, "message": None, "key": None, "amendment": amendment})
 
 

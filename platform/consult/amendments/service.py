@@ -19,6 +19,7 @@ from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import actor_label, lock_room_for
 from consult.text import clean_text
+from consult import i18n
 from consult.i18n import _
 
 MAX_TEXT = 5000
@@ -33,6 +34,9 @@ def amendment_view(a: Amendment, author: Participant, room: Room, reveal: bool =
         "original": a.original, "status": a.status, "visibility": a.visibility,
         "moderation_reason": a.moderation_reason,
         "author": "" if hidden else signed_as(author, a.attribution, room, "room").label,
+        # The name alone, for a byline each reader's page writes in its own language.
+        "signed_name": None if hidden else signed_as(author, a.attribution, room, "room").name,
+        "language": a.language,
         "sector": author.sector,
         "country": author.country,
         "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
@@ -46,7 +50,7 @@ def _view(session: Session, a: Amendment) -> dict:
 
 
 def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, text, rationale,
-            attribution="sector", idempotency_key=None) -> tuple[dict, bool]:
+            attribution="sector", idempotency_key=None, language: str | None = None) -> tuple[dict, bool]:
     access, member = member_access(session, actor, room_id)
     room = access.room
     if idempotency_key:
@@ -73,16 +77,19 @@ def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, te
         errors["idempotency_key"] = idempotency.PROBLEM
     if not isinstance(paragraph_id, int):
         errors["paragraph_id"] = _("Choose the paragraph to amend.")
+    written_in, problem = i18n.written_in(language)
+    if problem:
+        errors["language"] = problem
     if errors:
         raise Invalid(_("The amendment was not proposed."), errors)
-    _, content = drafting.latest(session, room_id)
+    _version, content = drafting.latest(session, room_id)
     original = drafting.text_of(content, paragraph_id)
     if kind == "replace" and text == original:
         raise Invalid(_("The amendment was not proposed."), {"text": _("This is the current text: change something.")})
     amendment = Amendment(room_id=room_id, paragraph_id=paragraph_id, kind=kind,
                           text="" if kind == "delete" else text, rationale=rationale, original=original,
                           author_id=member.participant_id, attribution="sector" if room.anonymous else attribution,
-                          idempotency_key=idempotency_key, created_at=clock.now(),
+                          idempotency_key=idempotency_key, created_at=clock.now(), language=written_in,
                           visibility="pending" if room.premoderation else "visible")
     try:
         with session.begin_nested():

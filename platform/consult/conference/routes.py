@@ -8,13 +8,14 @@ from starlette.routing import Route
 from consult.conference import service
 from consult.consolidation.service import documents_overview
 from consult.web.templating import page
+from consult.i18n import _
 
 
 async def index(request: Request):
     slug = await request.app.state.core.read(service.first_event_slug)
     if slug is None:
-        return page(request, "message.html", {"heading": "No event yet",
-                                              "message": "Run `python run.py` to seed the demo conference."})
+        return page(request, "message.html", {"heading": _("No event yet"),
+                                              "message": _("Run `python run.py` to seed the demo conference.")})
     return RedirectResponse(f"/e/{slug}", status_code=302)
 
 

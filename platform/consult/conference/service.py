@@ -4,9 +4,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from consult import i18n
 from consult.conference.models import ConferenceSession, Event
 from consult.documents.models import Section
 from consult.errors import NotFound
+from consult.i18n import _
 from consult.people.actor import Actor
 from consult.rooms.models import Membership, Room
 from consult.rooms.phases import PHASE_LABELS

@@ -16,14 +16,16 @@ async def post_comment(request: Request):
     actor = request.state.actor
     room_id = request.path_params["room_id"]
     form = await request.form()
-    values = {"text": form.get("text", ""), "attribution": form.get("attribution", "sector")}
+    values = {"text": form.get("text", ""), "attribution": form.get("attribution", "sector"),
+              "language": form.get("language", "")}
     paragraph_id = parent_id = None
     try:
         paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
         parent_id = optional_int(form.get("parent_id"), "parent_id")
-        comment, _ = await core.write(
+        comment, _created = await core.write(
             service.post_comment, actor, room_id, values["text"], paragraph_id, parent_id,
-            values["attribution"], form.get("idempotency_key"), core.settings.comment_max_chars)
+            values["attribution"], form.get("idempotency_key"), core.settings.comment_max_chars,
+            language=values["language"])
     except DomainError as error:
         if not is_htmx(request):
             return refused(request, error)
@@ -37,7 +39,7 @@ async def post_comment(request: Request):
         return back_to(f"/rooms/{room_id}#c-{comment['id']}")
     return page(request, "contributions/posted.html", {
         "room_id": room_id, "paragraph_id": comment["paragraph_id"], "parent_id": comment["parent_id"],
-        "values": {"attribution": values["attribution"]}, "errors": {}, "message": None, "key": None,
+        "values": {"attribution": values["attribution"], "language": values["language"]}, "errors": {}, "message": None, "key": None,
         "comment": comment})
 
 

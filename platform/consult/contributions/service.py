@@ -18,6 +18,7 @@ from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import lock_room_for, room_paragraph_ids
 from consult.text import clean_text
+from consult import i18n
 from consult.i18n import _
 
 MAX_COMMENT_CHARS = 2000
@@ -37,6 +38,9 @@ def comment_view(comment: Comment, author: Participant, room: Room, reveal: bool
         "moderation_reason": comment.moderation_reason,
         "attribution": comment.attribution,
         "author": "" if hidden else signed_as(author, comment.attribution, room, "room").label,
+        # The name alone, for a byline each reader's page writes in its own language.
+        "signed_name": None if hidden else signed_as(author, comment.attribution, room, "room").name,
+        "language": comment.language,
         "sector": author.sector,
         "country": author.country,
         "support": comment.support,
@@ -49,9 +53,12 @@ def comment_view(comment: Comment, author: Participant, room: Room, reveal: bool
 
 def check_comment(session: Session, room_id: int, text: str | None, paragraph_id: int | None,
                   parent_id: int | None, attribution: str | None, key: str | None,
-                  max_chars: int = MAX_COMMENT_CHARS) -> dict:
+                  max_chars: int = MAX_COMMENT_CHARS, language: str | None = None) -> dict:
     text = clean_text(text)
     errors = {}
+    written_in, problem = i18n.written_in(language)
+    if problem:
+        errors["language"] = problem
     if not text:
         errors["text"] = _("Write something before posting.")
     elif len(text) > max_chars:
@@ -74,13 +81,13 @@ def check_comment(session: Session, room_id: int, text: str | None, paragraph_id
     if errors:
         raise Invalid(_("The comment was not posted."), errors)
     return {"text": text, "paragraph_id": paragraph_id, "parent_id": parent.id if parent else None,
-            "attribution": attribution, "idempotency_key": key}
+            "attribution": attribution, "idempotency_key": key, "language": written_in}
 
 
 def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
                  paragraph_id: int | None = None, parent_id: int | None = None,
                  attribution: str | None = "sector", idempotency_key: str | None = None,
-                 max_chars: int = MAX_COMMENT_CHARS) -> tuple[dict, bool]:
+                 max_chars: int = MAX_COMMENT_CHARS, language: str | None = None) -> tuple[dict, bool]:
     """Returns the comment and whether it is new; a retry with the same key returns the first."""
     access, member = member_access(session, actor, room_id)
     room = access.room
@@ -91,7 +98,7 @@ def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
     spend_post_budget(session, member)
     lock_room_for(session, room, "comment")
     fields = check_comment(session, room_id, text, paragraph_id, parent_id, attribution, idempotency_key,
-                           max_chars)
+                           max_chars, language)
     if room.anonymous:
         fields["attribution"] = "sector"
     comment = Comment(room_id=room_id, author_id=member.participant_id, created_at=clock.now(),

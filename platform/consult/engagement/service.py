@@ -25,7 +25,7 @@ from consult.rooms.models import Room
 from consult.rooms.service import actor_label, lock_room_for, room_paragraph_ids
 from consult.rooms.phases import allows, refusal
 from consult.text import clean_line
-from consult.i18n import _
+from consult.i18n import _, ngettext
 
 # -- reactions -------------------------------------------------------------------------
 
@@ -93,8 +93,8 @@ def my_reactions(session: Session, access: RoomAccess) -> dict[int, dict]:
 
 def dots_left_text(left: int, total: int) -> str:
     if left <= 0:
-        return f"You have placed all {total} of your dots."
-    return f"You have {left} dot{'' if left == 1 else 's'} left."
+        return ngettext("You have placed your %(num)s dot.", "You have placed all %(num)s of your dots.", total)
+    return ngettext("You have %(num)s dot left.", "You have %(num)s dots left.", left)
 
 
 def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
@@ -112,7 +112,7 @@ def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
             break
         summary = (item.text or item.rationale) if target_type == "amendment" else item.text
         out.append({"type": target_type, "id": target_id, "dots": int(n),
-                    "label": f"{'Amendment' if target_type == 'amendment' else 'Comment'} {target_id}",
+                    "label": _("Amendment %(id)s", id=target_id) if target_type == "amendment" else _("Comment %(id)s", id=target_id),
                     "summary": summary[:120]})
     return out
 

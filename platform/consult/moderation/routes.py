@@ -13,6 +13,7 @@ from consult.moderation.models import TARGETS
 from consult.web.guards import organisers_only
 from consult.web.forms import done, local_path, optional_int, panel
 from consult.web.templating import page
+from consult.i18n import _
 
 ACTIONS = {"hide": "hidden", "restore": "shown again", "dismiss": "kept; its reports were dismissed"}
 

@@ -14,6 +14,7 @@ from consult.organiser import confirm, dashboard, setup
 from consult.web.forms import done, optional_int, panel
 from consult.web.guards import organisers_only
 from consult.web.templating import page
+from consult.i18n import _
 
 
 @organisers_only
@@ -34,8 +35,8 @@ async def home(request):
 @organisers_only
 async def demo_activity(request):
     filled = await request.app.state.core.write(fill)
-    return done(request, "/organiser", "The demo rooms now hold sample comments, amendments, votes and decisions."
-                if filled else "The demo rooms already held work: nothing was added.")
+    return done(request, "/organiser", _("The demo rooms now hold sample comments, amendments, votes and decisions.")
+                if filled else _("The demo rooms already held work: nothing was added."))
 
 
 @organisers_only
@@ -53,7 +54,7 @@ async def save_event(request):
     slug = await core.read(first_event_slug)
     await core.write(setup.update_event, actor, slug, form.get("title"), form.get("venue"), form.get("starts_on"),
                      form.get("ends_on"), form.get("description"))
-    return done(request, "/organiser/setup", "The event was saved.")
+    return done(request, "/organiser/setup", _("The event was saved."))
 
 
 @organisers_only

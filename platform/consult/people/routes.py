@@ -38,8 +38,8 @@ async def join_form(request: Request):
     try:
         context = await _join_context(request, code)
     except NotFound as error:
-        return page(request, "message.html", {"heading": "Unknown room code", "message": error.detail,
-                                              "link": "/", "link_text": "Try another code"}, status=404)
+        return page(request, "message.html", {"heading": _("Unknown room code"), "message": error.detail,
+                                              "link": "/", "link_text": _("Try another code")}, status=404)
     return page(request, "people/join.html", dict(context, values={}, errors={},
                                                   invite=request.query_params.get("invite")))
 
@@ -58,8 +58,8 @@ async def join(request: Request):
         try:
             context = await _join_context(request, code)
         except NotFound:
-            return page(request, "message.html", {"heading": "Unknown room code", "message": error.detail,
-                                                  "link": "/", "link_text": "Try another code"}, status=404)
+            return page(request, "message.html", {"heading": _("Unknown room code"), "message": error.detail,
+                                                  "link": "/", "link_text": _("Try another code")}, status=404)
         return page(request, "people/join.html",
                     dict(context, values=values, errors=error.fields or {"form": error.detail},
                          message=error.detail, invite=form.get("invite")), status=error.status, block="join_form" if is_htmx(request) else None)
@@ -78,9 +78,9 @@ async def personal_link(request: Request):
     token = request.path_params["token"]
     actor = await core.read(service.actor_for_token, token)
     if actor.participant_id is None:
-        return page(request, "message.html", {"heading": "This link does not work",
-                                              "message": "Ask the organisers, or join your room again with its code.",
-                                              "link": "/", "link_text": "Go to the event"}, status=404)
+        return page(request, "message.html", {"heading": _("This link does not work"),
+                                              "message": _("Ask the organisers, or join your room again with its code."),
+                                              "link": "/", "link_text": _("Go to the event")}, status=404)
     auth.sign_in_participant(request.session, actor.participant_id)
     request.session["pt"] = token
     locale.remember_on_sign_in(request.session, await core.read(service.language_of, actor.participant_id))

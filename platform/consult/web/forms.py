@@ -53,8 +53,8 @@ def local_path(value, fallback: str) -> str:
 def refused(request: Request, error) -> Response:
     """A refused action: on the page in the flash area (htmx), or as a page of its own."""
     from consult.web.templating import page
-    context = {"heading": "That did not work", "message": error.detail, "fields": error.fields,
-               "link": request.headers.get("referer") or "/", "link_text": "Back"}
+    context = {"heading": _("That did not work"), "message": error.detail, "fields": error.fields,
+               "link": request.headers.get("referer") or "/", "link_text": _("Back")}
     headers = {"Retry-After": str(error.retry_after)} if hasattr(error, "retry_after") else {}
     if is_htmx(request):
         # Into the flash area, never over the form: what was typed stays where it was.

@@ -7,6 +7,7 @@ from jinja2_fragments import render_block
 from jinja2_fragments.starlette import Jinja2Blocks
 
 from consult import i18n
+from consult.i18n import N_
 from consult.drafting.markdown import render as render_markdown
 from consult.engagement.service import dots_left_text
 from consult.people.models import SECTORS
@@ -35,6 +36,8 @@ env.filters["hhmm"] = i18n.short_time
 env.filters["clock"] = i18n.time_of_day
 env.filters["local_time"] = i18n.date_time
 env.filters["number"] = i18n.format_number
+env.filters["percent"] = i18n.percent
+env.globals["N_"] = i18n.N_
 env.filters["language_name"] = i18n.language_name
 
 
@@ -64,3 +67,48 @@ def _diff(old: str | None, new: str | None):
 
 
 env.globals.update(diff_html=_diff, render_markdown=render_markdown, dict=dict, dots_left_text=dots_left_text)
+
+
+# What static/js/app.js says to people; base.html hands it over translated, keyed by the English.
+JS_TEXT = (N_("Live"), N_("Back online: you are up to date."),
+           N_("Connection lost. Reconnecting… what you type is kept."),
+           N_("Closed: you are no longer in this room."),
+           N_("You are offline. What you type is kept; it reconnects by itself."), N_("time is up"),
+           N_("Not sent: the connection dropped. Your text is kept; press the button again."))
+
+
+def _js_text() -> dict:
+    return {english: i18n.gettext(english) for english in JS_TEXT}
+
+
+env.globals["js_text"] = _js_text
+
+
+# Form fields as a refusal page names them (message.html), when the form itself is not shown.
+FIELD_LABELS = {"text": N_("Text"), "attribution": N_("Signature"), "rationale": N_("Why"), "kind": N_("Kind of change"),
+                "paragraph_id": N_("Paragraph"), "parent_id": N_("Comment replied to"), "name": N_("Name"),
+                "organisation": N_("Organisation"), "sector": N_("Sector"), "country": N_("Country"),
+                "language": N_("Language"), "choice": N_("Vote"), "reason": N_("Reason"), "code": N_("Room code"),
+                "idempotency_key": N_("Request key"), "email": N_("Email"), "password": N_("Password")}
+
+
+def _field_label(name: str) -> str:
+    return i18n.gettext(FIELD_LABELS[name]) if name in FIELD_LABELS else name.replace("_", " ").capitalize()
+
+
+env.globals["field_label"] = _field_label
+
+
+def _byline(view: dict) -> str:
+    """A contribution's author in the reader's language: the name where they signed with it,
+    always their sector and country. (A view logged before bylines were built here carries only
+    the label written in its author's language.)"""
+    if "signed_name" not in view:
+        return view.get("author", "")
+    if not view.get("author"):
+        return ""  # hidden by a moderator
+    where = f"{i18n.gettext(SECTORS[view['sector']]) if view['sector'] in SECTORS else view['sector']}, {view['country']}"
+    return f"{view['signed_name']} ({where})" if view["signed_name"] else where
+
+
+env.globals["byline"] = _byline
