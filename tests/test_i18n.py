@@ -75,13 +75,26 @@ def test_no_function_hides_gettext_behind_a_throwaway_variable():
     `_()` makes `_` local to it, and every message before that line raises instead."""
     import ast
     from pathlib import Path
+
+    own_scope = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+                 ast.GeneratorExp)
+
+    def in_scope(node):
+        """The nodes of a function's own scope (comprehensions and nested functions have theirs)."""
+        for child in ast.iter_child_nodes(node):
+            yield child
+            if not isinstance(child, own_scope):
+                yield from in_scope(child)
+
     offenders = []
     for path in (Path(i18n.__file__).parent).rglob("*.py"):
         for fn in ast.walk(ast.parse(path.read_text())):
             if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                names = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == "_"]
-                if any(isinstance(n.ctx, ast.Store) for n in names) and any(
-                        isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "_" for c in ast.walk(fn)):
+                nodes = list(in_scope(fn))
+                stores = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) for n in nodes)
+                calls = any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "_"
+                            for n in nodes for c in ast.walk(n))
+                if stores and calls:
                     offenders.append(f"{path.name}:{fn.name}")
     assert not offenders
 
