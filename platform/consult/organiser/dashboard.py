@@ -49,10 +49,10 @@ def time_left(room: Room, agenda: ConferenceSession, now: dt.datetime, zone: str
         return {"countdown": room.countdown_ends_at.isoformat(timespec="seconds") + "Z",
                 "text": _("%(time)s left", time=_minutes(room.countdown_ends_at - now))}
     if now < agenda.starts_at:
-        return {"countdown": None, "text": _("Session starts %(when)s", when=i18n.date_time(agenda.starts_at, zone))}
+        return {"countdown": None, "text": _("Session starts %(when)s", when=i18n.short_time(agenda.starts_at, zone))}
     if now <= agenda.ends_at:
         return {"countdown": None, "text": _("%(time)s left in the session", time=_minutes(agenda.ends_at - now))}
-    return {"countdown": None, "text": _("Session ended %(when)s", when=i18n.date_time(agenda.ends_at, zone))}
+    return {"countdown": None, "text": _("Session ended %(when)s", when=i18n.short_time(agenda.ends_at, zone))}
 
 
 def _minutes(span: dt.timedelta) -> str:
@@ -165,11 +165,12 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
         reasons = attention(room, mix, quiet_since, now, flags.get(room.id, 0), pending.get(room.id, 0))
         busiest = max(counted, key=lambda b: b.count)
         out.append({
-            "id": room.id, "name": room.name, "code": room.code, "session": agenda.title, "phase": room.phase,
+            "id": room.id, "name": room.name, "code": room.code, "session": agenda.title,
+            "session_position": agenda.position, "phase": room.phase,
             "phase_label": _(PHASE_LABELS[room.phase]), "here": presence(room.id), "members": mix["members"],
             "comments": comments.get(room.id, 0), "amendments": amendments.get(room.id, 0),
             "votes": votes.get(room.id, 0), "last_activity": last.get(room.id),
-            "last_shown": i18n.date_time(last.get(room.id), event.timezone),
+            "last_shown": i18n.short_time(last.get(room.id), event.timezone),
             "time": time_left(room, agenda, now, event.timezone), "balance": mix, "attention": reasons,
             "flags": flags.get(room.id, 0), "pending": pending.get(room.id, 0),
             "activity": {"buckets": counted, "chart": series.bar_chart([b.count for b in counted]),
