@@ -224,6 +224,27 @@
     });
   }
 
+  // --- one's own comment keeps its "Your comment" line, not a support button (support for
+  // one's own comment is refused), when the socket's copy for everyone replaces it
+  var ownActions = {};
+  function keepOwnComments() {
+    document.querySelectorAll("li.comment[data-own]").forEach(function (li) {
+      var actions = li.querySelector(":scope > article .comment-actions");
+      if (actions) ownActions[li.id] = actions.outerHTML;
+    });
+    Object.keys(ownActions).forEach(function (id) {
+      var li = document.getElementById(id);
+      var actions = li && !li.hasAttribute("data-own") && li.querySelector(":scope > article .comment-actions");
+      if (!actions) return;
+      actions.insertAdjacentHTML("afterend", ownActions[id]);
+      actions.remove();
+      li.setAttribute("data-own", "");
+      htmx.process(li);
+    });
+  }
+  document.addEventListener("htmx:after:swap", keepOwnComments);
+  document.addEventListener("htmx:ws:after:message:incoming", function () { setTimeout(keepOwnComments, 0); });
+
   // --- budgets in the controls: no "+" while no priority dots are left
   function applyDotBudget() {
     var left = document.getElementById("dots-left");
