@@ -10,8 +10,11 @@ from helpers import ROOM_G
 def make_rapporteur(organiser, page_of_member, name):
     room_id = re.search(r"/rooms/(\d+)", page_of_member.url).group(1)
     organiser.goto(f"/rooms/{room_id}/workbench")
-    organiser.locator("#wb_members tr", has_text=name).locator("button", has_text="Make rapporteur").click()
-    organiser.wait_for_load_state()
+    button = organiser.locator("#wb_members tr", has_text=name).locator("button", has_text="Make rapporteur")
+    button.click()
+    # Done once the refreshed workbench no longer offers it (a load state alone can come before
+    # the answer on a busy machine, and the new rapporteur's next page would still refuse her).
+    button.wait_for(state="detached")
     return room_id
 
 
