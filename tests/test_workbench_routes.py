@@ -145,7 +145,7 @@ def test_a_poll_asked_before_the_room_opens_shows_its_choices_disabled_with_the_
     form = page[page.index('class="poll-form"'):]
     form = form[:form.index("</form>")]
     assert re.search(r'<fieldset disabled aria-describedby="poll-why-\d+"', form)
-    assert "This room is not started: you cannot answer polls now." in form and 'type="submit"' not in form
+    assert "This room has not started yet: you cannot answer polls now." in form and 'type="submit"' not in form
     post(rita, f"/rooms/{rid}/phase", {"phase": "open"})
     page = client.get(f"/rooms/{rid}").text
     assert ">Answer</button>" in page and "fieldset disabled" not in page

@@ -198,7 +198,7 @@ def test_a_poll_before_the_room_opens_is_shown_disabled_with_the_reason(people, 
         poll.wait_for()
         assert poll.get_by_label("Yes").is_disabled()
         assert poll.locator("button", has_text="Answer").count() == 0
-        assert poll.locator(".poll-form", has_text="not started: you cannot answer polls now").is_visible()
+        assert poll.locator(".poll-form", has_text="has not started yet: you cannot answer polls now").is_visible()
         assert axe(vera) == []
     finally:
         rita.click(".phase-buttons button[value=open]")

@@ -23,7 +23,7 @@ from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import actor_label, lock_room_for, room_paragraph_ids
-from consult.rooms.phases import allows, refusal
+from consult.rooms.phases import allows
 from consult.text import clean_line
 from consult.i18n import _, ngettext
 
@@ -176,8 +176,7 @@ def poll_view(session: Session, poll: Poll, *, shown: bool = True) -> dict:
     voters = session.scalar(select(func.count(func.distinct(PollVote.participant_id))).where(PollVote.poll_id == poll.id))
     view = {"id": poll.id, "room_id": poll.room_id, "question": poll.question, "multiple": poll.multiple,
             "open": poll.open, "results_live": poll.results_live, "asked_by": poll.asked_by, "voters": voters,
-            "shown": shown, "answerable": allows(room.phase, "answer polls"),
-            "refusal": refusal(room.phase, "answer polls"),
+            "shown": shown, "answerable": allows(room.phase, "answer polls"), "phase": room.phase,
             "options": [{"index": i, "text": text} for i, text in enumerate(poll.options)]}
     if shown:
         counts = dict(session.execute(select(PollVote.option, func.count()).where(PollVote.poll_id == poll.id)

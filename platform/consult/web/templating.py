@@ -12,7 +12,7 @@ from consult.drafting.markdown import render as render_markdown
 from consult.engagement.service import dots_left_text
 from consult.people.models import SECTORS
 from consult.people.service import COUNTRIES
-from consult.rooms.phases import PHASE_LABELS
+from consult.rooms.phases import PHASE_LABELS, refusal
 from consult.settings import ROOT
 from consult.textdiff import diff_html
 
@@ -67,6 +67,8 @@ def _diff(old: str | None, new: str | None):
 
 
 env.globals.update(diff_html=_diff, render_markdown=render_markdown, dict=dict, dots_left_text=dots_left_text)
+# Why the phase disables a control, in the reader's language (a live push is rendered per language).
+env.globals["phase_refusal"] = refusal
 
 
 # What static/js/app.js says to people; base.html hands it over translated, keyed by the English.
