@@ -87,3 +87,17 @@ def test_the_log_filters_by_kind_person_room_and_time_and_the_csv_follows_the_fi
     join(client, CODE_A)
     for who in (client, rita):
         assert who.get("/organiser/audit.csv", follow_redirects=False).status_code == 403
+
+
+def test_signing_out_everywhere_and_filling_the_demo_are_logged_in_words(client):
+    org = sign_in(TestClient(client.app))
+    other = sign_in(TestClient(client.app))
+    assert post(org, "/organiser/demo-activity").status_code == 303
+    post(org, "/organiser/demo-activity")                       # nothing added the second time: not logged
+    assert post(other, "/organiser/logout-everywhere").status_code == 303
+    assert org.get("/organiser", follow_redirects=False).status_code == 302    # signed out too
+    org = sign_in(TestClient(client.app))
+    sign_outs = audit_csv(org, "?kind=sign-in")
+    assert any("Signed out everywhere: 2 browser sessions ended." in r.values() for r in sign_outs), sign_outs
+    fills = [r for r in audit_csv(org, "?kind=set-up") if "Filled the demo rooms with sample work." in r.values()]
+    assert len(fills) == 1

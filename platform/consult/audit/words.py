@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from consult.i18n import _, ngettext
 from consult.rooms.phases import PHASE_LABELS
 
 # Kinds an organiser filters by; an action belongs to the first kind whose prefix it starts with.
@@ -11,10 +12,10 @@ KINDS = {
     "moderation": ("comment.hide", "comment.restore", "comment.approve", "amendment.hide", "amendment.restore",
                    "amendment.approve", "flag.", "room.remove_member"),
     "phase": ("room.phase",),
-    "sign-in": ("sign_in",),
+    "sign-in": ("sign_in", "sign_out"),
     "export": ("export", "document.download"),
     "import": ("import.",),
-    "set-up": ("event.", "session.", "room.save", "room.new_code", "room.invite_rapporteur", "room.rapporteur"),
+    "set-up": ("event.", "session.", "demo.", "room.save", "room.new_code", "room.invite_rapporteur", "room.rapporteur"),
     "rapporteur": ("amendment.decide", "comment.taken", "draft.", "poll.", "room.countdown"),
     "consolidation": ("document.",),
 }
@@ -56,7 +57,7 @@ def describe(action: str, detail: dict[str, Any], names: dict[str, dict[int, str
     document = names.get("document", {}).get(detail.get("document_id"), f"document {detail.get('document_id')}")
     phase = PHASE_LABELS.get
     verbs = {"hide": "Hid", "restore": "Restored", "approve": "Approved"}
-    head, _, verb = action.partition(".")
+    head, _dot, verb = action.partition(".")
     if head in ("comment", "amendment") and verb in verbs:
         return f"{verbs[verb]} {_item(detail)}.{_because(detail)}"
     if action == "flag.dismiss":
@@ -82,6 +83,11 @@ def describe(action: str, detail: dict[str, Any], names: dict[str, dict[int, str
         return f"Saved the event “{detail.get('title')}”."
     if action == "sign_in":
         return f"Signed in{_via(detail)}."
+    if action == "sign_out.everywhere":
+        return ngettext("Signed out everywhere: %(num)s browser session ended.",
+                        "Signed out everywhere: %(num)s browser sessions ended.", detail.get("sessions") or 0)
+    if action == "demo.fill":
+        return _("Filled the demo rooms with sample work.")
     if action == "sign_in.failed":
         why = (detail.get("why") or "Wrong email or password.").rstrip(".")
         return f"Failed sign-in as {detail.get('email') or '(no email)'}{_via(detail)}: {why}."

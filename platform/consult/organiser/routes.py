@@ -6,7 +6,6 @@ from starlette.routing import Route, WebSocketRoute
 
 from consult.conference.service import event_id, first_event_slug
 from consult.consolidation.service import documents_overview
-from consult.demo.activity import fill
 from consult.errors import Invalid
 from consult.live.routes import dashboard_stream
 from consult.moderation import service as moderation
@@ -34,7 +33,7 @@ async def home(request):
 
 @organisers_only
 async def demo_activity(request):
-    filled = await request.app.state.core.write(fill)
+    filled = await request.app.state.core.write(setup.fill_demo, request.state.actor)
     return done(request, "/organiser", _("The demo rooms now hold sample comments, amendments, votes and decisions.")
                 if filled else _("The demo rooms already held work: nothing was added."))
 

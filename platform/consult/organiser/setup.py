@@ -13,6 +13,7 @@ from consult.access import require_organiser
 from consult import clock
 from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
+from consult.demo.activity import fill
 from consult.documents.models import Document, Section
 from consult.errors import Invalid, NotFound
 from consult.people.actor import Actor
@@ -232,3 +233,12 @@ def setup_view(session: Session, actor: Actor, slug: str) -> dict:
                                 for r in s.rooms]} for s in event.sessions],
         "sections": [{"id": s.id, "label": f"{d.title}: {s.position + 1}. {s.title}"} for s, d in sections],
     }
+
+
+def fill_demo(session: Session, actor: Actor) -> bool:
+    """The demo's sample work, once; the log says who asked for it."""
+    require_organiser(actor, doing=N_("fill the demo rooms"))
+    filled = fill(session)
+    if filled:
+        audit.record(session, actor, "demo.fill")
+    return filled

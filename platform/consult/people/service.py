@@ -247,7 +247,9 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int) -> None:
 def sign_out_everywhere(session: Session, actor: Actor) -> int:
     """Every browser session of this organiser ends, this one included."""
     require_organiser(actor, doing=N_("do this"))
-    return sessions.end_for_organiser(session, actor.organiser_id)
+    ended = sessions.end_for_organiser(session, actor.organiser_id)
+    audit.record(session, actor, "sign_out.everywhere", sessions=ended)
+    return ended
 
 
 def renew_personal_link(session: Session, actor: Actor, participant_id: int) -> str:
