@@ -147,3 +147,55 @@ def test_a_french_participant_joins_and_reads_the_room_in_french(client):
     page = client.get(f"/rooms/{room_id(joined)}", headers=fr).text
     assert '<html lang="fr">' in page
     assert first_paragraph(page)
+
+
+def test_a_french_participant_comments_proposes_and_votes_in_french(client, settings):
+    """The issue's case: a browser asking for French gets the room, the refusals (raised inside
+    the database thread) and the answers to each post in French; contributions record it."""
+    from consult.amendments.models import Amendment
+    from consult.contributions.models import Comment
+    from starlette.testclient import TestClient
+    from web_helpers import HTMX
+    from consult.app import create_app
+
+    fr = {"Accept-Language": "fr-FR,fr;q=0.9", **HTMX}
+    room = room_id(join(client, _demo_code(client), headers={"Accept-Language": "fr"}))
+    page = client.get(f"/rooms/{room}", headers={"Accept-Language": "fr"}).text
+    assert "Ouverte aux commentaires" in page and "Commentez, réagissez et proposez des amendements." in page
+    paragraph = first_paragraph(page)
+    token = csrf_token(client, f"/rooms/{room}")
+
+    empty = client.post(f"/rooms/{room}/comments", headers=fr, data={
+        "csrf_token": token, "paragraph_id": paragraph, "text": " ", "idempotency_key": "k" * 16})
+    assert empty.status_code == 422 and "Écrivez quelque chose avant de publier." in empty.text
+
+    posted = client.post(f"/rooms/{room}/comments", headers=fr, data={
+        "csrf_token": token, "paragraph_id": paragraph, "text": "Il faut associer les travailleurs de rue.",
+        "attribution": "sector", "idempotency_key": "c" * 16})
+    assert posted.status_code == 200 and "Publié." in posted.text and "Services de santé, BE" in posted.text
+    assert '<span class="lang-tag"' in posted.text and ">FR</span>" in posted.text
+
+    proposed = client.post(f"/rooms/{room}/amendments", headers=fr, data={
+        "csrf_token": token, "paragraph_id": paragraph, "kind": "insert_after", "language": "de",
+        "text": "Straßensozialarbeit wird einbezogen.", "rationale": "Weil sie die Szene kennt.",
+        "attribution": "sector", "idempotency_key": "a" * 16})
+    assert proposed.status_code == 200 and "Proposé." in proposed.text
+    db = client.app.state.core.db
+    assert db.read(lambda s: [c.language for c in s.query(Comment).filter_by(room_id=room)]) == ["fr"]
+    amendment_id, written_in = db.read(lambda s: [(a.id, a.language) for a in s.query(Amendment).filter_by(room_id=room)])[0]
+    assert written_in == "de"
+
+    with TestClient(create_app(settings), base_url="http://testserver") as org:
+        login = csrf_token(org, "/organiser/login")
+        org.post("/organiser/login", data={"csrf_token": login, "email": "organiser@example.org",
+                                           "password": "brussels-demo-2024"})
+        moved = org.post("/organiser/phase", data={"csrf_token": csrf_token(org, "/organiser"), "rooms": [str(room)],
+                                                   "phase": "voting", "confirm": "yes"}, follow_redirects=False)
+        assert moved.status_code == 303
+    page = client.get(f"/rooms/{room}", headers={"Accept-Language": "fr"}).text
+    assert "Vote en cours" in page and "Votre vote" in page
+    voted = client.post(f"/amendments/{amendment_id}/vote", headers=fr, data={"csrf_token": token, "choice": "agree"})
+    assert voted.status_code == 200 and 'aria-pressed="true">D\'accord</button>' in voted.text
+    late = client.post(f"/rooms/{room}/comments", headers=fr, data={
+        "csrf_token": token, "paragraph_id": paragraph, "text": "Trop tard ?", "idempotency_key": "d" * 16})
+    assert late.status_code == 409 and "vous ne pouvez pas commenter pour l&#39;instant" in late.text

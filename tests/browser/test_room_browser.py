@@ -137,7 +137,8 @@ def test_a_draft_survives_a_reload(people):
     form = first_discussion(carol).locator(":scope > form.comment-form")
     form.get_by_label("my name").check()
     key = form.get_attribute("data-draft-key")
-    assert carol.evaluate("key => JSON.parse(localStorage.getItem(key))", key) == {"text": draft, "attribution": "name"}
+    assert carol.evaluate("key => JSON.parse(localStorage.getItem(key))", key) == {
+        "text": draft, "attribution": "name", "language": "en"}
     carol.reload()
     wait_live(carol)
     assert carol.locator("details.discussion").first.evaluate("d => d.open")  # reopened to show it
