@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from consult import i18n
+from consult.db import UNREACHABLE
 from consult.conference.models import Event
 from consult.people.models import Participant
 from consult.web.forms import back_to, local_path
@@ -41,19 +42,27 @@ class Offered:
     def get(self) -> tuple[tuple[str, ...], str, str]:
         value = self.cached()
         if value is None:
-            value = self._value = self.db.read(_offered)
-            self._at = time.monotonic()
+            try:
+                value = self.db.read(_offered)
+            except UNREACHABLE:
+                # A database that blinks must not turn every request into a 500 before the
+                # route can answer 503: the last known choice, or the platform's defaults.
+                return self._value or _DEFAULTS
+            self._value, self._at = value, time.monotonic()
         return value
 
     def forget(self) -> None:
         self._value = None
 
 
+_DEFAULTS = (tuple(i18n.LANGUAGES), i18n.DEFAULT, i18n.ZONE)
+
+
 def _offered(session) -> tuple[tuple[str, ...], str, str]:
     # One conference at a time is the platform's case; with several, the first one's choice holds.
     event = session.scalar(select(Event).order_by(Event.starts_on, Event.id).limit(1))
     if event is None:
-        return tuple(i18n.LANGUAGES), i18n.DEFAULT, i18n.ZONE
+        return _DEFAULTS
     languages = tuple(code for code in event.languages.split() if i18n.supported(code)) or (i18n.DEFAULT,)
     default = event.default_language if event.default_language in languages else languages[0]
     return languages, default, event.timezone
