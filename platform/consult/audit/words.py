@@ -12,7 +12,7 @@ KINDS = {
     "moderation": ("comment.hide", "comment.restore", "comment.approve", "amendment.hide", "amendment.restore",
                    "amendment.approve", "flag.", "room.remove_member"),
     "phase": ("room.phase",),
-    "sign-in": ("sign_in", "sign_out"),
+    "sign-in": ("sign_in", "sign_out", "organiser.", "api_token."),
     "export": ("export", "document.download"),
     "import": ("import.",),
     "set-up": ("event.", "session.", "demo.", "room.save", "room.new_code", "room.invite_rapporteur", "room.rapporteur"),
@@ -86,6 +86,12 @@ def describe(action: str, detail: dict[str, Any], names: dict[str, dict[int, str
     if action == "sign_out.everywhere":
         return ngettext("Signed out everywhere: %(num)s browser session ended.",
                         "Signed out everywhere: %(num)s browser sessions ended.", detail.get("sessions") or 0)
+    if action == "organiser.create":
+        return _("Created the organiser account %(email)s.", email=detail.get("email"))
+    if action == "organiser.reset":
+        return _("Reset the password of %(email)s: its browser sessions and API tokens ended.", email=detail.get("email"))
+    if action == "api_token.revoke":
+        return _("Revoked the API token “%(name)s”.", name=detail.get("name"))
     if action == "demo.fill":
         return _("Filled the demo rooms with sample work.")
     if action == "sign_in.failed":

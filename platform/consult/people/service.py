@@ -178,10 +178,12 @@ def create_organiser(session: Session, email: str, password: str) -> Organiser:
         existing.password_hash = passwords.hash_password(password)
         sessions.end_for_organiser(session, existing.id)
         session.execute(delete(ApiToken).where(ApiToken.organiser_id == existing.id))
+        audit.record_as(session, "command line", "system", "organiser.reset", email=email)
         return existing
     organiser = Organiser(email=email, password_hash=passwords.hash_password(password), created_at=clock.now())
     session.add(organiser)
     session.flush()
+    audit.record_as(session, "command line", "system", "organiser.create", email=email)
     return organiser
 
 
@@ -239,9 +241,10 @@ def list_api_tokens(session: Session, actor: Actor) -> list[dict]:
 def revoke_api_token(session: Session, actor: Actor, token_id: int) -> None:
     require_organiser(actor, doing=N_("have API tokens"))
     gone = session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.organiser_id == actor.organiser_id)
-                           .returning(ApiToken.id)).first()
+                           .returning(ApiToken.name)).first()
     if gone is None:
         raise NotFound(_("No such token of yours."))
+    audit.record(session, actor, "api_token.revoke", name=gone.name)
 
 
 def sign_out_everywhere(session: Session, actor: Actor) -> int:
