@@ -17,6 +17,9 @@ from conftest_server import free_port, launch
 from pg_cluster import cluster  # noqa: F401 (the fixture)
 from sqlalchemy import create_engine, text
 
+# Real server processes and a private cluster, restarted mid-burst: minutes on a busy machine.
+pytestmark = pytest.mark.timeout(360)
+
 CODE, PEOPLE, POSTS, SPACING_S = "K7MPQ2", 40, 400, 0.01
 
 

@@ -17,6 +17,9 @@ import websockets.sync.client as ws_client
 from conftest_server import start_server
 from sqlalchemy import create_engine, text
 
+# Real server processes and a private cluster, restarted mid-burst: minutes on a busy machine.
+pytestmark = pytest.mark.timeout(360)
+
 CODE = "K7MPQ2"
 PEOPLE, POSTS_EACH, SPACING_S, OUTAGE_S = 60, 3, 0.1, 15
 
