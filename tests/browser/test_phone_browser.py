@@ -330,3 +330,30 @@ def test_every_control_in_the_room_is_at_least_44_px_on_a_touch_phone(browser, l
         if phase == "voting":
             organiser.click(".phase-buttons button[value=open]")
         context.close()
+
+
+def test_the_countdown_and_the_live_indicator_on_a_phone_across_a_phase_change(people, organiser):
+    """The rapporteur starts a countdown: it ticks on the participant's first screen. The phase
+    changes: her page refreshes itself, and the indicator still says live (not 'Connecting…')."""
+    nina = sized(people(ROOM_G, "Nina Timer", width=390), PHONE)
+    rita = people(ROOM_G, "Rita Timer", sector="law_enforcement")
+    room_id = make_rapporteur(organiser, rita, "Rita Timer")
+    rita.goto(f"/rooms/{room_id}/workbench")
+    rita.fill("#cd-min", "7")
+    rita.click("form:has(#cd-min) button:not([name])")
+    left = nina.locator("#countdown .left")
+    nina.wait_for_function("() => /^[67]:[0-5]\\d$/.test(document.querySelector('#countdown .left')?.textContent || '')")
+    box = left.bounding_box()
+    assert 0 <= box["y"] < PHONE["height"] / 2, box
+    try:
+        rita.click(".phase-buttons button[value=voting]")
+        nina.locator("#phase.phase-voting").wait_for()
+        nina.wait_for_timeout(1500)
+        assert nina.get_attribute("#live-status", "data-state") == "live"
+        assert nina.locator("#countdown .left").is_visible()
+    finally:
+        rita.click(".phase-buttons button[value=open]")
+        rita.click("form:has(#cd-min) button[name=minutes]")
+    nina.locator("#phase.phase-open").wait_for()
+    assert nina.get_attribute("#live-status", "data-state") == "live"
+    assert not nina.errors
