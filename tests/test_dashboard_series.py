@@ -1,4 +1,4 @@
-"""The dashboard's series (organiser/series.py): activity bucketed by five minutes keeps every
+"""The dashboard's series (organiser/series.py) and sector balance: activity bucketed by five minutes keeps every
 event of the window exactly once in contiguous, clock-aligned buckets; the level of members at
 an instant is the number of people who had joined and not yet left."""
 from __future__ import annotations
@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from consult.organiser import series
+from consult.organiser.dashboard import CORE_SECTORS, DOMINANT_SHARE, MIN_MEMBERS_TO_JUDGE, balance
+from consult.people.models import SECTORS
 
 BASE = dt.datetime(2026, 12, 2, 9, 0)
 moments = st.integers(min_value=0, max_value=6 * 3600).map(lambda s: BASE + dt.timedelta(seconds=s))
@@ -63,3 +65,21 @@ def test_charts_stay_inside_their_box_and_the_tallest_bar_is_the_busiest_bucket(
     line = series.step_line(values, width=240, height=48)
     points = [tuple(map(float, p.split(","))) for p in line.line.split()]
     assert len(points) == 2 * len(values) and all(0 <= y <= 48 and 0 <= x <= 240.01 for x, y in points)
+
+
+mixes = st.dictionaries(st.sampled_from(list(SECTORS)), st.integers(1, 40), max_size=len(SECTORS))
+
+
+@given(mix=mixes)
+def test_the_balance_bar_fills_its_width_once_and_marks_only_a_real_majority(mix):
+    bar = balance(mix)
+    segments = bar["segments"]
+    assert [s["n"] for s in segments] == [mix[k] for k in SECTORS if k in mix]          # every sector, in order
+    if segments:
+        assert abs(sum(s["w"] for s in segments) - 100) < 0.1
+        assert all(abs(a["x"] + a["w"] - b["x"]) < 0.05 for a, b in zip(segments, segments[1:]))   # no gap, no overlap
+    total = sum(mix.values())
+    dominant = [s["key"] for s in segments if s["dominant"]]
+    assert dominant == [k for k, n in mix.items() if total >= MIN_MEMBERS_TO_JUDGE and n / total > DOMINANT_SHARE]
+    assert bar["missing"] == ([SECTORS[k] for k in CORE_SECTORS if k not in mix] if total >= MIN_MEMBERS_TO_JUDGE
+                              else [])
