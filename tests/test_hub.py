@@ -101,3 +101,73 @@ def test_coalescing_keeps_the_latest_sequence_not_the_last_published():
         await asyncio.sleep(hub_module.COALESCE_SECONDS + 0.1)
         return [(m.seq, m.event.payload.get("support")) for m in drain(sub.queue) if m.event]
     assert asyncio.run(scenario()) == [(1, None), (3, 2)]
+
+
+class FakeOutlet:
+    """A socket that records what reaches it; `writable` cleared stands for a client that
+    stopped reading (a send then waits, as uvicorn's does)."""
+
+    def __init__(self):
+        self.writable, self.sent = asyncio.Event(), []
+        self.writable.set()
+
+    def ready(self):
+        return self.writable.is_set()
+
+    async def send(self, message):
+        await self.writable.wait()
+        self.sent.append(message.seq)
+
+
+async def writer(sub):
+    """What live/routes.py's writer does: empty the queue, go live when it is empty."""
+    while True:
+        sub.live = sub.queue.empty()
+        message = await sub.queue.get()
+        if message in (CLOSE, hub_module.GONE):
+            return
+        await sub.outlet.send(message)
+
+
+def test_a_client_that_stops_reading_is_queued_without_holding_up_the_room_and_keeps_its_order():
+    async def scenario():
+        hub = Hub()
+        fast, slow = FakeOutlet(), FakeOutlet()
+        subs = [hub.subscribe(1, "p:1", "participant", fast), hub.subscribe(1, "p:2", "participant", slow)]
+        writers = [asyncio.create_task(writer(s)) for s in subs]
+        await asyncio.sleep(0)
+        hub.publish([event(1, 1)])
+        await asyncio.sleep(0.01)
+        slow.writable.clear()
+        hub.publish([event(1, 2), event(1, 3)])
+        await asyncio.sleep(0.01)
+        while_stalled = list(fast.sent), list(slow.sent), subs[1].live
+        slow.writable.set()
+        await asyncio.sleep(0.01)
+        hub.publish([event(1, 4)])
+        await asyncio.sleep(0.01)
+        for s in subs:
+            s.end()
+        await asyncio.gather(*writers)
+        return while_stalled, fast.sent, slow.sent, subs[1].live
+    while_stalled, fast, slow, live = asyncio.run(scenario())
+    assert while_stalled == ([1, 2, 3], [1], False)
+    assert fast == slow == [1, 2, 3, 4]
+
+
+def test_a_send_that_fails_ends_that_socket_alone():
+    class Gone(FakeOutlet):
+        async def send(self, message):
+            raise ConnectionResetError
+
+    async def scenario():
+        hub = Hub()
+        broken, fine = Gone(), FakeOutlet()
+        subs = [hub.subscribe(1, "p:1", "participant", broken), hub.subscribe(1, "p:2", "participant", fine)]
+        for s in subs:
+            s.live = True
+        hub.publish([event(1, 1), event(1, 2)])
+        await asyncio.sleep(0.01)
+        return subs[0].ended, subs[0].queue.get_nowait(), fine.sent
+    ended, woken_with, sent = asyncio.run(scenario())
+    assert ended and woken_with is hub_module.GONE and sent == [1, 2]

@@ -26,6 +26,7 @@ from consult.db import UNREACHABLE
 from consult.errors import BadRequest, DomainError, Unavailable
 from consult.export.routes import routes as export_routes
 from consult.imports.routes import routes as import_routes
+from consult.live.outlet import RawSocketSend
 from consult.live.routes import page_stream
 from consult.moderation.routes import routes as moderation_routes
 from consult.organiser.routes import routes as organiser_routes
@@ -110,6 +111,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
     ]
     middleware = [
+        # Outermost: keeps the server's own send for room sockets (live/outlet.py).
+        Middleware(RawSocketSend),
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(BodyLimitMiddleware, default=MAX_FORM_BYTES,
                    limits={"/api/": (MAX_BODY, over(MAX_BODY)), "/organiser/import/": IMPORT_LIMIT}),

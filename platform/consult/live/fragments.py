@@ -28,6 +28,12 @@ def api_json(message: Message, role: str) -> str:
     return json.dumps(event_json(message.event, role in PRIVILEGED))
 
 
+def note(message: Message, role: str) -> str:
+    """The organisers' dashboard: which room had what kind of event, no content."""
+    room_id = message.event.room_id if message.event else message.data.get("room_id")
+    return json.dumps({"type": message.event.type if message.event else message.kind, "room_id": room_id})
+
+
 def event_json(event, privileged: bool) -> dict:
     payload = dict(event.payload)
     restricted = payload.pop("restricted", None)

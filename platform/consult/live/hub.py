@@ -1,18 +1,24 @@
 """The realtime hub: a channel per room, a bounded queue per socket.
 
 It never touches the database: it is handed committed events and passes them on. A socket
-that cannot keep up is told to reconnect (and catch up from the log) instead of being allowed
-to grow memory. Tallies that change many times a second are coalesced per room.
+that keeps up is written to directly, by one sender per room looping over the room's sockets
+(as a bare broadcast does); a socket whose connection is not ready, or that is still replaying,
+gets the message in its queue, which its own writer empties before it goes direct again. A
+socket that cannot keep up at all is told to reconnect (and catch up from the log) instead of
+being allowed to grow memory. Tallies that change many times a second are coalesced per room.
 """
 from __future__ import annotations
 
 import asyncio
 import heapq
-from collections import defaultdict
+import logging
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 
 from consult.db import Committed
+
+logger = logging.getLogger("consult.hub")
 
 # Event types whose latest value replaces earlier ones, with the payload field naming what it
 # is the value of (None: the whole room): a burst of votes on one amendment is sent as a few
@@ -50,12 +56,26 @@ class Message:
         return self.event.seq if self.event else None
 
 
+class Outlet(Protocol):
+    """What a subscriber's socket is written through (live/outlet.py)."""
+
+    def ready(self) -> bool:
+        """Whether a send now would complete without waiting for the client."""
+
+    async def send(self, message: Message) -> None: ...
+
+
 @dataclass(eq=False)
 class Subscriber:
     room_id: int
     who: str  # "p:<id>" or "o:<id>": presence counts people, not devices
     role: str
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue())
+    outlet: Outlet | None = None
+    # Set by the socket's writer while its queue is empty: the room's sender may then write to
+    # the socket itself, in order, without a task waking per message per socket.
+    live: bool = False
+    ended: bool = False
 
     def offer(self, message: Message) -> bool:
         try:
@@ -68,6 +88,7 @@ class Subscriber:
         """Wake the writer to stop, whatever the queue still holds: the writer waits on the
         queue alone, rather than on the queue and the client at once for every message (a task
         and a wait per message per socket cost more than the send)."""
+        self.live, self.ended = False, True
         while True:
             try:
                 self.queue.put_nowait(GONE)
@@ -88,18 +109,20 @@ class Hub:
         self._next: dict[int, int] = {}
         self._waiting: dict[int, list] = defaultdict(list)
         self._gap_handles: dict[int, asyncio.TimerHandle] = {}
+        self._outbox: dict[int, deque] = defaultdict(deque)
+        self._senders: dict[int, asyncio.Task] = {}
         self.delivered = 0
         self.dropped_subscribers = 0
 
     # -- subscriptions -------------------------------------------------------------
-    def subscribe(self, room_id: int, who: str, role: str) -> Subscriber:
-        sub = Subscriber(room_id, who, role, asyncio.Queue(maxsize=self.queue_size))
+    def subscribe(self, room_id: int, who: str, role: str, outlet: Outlet | None = None) -> Subscriber:
+        sub = Subscriber(room_id, who, role, asyncio.Queue(maxsize=self.queue_size), outlet)
         self.rooms[room_id].add(sub)
         self._presence_changed(room_id)
         return sub
 
-    def watch(self, who: str) -> Subscriber:
-        sub = Subscriber(0, who, "organiser", asyncio.Queue(maxsize=self.queue_size))
+    def watch(self, who: str, outlet: Outlet | None = None) -> Subscriber:
+        sub = Subscriber(0, who, "organiser", asyncio.Queue(maxsize=self.queue_size), outlet)
         self.watchers.add(sub)
         return sub
 
@@ -187,15 +210,55 @@ class Hub:
                 self._deliver(room_id, Message(event))
 
     def _deliver(self, room_id: int, message: Message) -> None:
+        direct = []
         for sub in [*self.rooms.get(room_id, ()), *self.watchers]:
-            if sub.offer(message):
-                self.delivered += 1
+            if sub.live:
+                direct.append(sub)
             else:
-                self._evict(sub)
+                self._offer(sub, message)
+        if direct:
+            self._outbox[room_id].append((message, direct))
+            if room_id not in self._senders:
+                self._senders[room_id] = asyncio.get_running_loop().create_task(self._send_out(room_id))
+
+    def _offer(self, sub: Subscriber, message: Message) -> None:
+        if sub.offer(message):
+            self.delivered += 1
+        else:
+            self._evict(sub)
+
+    async def _send_out(self, room_id: int) -> None:
+        """The room's sender: each message to each live socket in turn. A send to a ready
+        socket completes without waiting, so one slow client never holds up the room: its
+        messages go to its queue instead, in order, and its writer takes over."""
+        box = self._outbox[room_id]
+        try:
+            while box:
+                message, subs = box.popleft()
+                for sub in subs:
+                    if sub.ended:
+                        continue
+                    if not (sub.live and sub.outlet.ready()):
+                        sub.live = False
+                        self._offer(sub, message)
+                        continue
+                    try:
+                        await sub.outlet.send(message)
+                        self.delivered += 1
+                    except Exception as error:  # noqa: BLE001 - one socket's failure stays its own
+                        # The client went away mid-send (its reader ends the socket too).
+                        if not isinstance(error, (OSError, RuntimeError)):
+                            logger.exception("a socket send failed")
+                        sub.end()
+        finally:
+            self._senders.pop(room_id, None)
+            if not box:
+                self._outbox.pop(room_id, None)
 
     def _evict(self, sub: Subscriber, counted: bool = True) -> None:
         """A full queue means a socket too slow to follow: drop what it holds and tell its
         writer to close; the client reconnects and replays from the log."""
+        sub.live, sub.ended = False, True
         self.dropped_subscribers += counted
         while not sub.queue.empty():
             sub.queue.get_nowait()
@@ -226,5 +289,8 @@ class Hub:
     def close(self) -> None:
         for handle in [*self._flush_handles.values(), *self._presence_handles.values(), *self._gap_handles.values()]:
             handle.cancel()
+        for task in self._senders.values():
+            task.cancel()
         for sub in [s for subs in self.rooms.values() for s in subs] + list(self.watchers):
+            sub.live = False
             sub.offer(CLOSE)

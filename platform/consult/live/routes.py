@@ -2,7 +2,8 @@
 
 Subscribe first, then replay the log after the client's last sequence from the database,
 then pass on live messages, skipping any the replay already sent: the client sees every
-event once, in order, even across a reconnect."""
+event once, in order, even across a reconnect. Live messages queued meanwhile are sent by the
+socket's writer; once its queue is empty the hub's room sender writes to it directly."""
 from __future__ import annotations
 
 import asyncio
@@ -14,7 +15,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from consult import i18n
 from consult.errors import DomainError
 from consult.live import fragments
-from consult.live.hub import CLOSE, GONE, Message
+from consult.live.hub import CLOSE, GONE, Message, Subscriber
+from consult.live.outlet import SocketOutlet
 from consult.people.actor import Actor
 from consult.people.service import actor_for_token
 from consult.rooms import log
@@ -47,17 +49,12 @@ async def dashboard_stream(websocket: WebSocket):
     if not same_origin(websocket.headers) or not actor.is_organiser:
         return await websocket.close(code=4403)
     await websocket.accept()
-    sub = core.hub.watch(f"o:{actor.organiser_id}")
+    sub = core.hub.watch(f"o:{actor.organiser_id}", SocketOutlet(websocket, fragments.note, "organiser"))
     gone = asyncio.create_task(_until_disconnect(websocket))
     gone.add_done_callback(lambda _: sub.end())
     try:
-        while (message := await sub.queue.get()) is not GONE:
-            if message is CLOSE:
-                return await websocket.close(code=TRY_AGAIN)
-            room_id = message.event.room_id if message.event else message.data.get("room_id")
-            await websocket.send_text(json.dumps({"type": message.event.type if message.event else message.kind,
-                                                  "room_id": room_id}))
-    except (WebSocketDisconnect, RuntimeError):
+        await _write(websocket, sub)
+    except (WebSocketDisconnect, RuntimeError, OSError):
         pass
     finally:
         gone.cancel()
@@ -73,7 +70,20 @@ async def _until_disconnect(websocket: WebSocket) -> None:
         pass
 
 
-async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message], str]):
+async def _write(websocket: WebSocket, sub: Subscriber) -> None:
+    """The socket's writer: sends what the hub queued for it, and marks it live whenever its
+    queue is empty, so that the room's sender writes to it directly meanwhile."""
+    while True:
+        sub.live = sub.queue.empty()
+        message = await sub.queue.get()
+        if message is GONE:
+            return
+        if message is CLOSE:
+            return await websocket.close(code=TRY_AGAIN, reason="too slow; reconnect")
+        await sub.outlet.send(message)
+
+
+async def _stream(websocket: WebSocket, actor: Actor, render: Callable[..., str]):
     core = websocket.app.state.core
     if not same_origin(websocket.headers):
         return await websocket.close(code=4403, reason="foreign origin")
@@ -89,9 +99,8 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
 
     await websocket.accept()
     who = f"o:{actor.organiser_id}" if actor.participant_id is None else f"p:{actor.participant_id}"
-    sub = core.hub.subscribe(room_id, who, role)
-    # Rendered once per format, role and language: a French and a Dutch reader get their own.
-    key = (render, role, i18n.current())
+    outlet = SocketOutlet(websocket, render, role, after)
+    sub = core.hub.subscribe(room_id, who, role, outlet)
     reader = asyncio.create_task(_read(websocket, core, actor, room_id, role, name))
     reader.add_done_callback(lambda _: sub.end())
     try:
@@ -101,18 +110,10 @@ async def _stream(websocket: WebSocket, actor: Actor, render: Callable[[Message]
             await websocket.send_text(json.dumps({"type": "reload", "last_seq": missed[-1].seq}))
             return await websocket.close(code=1000)
         for event in missed:
-            await websocket.send_text(Message(event).render(key, lambda m: render(m, role)))
-            after = event.seq
-        await websocket.send_text(render(core.hub.presence_message(room_id), role))
-        while (message := await sub.queue.get()) is not GONE:
-            if message is CLOSE:
-                return await websocket.close(code=TRY_AGAIN, reason="too slow; reconnect")
-            if message.seq is not None:
-                if message.seq <= after:
-                    continue
-                after = message.seq
-            await websocket.send_text(message.render(key, lambda m: render(m, role)))
-    except (WebSocketDisconnect, RuntimeError):
+            await outlet.send(Message(event))
+        await outlet.send(core.hub.presence_message(room_id))
+        await _write(websocket, sub)
+    except (WebSocketDisconnect, RuntimeError, OSError):
         pass
     finally:
         reader.cancel()

@@ -1,0 +1,64 @@
+"""How a room socket is written to: straight through the server's own ASGI send.
+
+A socket send through Starlette passes its state checks and two exception-handling wrappers
+(the app's and the route's), per message per socket; the broadcast does not need them (it
+handles a failed send itself), so RawSocketSend, the outermost middleware, keeps the
+server's send in the socket's scope for the outlet to use. Authorisation is unchanged: the
+socket route still checks who may connect before anything is sent.
+
+A send is "ready" when it would complete without waiting on the client: uvicorn's protocols
+keep an asyncio.Event that is clear while the connection's write buffer is over its high
+water mark. A server without one gets no direct sends (every message goes through the
+socket's queue), which is slower but as correct."""
+from __future__ import annotations
+
+import contextvars
+from typing import Callable
+
+from starlette.websockets import WebSocket
+
+from consult import i18n
+from consult.live.hub import Message
+
+RAW_SEND = "consult.raw_send"
+
+
+class RawSocketSend:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":
+            scope[RAW_SEND] = send
+        await self.app(scope, receive, send)
+
+
+class SocketOutlet:
+    """One socket's sends: each message rendered once per format, role and language (shared by
+    every socket alike), and, for a room's stream, each logged event at most once and in
+    sequence (`after` is the last sequence sent; None: no sequence to keep, the dashboard).
+
+    The room's sender renders in whatever context published the event (the poster's request):
+    the socket's own language and time zone, set when it connected, are kept in a copy of its
+    context and rendered in."""
+
+    def __init__(self, websocket: WebSocket, render: Callable[[Message, str], str], role: str,
+                 after: int | None = None):
+        self._send = websocket.scope.get(RAW_SEND) or websocket.send
+        writable = getattr(getattr(self._send, "__self__", None), "writable", None)
+        self.ready = writable.is_set if writable is not None else _never
+        self.key = (render, role, i18n.current())
+        context = contextvars.copy_context()
+        self._render = lambda message: context.run(render, message, role)
+        self.after = after
+
+    async def send(self, message: Message) -> None:
+        if self.after is not None and message.seq is not None:
+            if message.seq <= self.after:
+                return  # already replayed
+            self.after = message.seq
+        await self._send({"type": "websocket.send", "text": message.render(self.key, self._render)})
+
+
+def _never() -> bool:
+    return False
