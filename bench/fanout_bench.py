@@ -1,21 +1,28 @@
 """Fan-out against a bare Starlette broadcast, in one run: N sockets over the 8 demo rooms, a
 fixed post rate per room over HTTP, latency from each post being sent to each socket receiving
-it, and each server's CPU per delivery from /proc.
+it, and each server's CPU per delivery from /proc. Then the write path alone (posts per second
+and CPU per post, against a bare one-row Core insert), the CPU of one long replay, and a
+reconnect storm after a restart.
 
     .venv/bin/python bench/fanout_bench.py [--sockets 1000 2000] [--rate 5] [--seconds 20]
+        [--posts 2000] [--replay 1800] [--storm 2000]     (0 skips a part)
 
 Both servers run on loopback in their own processes: ours is run.py on a fresh SQLite
 database; the reference is bench/bare_broadcast.py (a set of sockets per room and a plain send
 loop). Our sockets are the API's JSON streams, opened with after= the room's last sequence;
 every post is a different participant with its own Idempotency-Key, as in a room. On a
 2-core machine the load generator shares the cores with the server: CPU per delivery is the
-figure that holds; latencies are those of a loaded machine, for both servers alike.
+figure that holds (read from /proc/PID/stat of the server process alone, so it does not count
+the generator or other processes on the machine); latencies and posts per second are those of
+a loaded machine, for both servers alike.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
+import json
 import os
 import socket
 import statistics
@@ -31,7 +38,7 @@ import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest_server import start_server  # noqa: E402
+from conftest_server import launch, start_server  # noqa: E402
 
 SLUG = "drug-violence-2024"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -109,21 +116,7 @@ async def ours(base: str, sockets: int, rate: float, seconds: float) -> dict:
     port = int(base.rsplit(":", 1)[1])
     pid = server_pid(port)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=64)) as api:
-        login = await api.post("/api/v1/auth/login", json={"email": "organiser@example.org",
-                                                              "password": "brussels-demo-2024"})
-        staff = {"Authorization": f"Bearer {login.json()['token']}"}
-        rooms = (await api.get(f"/api/v1/events/{SLUG}/rooms", headers=staff)).json()["rooms"]
-        codes = [r["code"] for r in rooms]
-        people = []
-        for i in range(sockets):
-            joined = await api.post("/api/v1/rooms/join", json={
-                "code": codes[i % len(codes)], "name": f"P{i}", "organisation": "", "sector": "research",
-                "country": "BE"})
-            assert joined.status_code == 201, joined.text
-            people.append(joined.json())
-        by_room: dict[int, list[dict]] = {}
-        for p in people:
-            by_room.setdefault(p["room_id"], []).append(p)
+        by_room = await join_many(api, sockets)
         ws_base = base.replace("http", "ws")
         conns = []
         for room, members in by_room.items():
@@ -180,9 +173,72 @@ async def _measure(name, load: Load, rooms, post, pid, readers, conns, sockets: 
     return load.report(name, cpu, expected)
 
 
-async def replay(base: str, events: int) -> tuple[float, int]:
-    """Server CPU for one socket that connects with after=0 to a room holding `events` comments,
-    until it has them all."""
+async def join_many(api, count: int) -> dict[int, list[dict]]:
+    """`count` participants joined over the demo rooms through the API, by room."""
+    login = await api.post("/api/v1/auth/login", json={"email": "organiser@example.org",
+                                                          "password": "brussels-demo-2024"})
+    staff = {"Authorization": f"Bearer {login.json()['token']}"}
+    codes = [r["code"] for r in (await api.get(f"/api/v1/events/{SLUG}/rooms", headers=staff)).json()["rooms"]]
+    by_room: dict[int, list[dict]] = {}
+    for i in range(count):
+        joined = await api.post("/api/v1/rooms/join", json={
+            "code": codes[i % len(codes)], "name": f"P{i}", "organisation": "", "sector": "research", "country": "BE"})
+        assert joined.status_code == 201, joined.text
+        by_room.setdefault(joined.json()["room_id"], []).append(joined.json())
+    return by_room
+
+
+async def hammer(post, jobs: list, parallel: int) -> float:
+    """Runs post(job) for every job, `parallel` at a time; returns the seconds it took."""
+    pending = iter(jobs)
+    started = time.perf_counter()
+
+    async def worker():
+        for job in pending:
+            await post(job)
+    await asyncio.gather(*(worker() for _ in range(parallel)))
+    return time.perf_counter() - started
+
+
+async def write_path_ours(base: str, posts: int, parallel: int) -> dict:
+    """Comment posts with no socket open, each by one of posts/10 participants (within the
+    per-person burst) with its own Idempotency-Key."""
+    pid = server_pid(int(base.rsplit(":", 1)[1]))
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=parallel)) as api:
+        people = [p for members in (await join_many(api, posts // 10 + 1)).values() for p in members]
+        jobs = [people[n % len(people)] for n in range(posts)]
+        refused = []
+
+        async def post(poster):
+            r = await api.post(f"/api/v1/rooms/{poster['room_id']}/comments", json={"text": "a comment to time"},
+                               headers={"Authorization": f"Bearer {poster['token']}",
+                                        "Idempotency-Key": uuid.uuid4().hex})
+            if r.status_code != 201:
+                refused.append(r.status_code)
+        before = cpu_seconds(pid)
+        elapsed = await hammer(post, jobs, parallel)
+        cpu = cpu_seconds(pid) - before
+    assert not refused, f"{len(refused)} posts refused: {set(refused)}"
+    return {"per_s": posts / elapsed, "cpu_ms": 1000 * cpu / posts}
+
+
+async def write_path_bare(port: int, posts: int, parallel: int) -> dict:
+    pid = server_pid(port)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60,
+                                 limits=httpx.Limits(max_connections=parallel)) as api:
+        async def post(n):
+            r = await api.post("/rows", content='{"text": "a comment to time"}')
+            assert r.status_code == 201
+        before = cpu_seconds(pid)
+        elapsed = await hammer(post, list(range(posts)), parallel)
+        cpu = cpu_seconds(pid) - before
+    return {"per_s": posts / elapsed, "cpu_ms": 1000 * cpu / posts}
+
+
+async def replay(base: str, events: int, times: int) -> tuple[float, int]:
+    """Server CPU for a socket that connects with after=0 to a room holding `events` comments,
+    until it has them all; the mean of `times` connections (one at a time), since a single one
+    is a few of the kernel's 10 ms clock ticks."""
     pid = server_pid(int(base.rsplit(":", 1)[1]))
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=16)) as api:
         code = "K7MPQ2"
@@ -198,18 +254,73 @@ async def replay(base: str, events: int) -> tuple[float, int]:
             assert r.status_code == 201, r.text
         last = (await api.get(f"/api/v1/rooms/{room}/events?after=0",
                               headers={"Authorization": f"Bearer {posters[0]['token']}"})).json()["last_seq"]
-        before = cpu_seconds(pid)
-        ws = await websockets.connect(f"{base.replace('http', 'ws')}/api/v1/rooms/{room}/stream?after=0"
-                                      f"&token={posters[0]['token']}", max_queue=None, compression=None)
-        got = 0
-        async for raw in ws:
-            if '"seq"' in raw:
-                got += 1
-                if f'"seq": {last},' in raw:
+        spent, got = 0.0, 0
+        for _ in range(times):
+            before = cpu_seconds(pid)
+            ws = await websockets.connect(f"{base.replace('http', 'ws')}/api/v1/rooms/{room}/stream?after=0"
+                                          f"&token={posters[0]['token']}", max_queue=None, compression=None)
+            got = 0
+            async for raw in ws:
+                seq = json.loads(raw).get("seq")
+                if seq is not None:
+                    got += 1
+                    if seq == last:
+                        break
+            spent += cpu_seconds(pid) - before
+            await ws.close()
+        return spent / times, got
+
+
+async def storm(sockets: int, missed: int) -> dict:
+    """Every socket reconnects at once after a restart, each having missed `missed` events of its
+    room: how long until the last one has its replay and is live, and whether every replay was
+    whole and in order."""
+    data, port = Path(tempfile.mkdtemp()), free_port()
+    proc = launch(data, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=16)) as api:
+            by_room = await join_many(api, sockets)
+            seen = {}
+            for room, members in by_room.items():
+                for n in range(missed):
+                    poster = members[n % len(members)]
+                    r = await api.post(f"/api/v1/rooms/{room}/comments", json={"text": f"missed {n}"},
+                                       headers={"Authorization": f"Bearer {poster['token']}",
+                                                "Idempotency-Key": uuid.uuid4().hex})
+                    assert r.status_code == 201, r.text
+                seen[room] = (await api.get(f"/api/v1/rooms/{room}/events?after=0&limit=1", headers={
+                    "Authorization": f"Bearer {members[0]['token']}"})).json()["last_seq"] - missed
+        proc.terminate()
+        proc.wait(15)
+        proc = launch(data, port)
+        pid = server_pid(port)
+        before, started = cpu_seconds(pid), time.perf_counter()
+
+        async def reconnect(room: int, member: dict) -> bool:
+            for _ in range(50):   # a refused or reset connect is retried, as the page does
+                try:
+                    ws = await websockets.connect(f"ws://127.0.0.1:{port}/api/v1/rooms/{room}/stream?"
+                                                  f"after={seen[room]}&token={member['token']}",
+                                                  max_queue=None, compression=None, open_timeout=30)
                     break
-        spent = cpu_seconds(pid) - before
-        await ws.close()
-        return spent, got
+                except (OSError, websockets.InvalidStatus, asyncio.TimeoutError):
+                    await asyncio.sleep(0.2)
+            seqs = []
+            async for raw in ws:
+                message = json.loads(raw)
+                if message.get("type") == "presence":
+                    break
+                seqs.append(message["seq"])
+            await ws.close()
+            return seqs == list(range(seen[room] + 1, seen[room] + missed + 1))
+
+        whole = await asyncio.gather(*(reconnect(room, m) for room, members in by_room.items() for m in members))
+        return {"seconds": time.perf_counter() - started, "cpu": cpu_seconds(pid) - before,
+                "whole": sum(whole), "sockets": len(whole)}
+    finally:
+        proc.terminate()
+        proc.wait(15)
 
 
 def row(label: str, bare_value: float, ours_value: float, fmt: str) -> str:
@@ -221,27 +332,19 @@ def main() -> None:
     parser.add_argument("--sockets", type=int, nargs="+", default=[1000, 2000])
     parser.add_argument("--rate", type=float, default=5.0, help="posts per second per room")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--posts", type=int, default=2000, help="comment posts for the write path alone (0: skip)")
+    parser.add_argument("--parallel", type=int, default=16, help="posts in flight at once for the write path")
     parser.add_argument("--replay", type=int, default=1800,
-                        help="comments to post before one socket replays the whole room log (0: skip); with "
+                        help="comments to post before a socket replays the whole room log (0: skip); with "
                              "the joins the log stays under the 2,000 a socket replays before asking for a reload")
+    parser.add_argument("--replays", type=int, default=10, help="connections whose replay CPU is averaged")
+    parser.add_argument("--storm", type=int, default=2000, help="sockets reconnecting at once after a restart (0: skip)")
+    parser.add_argument("--missed", type=int, default=20, help="events each storm socket missed")
     args = parser.parse_args()
-    if any(args.sockets):
-        print("| | bare Starlette | ours | ratio |\n| --- | ---: | ---: | ---: |")
+    print("| | bare Starlette | ours | ratio |\n| --- | ---: | ---: | ---: |")
     for n in [n for n in args.sockets if n > 0]:
-        port = free_port()
-        reference = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_broadcast.py"), str(port)])
-        try:
-            deadline = time.time() + 30
-            while time.time() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with bare_server() as port:
             b = asyncio.run(bare(port, n, args.rate, args.seconds))
-        finally:
-            reference.terminate()
-            reference.wait(10)
         server = start_server(Path(tempfile.mkdtemp()))
         base = next(server)
         try:
@@ -251,16 +354,52 @@ def main() -> None:
         print(row(f"N={n}: server CPU per delivery (µs)", b["cpu_per_delivery_us"], o["cpu_per_delivery_us"], ".0f"))
         print(row(f"N={n}: p50 post → socket (ms)", b["p50_ms"], o["p50_ms"], ".1f"))
         print(row(f"N={n}: p99 post → socket (ms)", b["p99_ms"], o["p99_ms"], ".1f"))
-        print(f"| N={n}: delivered | {b['delivered']}/{b['expected']} | {o['delivered']}/{o['expected']} | |")
+        print(f"| N={n}: delivered | {b['delivered']}/{b['expected']} | {o['delivered']}/{o['expected']} | |", flush=True)
+    if args.posts:
+        with bare_server(Path(tempfile.mkdtemp()) / "rows.db") as port:
+            b = asyncio.run(write_path_bare(port, args.posts, args.parallel))
+        server = start_server(Path(tempfile.mkdtemp()))
+        base = next(server)
+        try:
+            o = asyncio.run(write_path_ours(base, args.posts, args.parallel))
+        finally:
+            next(server, None)
+        label = f"{args.posts} posts, {args.parallel} in flight, no socket open"
+        print(row(f"{label}: posts per second (bare: one-row Core insert)", b["per_s"], o["per_s"], ".0f"))
+        print(row(f"{label}: server CPU per post (ms)", b["cpu_ms"], o["cpu_ms"], ".2f"), flush=True)
     if args.replay:
         server = start_server(Path(tempfile.mkdtemp()))
         base = next(server)
         try:
-            spent, got = asyncio.run(replay(base, args.replay))
+            spent, got = asyncio.run(replay(base, args.replay, args.replays))
         finally:
             next(server, None)
-        print(f"replay: a socket connecting with after=0 to a room log of {got} events cost "
-              f"{spent * 1000:.0f} ms of server CPU (clock ticks of {1000 / TICKS:.0f} ms)")
+        print(f"| replay of {got} events to a socket connecting with after=0: server CPU (ms, mean of "
+              f"{args.replays}) | | {spent * 1000:.1f} | |", flush=True)
+    if args.storm:
+        result = asyncio.run(storm(args.storm, args.missed))
+        print(f"| reconnect storm after a restart: {result['sockets']} sockets, {args.missed} missed events each: "
+              f"seconds until the last is live (server CPU s) | | {result['seconds']:.1f} ({result['cpu']:.1f}) | |")
+        print(f"| reconnect storm: replays whole and in order | | {result['whole']}/{result['sockets']} | |")
+
+
+@contextlib.contextmanager
+def bare_server(rows_db: Path | None = None):
+    port = free_port()
+    reference = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_broadcast.py"), str(port),
+                                  *([str(rows_db)] if rows_db else [])])
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        reference.terminate()
+        reference.wait(10)
 
 
 if __name__ == "__main__":

@@ -6,15 +6,18 @@ back only after commit, so nothing is ever pushed that the database does not hol
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, NamedTuple, TypeVar
 
 from sqlalchemy import MetaData, create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
+from consult import jsontext
+
 T = TypeVar("T")
+# JSON columns are read and written for every room event (consult/jsontext.py).
+JSON_TEXT = {"json_serializer": jsontext.dumps, "json_deserializer": jsontext.loads}
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -38,9 +41,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-@dataclass(frozen=True)
-class Committed:
-    """A room event as committed: what the hub publishes and sockets replay."""
+class Committed(NamedTuple):
+    """A room event as committed: what the hub publishes and sockets replay (a tuple: a
+    replay builds thousands, and a frozen dataclass costs several times more to build)."""
 
     room_id: int
     seq: int
@@ -53,7 +56,7 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     path = make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **JSON_TEXT)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -90,7 +93,7 @@ class Database:
             self.read_engine = _sqlite_engine(url, immediate=False)
         else:
             self.write_engine = self.read_engine = create_engine(url, pool_size=20, max_overflow=20,
-                                                                 pool_pre_ping=True)
+                                                                 pool_pre_ping=True, **JSON_TEXT)
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
         # Called with (session, room events) just before commit: how a broadcast backend
         # sends its notifications in the same transaction (live/broadcast.py).

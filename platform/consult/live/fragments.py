@@ -5,33 +5,31 @@ in the room (and language, which the socket's context sets). Nothing per viewer 
 organisers may see travels in the payload's "restricted" part and is dropped for others."""
 from __future__ import annotations
 
-import json
-
 from consult.access import PRIVILEGED
+from consult.jsontext import dumps
 from consult.live.hub import Message
 from consult.web.templating import block
-
 
 
 def html(message: Message, role: str) -> str:
     if message.event is None:
         content = block("rooms/live.html", message.kind, privileged=role in PRIVILEGED, **message.data)
-        return json.dumps({"type": message.kind, "content": content})
+        return dumps({"type": message.kind, "content": content})
     event = message.event
     content = block("rooms/live.html", event.type, payload=event.payload, privileged=role in PRIVILEGED)
-    return json.dumps({"seq": event.seq, "type": event.type, "content": content})
+    return dumps({"seq": event.seq, "type": event.type, "content": content})
 
 
 def api_json(message: Message, role: str) -> str:
     if message.event is None:
-        return json.dumps({"type": message.kind, **message.data})
-    return json.dumps(event_json(message.event, role in PRIVILEGED))
+        return dumps({"type": message.kind, **message.data})
+    return dumps(event_json(message.event, role in PRIVILEGED))
 
 
 def note(message: Message, role: str) -> str:
     """The organisers' dashboard: which room had what kind of event, no content."""
     room_id = message.event.room_id if message.event else message.data.get("room_id")
-    return json.dumps({"type": message.event.type if message.event else message.kind, "room_id": room_id})
+    return dumps({"type": message.event.type if message.event else message.kind, "room_id": room_id})
 
 
 def event_json(event, privileged: bool) -> dict:
