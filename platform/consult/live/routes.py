@@ -12,7 +12,6 @@ from typing import Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from consult import i18n
 from consult.errors import DomainError
 from consult.live import fragments
 from consult.live.hub import CLOSE, GONE, Message, Subscriber
