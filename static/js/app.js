@@ -157,11 +157,19 @@
   }
 
   // Parts that change with time alone (the dashboard: a room falls quiet, its charts move on)
-  // are fetched again every minute while the page is shown.
+  // are fetched again every data-refresh-timed seconds while the page is shown.
+  var timedAt = {};
   setInterval(function () {
     if (document.hidden) return;
-    document.querySelectorAll("[data-refresh-timed]").forEach(function (el) { if (el.id) refresh(el.id, 1); });
-  }, 60000);
+    var now = Date.now();
+    document.querySelectorAll("[data-refresh-timed]").forEach(function (el) {
+      if (!el.id) return;
+      timedAt[el.id] = timedAt[el.id] || now;
+      if (now - timedAt[el.id] < (Number(el.dataset.refreshTimed) || 60) * 1000) return;
+      timedAt[el.id] = now;
+      refresh(el.id, 1);
+    });
+  }, 1000);
 
   var editingTimer = null;
   function expireEditingNotice() {

@@ -109,3 +109,12 @@ def test_the_dashboard_charts_move_live_and_fit_a_phone(new_page, organiser, liv
     assert box["width"] > 250 and box["x"] + box["width"] <= 390
     phone.locator(f"#dash-room-{joined['room_id']} summary", has_text="The numbers behind the charts").click()
     assert phone.locator(f"#dash-room-{joined['room_id']} .chart-numbers tbody tr").count() >= 1
+
+
+def test_the_dashboard_is_fetched_again_with_time_alone(organiser):
+    """A room falling quiet sends no event: the dashboard asks for itself every minute (here
+    every second, so that the test need not wait a minute)."""
+    wait_live(organiser)
+    organiser.evaluate("document.getElementById('dashboard').dataset.refreshTimed = '1'")
+    with organiser.expect_request(lambda r: "panel=dashboard" in r.url, timeout=5000):
+        pass
