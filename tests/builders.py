@@ -51,5 +51,5 @@ def build_event(session, rooms: int = 2, phase: str = "open") -> dict:
 
 
 def build_member(session, code: str, name: str = "Ana", sector: str = "health", country: str = "BE") -> Actor:
-    participant, _, _ = join(session, Actor(), code, name, "Org", sector, country)
+    participant, _, _ = join(session, Actor(), code=code, name=name, organisation="Org", sector=sector, country=country)
     return Actor(participant_id=participant.id)

@@ -49,7 +49,7 @@ def test_a_room_page_resolves_access_once(client, settings, statements, path):
 
 def _make_rapporteur(session, room: int) -> None:
     member = session.scalar(select(Membership).where(Membership.room_id == room))
-    rooms.make_rapporteur(session, Actor(organiser_id=1), room, member.participant_id)
+    rooms.make_rapporteur(session, Actor(organiser_id=1), room, participant_id=member.participant_id)
 
 
 def _author(named_in_results: bool) -> Participant:

@@ -55,8 +55,9 @@ def test_resolving_makes_a_new_version_and_the_old_one_stays_as_it_was(demo):
     made, _ = demo.write(service.consolidate, ORGANISER, doc)
     conflict = next(p for p in made["paragraphs"] if p["status"] == "conflict")
     room = conflict["candidates"][1]
-    resolved, _ = demo.write(service.resolve, ORGANISER, doc, made["version"], conflict["key"],
-                             f"room:{room['room_id']}", None, "The second room's wording is closer to law.")
+    resolved, _ = demo.write(service.resolve, ORGANISER, doc, version=made["version"], key=conflict["key"],
+                             choice=f"room:{room['room_id']}", text=None,
+                             note="The second room's wording is closer to law.")
     assert resolved["version"] == made["version"] + 1
     after = next(p for p in resolved["paragraphs"] if p["key"] == conflict["key"])
     assert after["resolution"]["note"] == "The second room's wording is closer to law."
@@ -66,7 +67,8 @@ def test_resolving_makes_a_new_version_and_the_old_one_stays_as_it_was(demo):
     again, _ = demo.write(service.consolidate, ORGANISER, doc)       # same conflict, same texts: stays resolved
     assert next(p for p in again["paragraphs"] if p["key"] == conflict["key"])["resolution"] is not None
     with pytest.raises(Invalid):
-        demo.write(service.resolve, ORGANISER, doc, made["version"], conflict["key"], "custom", "x", "")
+        demo.write(service.resolve, ORGANISER, doc, version=made["version"], key=conflict["key"], choice="custom",
+                   text="x", note="")
 
 
 def test_versions_are_immutable_rows(demo):
@@ -75,7 +77,8 @@ def test_versions_are_immutable_rows(demo):
     stored = demo.read(lambda s: s.scalar(select(ConsolidatedVersion.content).where(
         ConsolidatedVersion.document_id == doc, ConsolidatedVersion.version == made["version"])))
     conflict = next(p for p in made["paragraphs"] if p["status"] == "conflict")
-    demo.write(service.resolve, ORGANISER, doc, made["version"], conflict["key"], "custom", "A new text.", "")
+    demo.write(service.resolve, ORGANISER, doc, version=made["version"], key=conflict["key"], choice="custom",
+               text="A new text.", note="")
     unchanged = demo.read(lambda s: s.scalar(select(ConsolidatedVersion.content).where(
         ConsolidatedVersion.document_id == doc, ConsolidatedVersion.version == made["version"])))
     assert unchanged == stored
@@ -88,19 +91,20 @@ def test_only_organisers_consolidate_resolve_and_publish_and_others_read_only_pu
         demo.write(service.consolidate, participant, doc)
     made, _ = demo.write(service.consolidate, ORGANISER, doc)
     with pytest.raises(Forbidden):
-        demo.write(service.resolve, participant, doc, made["version"], "p1", "delete")
+        demo.write(service.resolve, participant, doc, version=made["version"], key="p1", choice="delete")
     with pytest.raises(NotFound):
         demo.read(service.get_version, participant, doc, made["version"])
     first = demo.read(service.get_version, ORGANISER, doc, 1)
     assert any(p["status"] == "conflict" for p in first["paragraphs"])
     with pytest.raises(Invalid):
-        demo.write(service.publish, ORGANISER, doc, 1)  # conflicts remain
+        demo.write(service.publish, ORGANISER, doc, version=1)  # conflicts remain
     latest = made
     for p in made["paragraphs"]:
         if p["status"] == "conflict":
-            latest, _ = demo.write(service.resolve, ORGANISER, doc, latest["version"], p["key"], "delete", None, "")
+            latest, _ = demo.write(service.resolve, ORGANISER, doc, version=latest["version"], key=p["key"],
+                                   choice="delete", text=None, note="")
     with pytest.raises(Forbidden):
-        demo.write(service.publish, participant, doc, latest["version"])
-    demo.write(service.publish, ORGANISER, doc, latest["version"])
+        demo.write(service.publish, participant, doc, version=latest["version"])
+    demo.write(service.publish, ORGANISER, doc, version=latest["version"])
     assert demo.read(service.get_version, participant, doc, latest["version"])["published"] is True
     assert demo.read(service.get_version, Actor(), doc, None)["version"] == latest["version"]

@@ -22,7 +22,7 @@ def room(db):
 
 
 def post(db, actor, room_id, text="A point", key="key-00000001", **kw):
-    return db.write(service.post_comment, actor, room_id, text, idempotency_key=key, **kw)
+    return db.write(service.post_comment, actor, room_id, text=text, idempotency_key=key, **kw)
 
 
 def test_comment_on_a_paragraph_is_logged_with_its_thread_count(db, room):
@@ -103,11 +103,11 @@ def test_comments_only_while_the_room_is_open(db, room, phase):
 def test_support_is_one_per_person_and_setting_twice_counts_once(db, room):
     (comment, _), _ = post(db, room["anna"], room["rooms"][0])
     bob, _ = db.write(build_member, room["codes"][0], "Bob")
-    first, events = db.write(service.set_support, bob, comment["id"], True)
-    again, no_events = db.write(service.set_support, bob, comment["id"], True)
+    first, events = db.write(service.set_support, bob, comment["id"], on=True)
+    again, no_events = db.write(service.set_support, bob, comment["id"], on=True)
     assert first["support"] == again["support"] == 1
     assert [e.payload for e in events] == [{"comment_id": comment["id"], "support": 1}] and no_events == []
-    cleared, _ = db.write(service.set_support, bob, comment["id"], False)
+    cleared, _ = db.write(service.set_support, bob, comment["id"], on=False)
     assert cleared["support"] == 0
     assert db.read(in_room, bob, room["rooms"][0], service.supported_by) == set()
 
@@ -116,16 +116,16 @@ def test_support_from_another_room_is_refused(db, room):
     (comment, _), _ = post(db, room["anna"], room["rooms"][0])
     bob, _ = db.write(build_member, room["codes"][1], "Bob")
     with pytest.raises(Forbidden):
-        db.write(service.set_support, bob, comment["id"], True)
+        db.write(service.set_support, bob, comment["id"], on=True)
     with pytest.raises(NotFound):
-        db.write(service.set_support, bob, 999999, True)
+        db.write(service.set_support, bob, 999999, on=True)
 
 
 def test_thirty_concurrent_supports_are_counted_exactly_with_a_gapless_log(db, room):
     (comment, _), _ = post(db, room["anna"], room["rooms"][0])
     people = [db.write(build_member, room["codes"][0], f"P{i}")[0] for i in range(30)]
     with ThreadPoolExecutor(max_workers=30) as pool:
-        results = list(pool.map(lambda actor: db.write(service.set_support, actor, comment["id"], True), people))
+        results = list(pool.map(lambda actor: db.write(service.set_support, actor, comment["id"], on=True), people))
     assert sorted(r["support"] for r, _ in results) == list(range(1, 31))
     listed = db.read(in_room, room["anna"], room["rooms"][0], service.list_comments)
     assert listed[0]["support"] == 30

@@ -447,10 +447,10 @@ def test_the_services_check_the_actor_and_store_emails(db):
             Row(2, ("Ana", "ana@example.org", "X", "health", "BE", "rapporteur", event["codes"][0]))]
     for actor in (Actor(), member):
         with pytest.raises(Forbidden):
-            db.write(participants.import_participants, actor, event["slug"], rows)
-    people, events = db.write(participants.import_participants, Actor(organiser_id=1), event["slug"], rows)
+            db.write(participants.import_participants, actor, event["slug"], rows=rows)
+    people, events = db.write(participants.import_participants, Actor(organiser_id=1), event["slug"], rows=rows)
     assert [p["name"] for p in people] == ["Ana"] and len(people[0]["token"]) == 43
     assert [e.type for e in events] == ["member_joined", "rapporteur_assigned"]
     with pytest.raises(FileProblems) as refused:
-        db.write(participants.import_participants, Actor(organiser_id=1), event["slug"], rows)
+        db.write(participants.import_participants, Actor(organiser_id=1), event["slug"], rows=rows)
     assert [(p.row, p.column) for p in refused.value.problems] == [(2, "email")]

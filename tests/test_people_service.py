@@ -16,7 +16,8 @@ def world(db):
 def test_join_by_code_ignores_case_spaces_and_dashes(db, world):
     code = world["codes"][0]
     (participant, member, token), events = db.write(
-        service.join, Actor(), f" {code[:3].lower()}-{code[3:]} ", "Ana", "City of Ghent", "local_authority", "be")
+        service.join, Actor(), code=f" {code[:3].lower()}-{code[3:]} ", name="Ana", organisation="City of Ghent",
+        sector="local_authority", country="be")
     assert member.room_id == world["rooms"][0] and participant.country == "BE"
     assert token and participant.token_hash != token  # only the hash is stored
     assert [e.type for e in events] == ["member_joined"] and events[0].payload == {"members": 1}
@@ -30,26 +31,28 @@ def test_join_by_code_ignores_case_spaces_and_dashes(db, world):
 def test_join_refuses_bad_details_and_keeps_nothing(db, world, field, kwargs):
     values = dict(name="Ana", organisation="", sector="health", country="BE") | kwargs
     with pytest.raises(Invalid) as error:
-        db.write(service.join, Actor(), world["codes"][0], **values)
+        db.write(service.join, Actor(), code=world["codes"][0], **values)
     assert field in error.value.fields
     assert db.read(lambda s: s.query(service.Participant).filter_by(event_id=world["event_id"]).count()) == 0
 
 
 def test_unknown_code(db, world):
     with pytest.raises(NotFound):
-        db.write(service.join, Actor(), "NOPE00", "Ana", "", "health", "BE")
+        db.write(service.join, Actor(), code="NOPE00", name="Ana", organisation="", sector="health", country="BE")
 
 
 def test_a_known_participant_joins_a_second_room_as_themselves(db, world):
-    (p, _, token), _ = db.write(service.join, Actor(), world["codes"][0], "Ana", "", "health", "BE")
-    (again, member, no_token), _ = db.write(service.join, Actor(participant_id=p.id), world["codes"][1],
-                                            None, None, None, None)
+    (p, _, token), _ = db.write(service.join, Actor(), code=world["codes"][0], name="Ana", organisation="",
+                                sector="health", country="BE")
+    (again, member, no_token), _ = db.write(service.join, Actor(participant_id=p.id), code=world["codes"][1],
+                                            name=None, organisation=None, sector=None, country=None)
     assert again.id == p.id and member.room_id == world["rooms"][1] and no_token is None
     assert [r["id"] for r in db.read(service.rooms_of, p.id)] == world["rooms"]
 
 
 def test_names_in_results_are_opt_in(db, world):
-    (p, _, _), _ = db.write(service.join, Actor(), world["codes"][0], "Ana", "", "health", "BE")
+    (p, _, _), _ = db.write(service.join, Actor(), code=world["codes"][0], name="Ana", organisation="",
+                            sector="health", country="BE")
     assert p.named_in_results is False
 
 

@@ -49,7 +49,7 @@ def _race(db, room_id: int, close_to: str, attempts: list):
     def close():
         start.wait()
         time.sleep(0.15)
-        db.write(rooms.set_phase, ORGANISER, room_id, close_to)
+        db.write(rooms.set_phase, ORGANISER, room_id, phase=close_to)
 
     with ThreadPoolExecutor(max_workers=len(attempts) + 1) as pool:
         futures = [pool.submit(attempt, fn) for fn in attempts] + [pool.submit(close)]
@@ -71,13 +71,14 @@ def _assert_cut_clean(events, event_type: str, accepted: int):
 
 def test_150_parallel_votes_against_a_close_leave_no_vote_after_the_close(db):
     world, room_id, people = _world(db, "voting", BURST)
-    db.write(rooms.set_phase, ORGANISER, room_id, "open")
-    amendment = db.write(amendments.propose, people[0], room_id, world["paragraphs"][0], "replace", "New words.",
-                         "Clearer.", "sector", "race-amendment")[0][0]
-    db.write(rooms.set_phase, ORGANISER, room_id, "voting")
+    db.write(rooms.set_phase, ORGANISER, room_id, phase="open")
+    amendment = db.write(amendments.propose, people[0], room_id, paragraph_id=world["paragraphs"][0],
+                         kind="replace", text="New words.",
+                         rationale="Clearer.", attribution="sector", idempotency_key="race-amendment")[0][0]
+    db.write(rooms.set_phase, ORGANISER, room_id, phase="voting")
     before = db.read(log.after, room_id, 0, 10_000)[-1].seq
     accepted, events = _race(db, room_id, "closed", [
-        (lambda p=p: db.write(amendments.vote, p, amendment["id"], "agree")) for p in people])
+        (lambda p=p: db.write(amendments.vote, p, amendment["id"], choice="agree")) for p in people])
     events = [e for e in events if e.seq > before]
     _assert_cut_clean(events, "amendment_voted", accepted)
     stored = db.read(lambda s: s.scalar(select(func.count()).select_from(AmendmentVote)
@@ -89,7 +90,7 @@ def test_150_parallel_votes_against_a_close_leave_no_vote_after_the_close(db):
 def test_150_parallel_comments_against_a_close_leave_no_comment_after_the_close(db):
     world, room_id, people = _world(db, "open", 10)
     accepted, events = _race(db, room_id, "closed", [
-        (lambda i=i: db.write(contributions.post_comment, people[i % 10], room_id, f"Comment {i}",
+        (lambda i=i: db.write(contributions.post_comment, people[i % 10], room_id, text=f"Comment {i}",
                               idempotency_key=f"race-comment-{i}"))
         for i in range(BURST)])
     _assert_cut_clean([e for e in events if e.type != "member_joined"], "comment_posted", accepted)
@@ -100,13 +101,14 @@ def test_150_parallel_comments_against_a_close_leave_no_comment_after_the_close(
 @pytest.mark.parametrize("action", ["support", "react"])
 def test_parallel_supports_and_reactions_against_a_close_stop_at_the_close(db, action):
     world, room_id, people = _world(db, "open", 60)
-    comment = db.write(contributions.post_comment, people[0], room_id, "Support me",
+    comment = db.write(contributions.post_comment, people[0], room_id, text="Support me",
                        idempotency_key="race-support-me")[0][0]
     if action == "support":
-        attempts = [(lambda p=p: db.write(contributions.set_support, p, comment["id"], True)) for p in people[1:]]
+        attempts = [(lambda p=p: db.write(contributions.set_support, p, comment["id"], on=True)) for p in people[1:]]
         event_type = "support_changed"
     else:
-        attempts = [(lambda p=p: db.write(engagement.react, p, room_id, world["paragraphs"][0], "agree"))
+        attempts = [(lambda p=p: db.write(engagement.react, p, room_id, paragraph_id=world["paragraphs"][0],
+                                          stance="agree"))
                     for p in people]
         event_type = "reaction_changed"
     accepted, events = _race(db, room_id, "closed", attempts)

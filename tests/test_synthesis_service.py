@@ -33,17 +33,18 @@ def event(db):
         p0 = ev["paragraphs"][0]
         room1, room2 = ev["rooms"]
         for who in ("h1", "h2"):
-            engagement.react(session, people[who], room1, p0, "agree")
+            engagement.react(session, people[who], room1, paragraph_id=p0, stance="agree")
         for who in ("p1", "p2"):
-            engagement.react(session, people[who], room1, p0, "disagree")
-        engagement.react(session, people["h3"], room2, p0, "agree")
-        engagement.react(session, people["r1"], room2, p0, "pass", needs_discussion=True)
+            engagement.react(session, people[who], room1, paragraph_id=p0, stance="disagree")
+        engagement.react(session, people["h3"], room2, paragraph_id=p0, stance="agree")
+        engagement.react(session, people["r1"], room2, paragraph_id=p0, stance="pass", needs_discussion=True)
         keys = iter(f"key-{n:04d}" for n in range(100))
         for who, room, text in [("h1", room1, "Police data needs a clear legal basis before sharing."),
                                 ("p1", room1, "Police data sharing needs a clear legal basis first."),
                                 ("h3", room2, "Police data needs a legal basis before any sharing.")]:
-            contributions.post_comment(session, people[who], room, text, p0, None, "name", next(keys))
-        rooms.make_rapporteur(session, ORGANISER, room1, people["h1"].participant_id)
+            contributions.post_comment(session, people[who], room, text=text, paragraph_id=p0, parent_id=None,
+                                       attribution="name", idempotency_key=next(keys))
+        rooms.make_rapporteur(session, ORGANISER, room1, participant_id=people["h1"].participant_id)
         return ev, people
     return db.write(build)[0]
 
@@ -109,7 +110,7 @@ def test_the_synthesis_is_kept_until_something_changes(db, event):
     ev, people = event
     first = db.read(service.synthesis, ORGANISER, ev["slug"])
     assert db.read(service.synthesis, ORGANISER, ev["slug"]) is first
-    db.write(engagement.react, people["p1"], ev["rooms"][0], ev["paragraphs"][1], "agree")
+    db.write(engagement.react, people["p1"], ev["rooms"][0], paragraph_id=ev["paragraphs"][1], stance="agree")
     second = db.read(service.synthesis, ORGANISER, ev["slug"])
     assert second is not first
     item = next(i for i in second["items"] if i["key"] == f"p{ev['paragraphs'][1]}")
@@ -121,7 +122,7 @@ def test_hidden_comments_are_left_out(db, event):
     ev, _ = event
     s = db.read(service.synthesis, ORGANISER, ev["slug"])
     first = int(s["themes"][0]["members"][0][1:])
-    db.write(moderation.hide, ORGANISER, "comment", first, "Off topic")
+    db.write(moderation.hide, ORGANISER, target_type="comment", target_id=first, reason="Off topic")
     after = db.read(service.synthesis, ORGANISER, ev["slug"])
     assert f"c{first}" not in {k for t in after["themes"] for k in t["members"]} | set(after["not_grouped"])
 

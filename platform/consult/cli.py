@@ -76,7 +76,7 @@ def export(args) -> None:
     actor = Actor(organiser_id=0)
     path, name = db.snapshot(xlsx, actor, args.event)
     shutil.move(path, args.out)
-    db.write(record_download, actor, args.event, None, name, via="cli")
+    db.write(record_download, actor, slug=args.event, room_id=None, filename=name, via="cli")
     print(f"Wrote {args.out} ({name})")
 
 

@@ -20,9 +20,11 @@ async def propose(request: Request):
     paragraph_id = None
     try:
         paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
-        amendment, _created = await core.write(service.propose, actor, room_id, paragraph_id, values["kind"],
-                                        values["text"], values["rationale"], values["attribution"] or "sector",
-                                        form.get("idempotency_key"), language=values["language"])
+        amendment, _created = await core.write(service.propose, actor, room_id, paragraph_id=paragraph_id,
+                                               kind=values["kind"],
+                                        text=values["text"], rationale=values["rationale"],
+                                        attribution=values["attribution"] or "sector",
+                                        idempotency_key=form.get("idempotency_key"), language=values["language"])
     except DomainError as error:
         if not is_htmx(request) or paragraph_id is None:
             return refused(request, error)
@@ -40,7 +42,7 @@ async def vote(request: Request):
     core = request.app.state.core
     amendment_id = request.path_params["amendment_id"]
     form = await request.form()
-    result = await core.write(service.vote, request.state.actor, amendment_id, form.get("choice"))
+    result = await core.write(service.vote, request.state.actor, amendment_id, choice=form.get("choice"))
     if not is_htmx(request):
         return back_to(request.headers.get("referer") or "/")
     return page(request, "amendments/voted.html", {"a": {"id": amendment_id}, "mine": result["choice"]})
@@ -51,8 +53,8 @@ async def decide(request: Request):
     amendment_id = request.path_params["amendment_id"]
     form = await request.form()
     text = form.get("text") if form.get("edited") else None
-    result = await core.write(service.decide, request.state.actor, amendment_id, form.get("decision"),
-                              form.get("reason"), text)
+    result = await core.write(service.decide, request.state.actor, amendment_id, decision=form.get("decision"),
+                              reason=form.get("reason"), text=text)
     if not is_htmx(request):
         return back_to(f"/rooms/{result['room_id']}/workbench")
     access = await core.read(room_access, request.state.actor, result["room_id"])

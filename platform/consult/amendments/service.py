@@ -49,7 +49,7 @@ def _view(session: Session, a: Amendment) -> dict:
     return amendment_view(a, session.get(Participant, a.author_id), session.get(Room, a.room_id))
 
 
-def propose(session: Session, actor: Actor, room_id: int, paragraph_id, kind, text, rationale,
+def propose(session: Session, actor: Actor, room_id: int, *, paragraph_id, kind, text, rationale,
             attribution="sector", idempotency_key=None, language: str | None = None) -> tuple[dict, bool]:
     access, member = member_access(session, actor, room_id)
     room = access.room
@@ -134,7 +134,7 @@ def _locked(session: Session, amendment_id: int) -> Amendment:
     return amendment
 
 
-def vote(session: Session, actor: Actor, amendment_id: int, choice: str) -> dict:
+def vote(session: Session, actor: Actor, amendment_id: int, *, choice: str) -> dict:
     """One vote per person, changeable while the room votes. The amendment row is locked first
     so that the recount after the change sees every vote committed before it."""
     amendment = session.get(Amendment, amendment_id)
@@ -172,7 +172,7 @@ def _tally(a: Amendment) -> dict:
     return {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain}
 
 
-def decide(session: Session, actor: Actor, amendment_id: int, decision: str, reason: str | None = None,
+def decide(session: Session, actor: Actor, amendment_id: int, *, decision: str, reason: str | None = None,
            text: str | None = None) -> dict:
     amendment = session.get(Amendment, amendment_id)
     if amendment is None:
@@ -209,8 +209,9 @@ def decide(session: Session, actor: Actor, amendment_id: int, decision: str, rea
                  decision=decision, reason=reason or None, edited=amendment.accepted_text is not None)
     draft_version = None
     if decision == "accept":
-        draft_version = drafting.record_amendment(session, actor, amendment.room_id, amendment_id, amendment.kind,
-                                                  amendment.paragraph_id, final_text)["version"]
+        draft_version = drafting.record_amendment(session, actor, amendment.room_id, amendment_id=amendment_id,
+                                                  kind=amendment.kind,
+                                                  base_paragraph_id=amendment.paragraph_id, text=final_text)["version"]
     view = _view(session, amendment)
     log.record(session, amendment.room_id, "amendment_decided", {"amendment": view, "draft_version": draft_version})
     return dict(view, draft_version=draft_version)

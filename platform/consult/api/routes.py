@@ -92,9 +92,10 @@ async def join(request):
     core.join_limit.hit(request.client.host if request.client else "unknown")
     actor = await bearer(request, required=False)
     participant, member, token = await core.write(
-        people.join, actor, str_field(data, "code") or "", str_field(data, "name"),
-        str_field(data, "organisation"), str_field(data, "sector"), str_field(data, "country"),
-        bool(data.get("named_in_results", False)))
+        people.join, actor, code=str_field(data, "code") or "", name=str_field(data, "name"),
+        organisation=str_field(data, "organisation"), sector=str_field(data, "sector"),
+        country=str_field(data, "country"),
+        named_in_results=bool(data.get("named_in_results", False)))
     body = {"participant_id": participant.id, "room_id": member.room_id}
     if token:
         body["token"] = token
@@ -124,9 +125,10 @@ async def post_comment(request):
         raise Invalid("Send an Idempotency-Key header, so that a retry cannot post twice.",
                       {"Idempotency-Key": "Required."})
     comment, created = await core.write(
-        contributions.post_comment, actor, request.path_params["room_id"], str_field(data, "text"),
-        int_field(data, "paragraph_id"), int_field(data, "parent_id"),
-        str_field(data, "attribution") or "sector", key, core.settings.comment_max_chars)
+        contributions.post_comment, actor, request.path_params["room_id"], text=str_field(data, "text"),
+        paragraph_id=int_field(data, "paragraph_id"), parent_id=int_field(data, "parent_id"),
+        attribution=str_field(data, "attribution") or "sector", idempotency_key=key,
+        max_chars=core.settings.comment_max_chars)
     return JSONResponse(comment, status_code=201 if created else 200)
 
 
@@ -134,7 +136,7 @@ async def support(request):
     core = request.app.state.core
     actor = await bearer(request)
     result = await core.write(contributions.set_support, actor, request.path_params["comment_id"],
-                              request.method == "PUT")
+                              on=request.method == "PUT")
     return JSONResponse(result)
 
 
@@ -158,7 +160,8 @@ async def rapporteurs(request):
     actor = await bearer(request)
     data = await json_body(request)
     return JSONResponse(await core.write(rooms_service.make_rapporteur, actor, request.path_params["room_id"],
-                                         int_field(data, "participant_id", required=True)), status_code=201)
+                                         participant_id=int_field(data, "participant_id", required=True)),
+                                         status_code=201)
 
 
 async def phase(request):
@@ -166,7 +169,7 @@ async def phase(request):
     actor = await bearer(request)
     data = await json_body(request)
     return JSONResponse(await core.write(rooms_service.set_phase, actor, request.path_params["room_id"],
-                                         str_field(data, "phase")))
+                                         phase=str_field(data, "phase")))
 
 
 async def list_amendments(request):
@@ -182,9 +185,10 @@ async def propose_amendment(request):
     data = await json_body(request)
     key = request.headers.get("idempotency-key") or str_field(data, "idempotency_key")
     view, created = await core.write(
-        amendments.propose, actor, request.path_params["room_id"], int_field(data, "paragraph_id", required=True),
-        str_field(data, "kind"), str_field(data, "text"), str_field(data, "rationale"),
-        str_field(data, "attribution") or "sector", key)
+        amendments.propose, actor, request.path_params["room_id"],
+        paragraph_id=int_field(data, "paragraph_id", required=True),
+        kind=str_field(data, "kind"), text=str_field(data, "text"), rationale=str_field(data, "rationale"),
+        attribution=str_field(data, "attribution") or "sector", idempotency_key=key)
     return JSONResponse(view, status_code=201 if created else 200)
 
 
@@ -193,7 +197,7 @@ async def vote(request):
     actor = await bearer(request)
     data = await json_body(request)
     return JSONResponse(await core.write(amendments.vote, actor, request.path_params["amendment_id"],
-                                         str_field(data, "choice")))
+                                         choice=str_field(data, "choice")))
 
 
 async def decide(request):
@@ -201,8 +205,8 @@ async def decide(request):
     actor = await bearer(request)
     data = await json_body(request)
     return JSONResponse(await core.write(amendments.decide, actor, request.path_params["amendment_id"],
-                                         str_field(data, "decision"), str_field(data, "reason"),
-                                         str_field(data, "text")))
+                                         decision=str_field(data, "decision"), reason=str_field(data, "reason"),
+                                         text=str_field(data, "text")))
 
 
 async def get_draft(request):
@@ -220,8 +224,8 @@ async def put_draft(request):
         raise Invalid("'paragraphs' is a list of {id, text, deleted?}.", {"paragraphs": "Not a list of objects."})
     try:
         saved = await core.write(drafting.save, actor, request.path_params["room_id"],
-                                 int_field(data, "base_version", required=True), edits,
-                                 str_field(data, "conclusions"))
+                                 base_version=int_field(data, "base_version", required=True), paragraphs=edits,
+                                 conclusions=str_field(data, "conclusions"))
     except drafting.StaleDraft as stale:
         return JSONResponse({"error": stale.code, "detail": stale.detail,
                              "current": drafting.draft_view(stale.version, stale.content)}, status_code=409)
@@ -271,8 +275,9 @@ async def resolve(request):
     actor = await bearer(request)
     data = await json_body(request)
     made = await core.write(consolidation.resolve, actor, request.path_params["document_id"],
-                            request.path_params["version"], str_field(data, "key") or "",
-                            str_field(data, "choice") or "", str_field(data, "text"), str_field(data, "note"))
+                            version=request.path_params["version"], key=str_field(data, "key") or "",
+                            choice=str_field(data, "choice") or "", text=str_field(data, "text"),
+                            note=str_field(data, "note"))
     return JSONResponse(made, status_code=201)
 
 
@@ -292,7 +297,7 @@ async def publish(request):
     core = request.app.state.core
     actor = await bearer(request)
     return JSONResponse(await core.write(consolidation.publish, actor, request.path_params["document_id"],
-                                         request.path_params["version"]))
+                                         version=request.path_params["version"]))
 
 
 async def export_xlsx(request: Request):
@@ -302,7 +307,8 @@ async def export_xlsx(request: Request):
         path, filename = await run_in_threadpool(core.db.snapshot, export.xlsx, actor, request.path_params["slug"])
     except DomainError as error:
         return domain_error(error)
-    await core.write(export.record_download, actor, request.path_params["slug"], None, filename, via="api")
+    await core.write(export.record_download, actor, slug=request.path_params["slug"], room_id=None,
+                     filename=filename, via="api")
     return file_response(path, filename)
 
 

@@ -91,8 +91,8 @@ async def resolve(request: Request):
     core = request.app.state.core
     document_id, version = request.path_params["document_id"], request.path_params["version"]
     form = await request.form()
-    made = await core.write(service.resolve, request.state.actor, document_id, version, form.get("key", ""),
-                            form.get("choice", ""), form.get("text"), form.get("note"))
+    made = await core.write(service.resolve, request.state.actor, document_id, version=version, key=form.get("key", ""),
+                            choice=form.get("choice", ""), text=form.get("text"), note=form.get("note"))
     return back_to(f"/documents/{document_id}/consolidated/{made['version']}#{form.get('key')}")
 
 
@@ -109,7 +109,7 @@ async def resolve_hunk(request: Request):
 async def publish(request: Request):
     core = request.app.state.core
     document_id, version = request.path_params["document_id"], request.path_params["version"]
-    await core.write(service.publish, request.state.actor, document_id, version)
+    await core.write(service.publish, request.state.actor, document_id, version=version)
     return back_to(f"/documents/{document_id}/consolidated/{version}")
 
 

@@ -295,7 +295,7 @@ def _conflict(content: dict, key: str) -> dict:
     return target
 
 
-def resolve(session: Session, actor: Actor, document_id: int, version: int, key: str, choice: str,
+def resolve(session: Session, actor: Actor, document_id: int, *, version: int, key: str, choice: str,
             text: str | None = None, note: str | None = None) -> dict:
     """Resolve a whole paragraph in conflict at once: take a room's text, delete, or write a
     new text. The result is a new version; the one resolved stays as it was."""
@@ -353,7 +353,7 @@ def _record_resolution(session: Session, actor: Actor, document: Document, versi
     return version_view(row, document)
 
 
-def publish(session: Session, actor: Actor, document_id: int, version: int) -> dict:
+def publish(session: Session, actor: Actor, document_id: int, *, version: int) -> dict:
     consolidator(session, actor)
     row = _version(session, document_id, version)
     if any(p["status"] == "conflict" for p in row.content["paragraphs"]):

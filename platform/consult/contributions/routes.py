@@ -23,8 +23,9 @@ async def post_comment(request: Request):
         paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
         parent_id = optional_int(form.get("parent_id"), "parent_id")
         comment, _created = await core.write(
-            service.post_comment, actor, room_id, values["text"], paragraph_id, parent_id,
-            values["attribution"], form.get("idempotency_key"), core.settings.comment_max_chars,
+            service.post_comment, actor, room_id, text=values["text"], paragraph_id=paragraph_id, parent_id=parent_id,
+            attribution=values["attribution"], idempotency_key=form.get("idempotency_key"),
+            max_chars=core.settings.comment_max_chars,
             language=values["language"])
     except DomainError as error:
         if not is_htmx(request):
@@ -49,7 +50,7 @@ async def set_support(request: Request):
     comment_id = request.path_params["comment_id"]
     form = await request.form()
     on = form.get("on") == "1"
-    result = await core.write(service.set_support, actor, comment_id, on)
+    result = await core.write(service.set_support, actor, comment_id, on=on)
     if not is_htmx(request):
         return back_to(request.headers.get("referer") or "/")
     return page(request, "contributions/supported.html",
@@ -60,7 +61,7 @@ async def mark_taken(request: Request):
     core = request.app.state.core
     form = await request.form()
     await core.write(service.mark_taken, request.state.actor, request.path_params["comment_id"],
-                     form.get("taken") == "1")
+                     taken=form.get("taken") == "1")
     return back_to(request.headers.get("referer") or "/")
 
 
@@ -68,8 +69,8 @@ async def flag(request: Request):
     core = request.app.state.core
     form = await request.form()
     target_id = optional_int(form.get("target_id"), "target_id")
-    await core.write(moderation.flag, request.state.actor, form.get("target_type", ""), target_id,
-                     form.get("reason"))
+    await core.write(moderation.flag, request.state.actor, target_type=form.get("target_type", ""), target_id=target_id,
+                     reason=form.get("reason"))
     if not is_htmx(request):
         return back_to(request.headers.get("referer") or "/")
     return page(request, "contributions/flagged.html", {})

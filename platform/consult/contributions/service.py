@@ -84,7 +84,7 @@ def check_comment(session: Session, room_id: int, text: str | None, paragraph_id
             "attribution": attribution, "idempotency_key": key, "language": written_in}
 
 
-def post_comment(session: Session, actor: Actor, room_id: int, text: str | None,
+def post_comment(session: Session, actor: Actor, room_id: int, *, text: str | None,
                  paragraph_id: int | None = None, parent_id: int | None = None,
                  attribution: str | None = "sector", idempotency_key: str | None = None,
                  max_chars: int = MAX_COMMENT_CHARS, language: str | None = None) -> tuple[dict, bool]:
@@ -139,7 +139,7 @@ def _by_key(session: Session, room: Room, participant_id: int, key: str) -> dict
     return comment_view(comment, session.get(Participant, participant_id), room) if comment else None
 
 
-def set_support(session: Session, actor: Actor, comment_id: int, on: bool) -> dict:
+def set_support(session: Session, actor: Actor, comment_id: int, *, on: bool) -> dict:
     """Set or clear the actor's support. Setting twice is the same as once, so a retried
     request never counts double; the count changes by an atomic update of the comment row."""
     comment = session.get(Comment, comment_id)
@@ -207,7 +207,7 @@ def supported_by(session: Session, access: RoomAccess) -> set[int]:
         .where(Comment.room_id == access.room_id, Support.participant_id == participant_id)))
 
 
-def mark_taken(session: Session, actor: Actor, comment_id: int, taken: bool) -> dict:
+def mark_taken(session: Session, actor: Actor, comment_id: int, *, taken: bool) -> dict:
     """The rapporteur marks a comment as taken into account (or not)."""
     comment = session.get(Comment, comment_id)
     if comment is None or comment.visibility != "visible":

@@ -100,7 +100,7 @@ def fill(session: Session) -> bool:
                 continue
             people[code] = [_join(session, code, *person) for person in PEOPLE[index::2][:4]]
             rapporteur = people[code][0]
-            rooms.make_rapporteur(session, organiser, room.id, rapporteur.participant_id)
+            rooms.make_rapporteur(session, organiser, room.id, participant_id=rapporteur.participant_id)
             _discuss(session, room, people[code], paragraphs, steps, keys)
             opinions.take_part(session, room, keys)
         proposed = {code: [] for code in people}
@@ -113,25 +113,25 @@ def fill(session: Session) -> bool:
         for code, members in people.items():
             room = codes[code]
             rapporteur = members[0]
-            rooms.set_phase(session, rapporteur, room.id, "voting")
+            rooms.set_phase(session, rapporteur, room.id, phase="voting")
             for n, (amendment, action) in enumerate(proposed[code]):
                 for m, voter in enumerate(members):
                     choice = "disagree" if action[0] == "reject" and m % 2 else ("agree" if (m + n) % 4 else "abstain")
-                    amendments.vote(session, voter, amendment["id"], choice)
+                    amendments.vote(session, voter, amendment["id"], choice=choice)
             for amendment, action in proposed[code]:
                 if action[0] == "reject":
-                    amendments.decide(session, rapporteur, amendment["id"], "reject", action[3])
+                    amendments.decide(session, rapporteur, amendment["id"], decision="reject", reason=action[3])
                 else:
-                    amendments.decide(session, rapporteur, amendment["id"], "accept")
+                    amendments.decide(session, rapporteur, amendment["id"], decision="accept")
             cited = " ".join(f"#a{a['id']}" for a, action in proposed[code] if action[0] != "reject")
             version, _ = drafting.latest(session, room.id)
-            drafting.save(session, rapporteur, room.id, version, None,
-                          f"**{room.name.split(' - ')[0]}** agreed on the changes in {cited}.\n\n"
+            drafting.save(session, rapporteur, room.id, base_version=version, paragraphs=None,
+                          conclusions=f"**{room.name.split(' - ')[0]}** agreed on the changes in {cited}.\n\n"
                           "- Health and police data must stay separate unless a clear legal basis exists.\n"
                           "- Local authorities should receive figures at neighbourhood level.\n"
                           "- Disagreement remained between sectors on how wide the core definition should be.")
             if room.session.position == 0:
-                rooms.set_phase(session, rapporteur, room.id, "closed")
+                rooms.set_phase(session, rapporteur, room.id, phase="closed")
     return True
 
 
@@ -146,7 +146,8 @@ def _paragraphs(session: Session) -> dict:
 
 
 def _join(session: Session, code: str, name: str, sector: str, country: str) -> Actor:
-    participant, _, _ = join(session, Actor(), code, name, "Demo organisation", sector, country,
+    participant, _, _ = join(session, Actor(), code=code, name=name, organisation="Demo organisation",
+                             sector=sector, country=country,
                              named_in_results=True)
     return Actor(participant_id=participant.id)
 
@@ -155,27 +156,34 @@ def _discuss(session, room, members, paragraphs, steps, keys) -> None:
     comments = []
     for n, (section, index, *_) in enumerate(steps[:len(COMMENTS)]):
         pid, _ = paragraphs[(section, index)]
-        comment, _ = contributions.post_comment(session, members[n % len(members)], room.id, COMMENTS[n], pid,
-                                                None, "name" if n % 2 else "sector", next(keys))
+        comment, _ = contributions.post_comment(session, members[n % len(members)], room.id, text=COMMENTS[n],
+                                                paragraph_id=pid,
+                                                parent_id=None, attribution="name" if n % 2 else "sector",
+                                                idempotency_key=next(keys))
         comments.append(comment)
     if comments:
-        contributions.post_comment(session, members[-1], room.id, "Agreed, and the same holds for our region.",
-                                   None, comments[0]["id"], "sector", next(keys))
+        contributions.post_comment(session, members[-1], room.id, text="Agreed, and the same holds for our region.",
+                                   paragraph_id=None, parent_id=comments[0]["id"], attribution="sector",
+                                   idempotency_key=next(keys))
         for supporter in members[1:]:
-            contributions.set_support(session, supporter, comments[0]["id"], True)
-        contributions.mark_taken(session, members[0], comments[0]["id"], True)
+            contributions.set_support(session, supporter, comments[0]["id"], on=True)
+        contributions.mark_taken(session, members[0], comments[0]["id"], taken=True)
 
 
 def _propose(session, room_id, author, paragraph_id, text, action, keys):
     kind = action[0]
     if kind in ("replace", "reject"):
         new = text.replace(action[1], action[2], 1)
-        amendment, _ = amendments.propose(session, author, room_id, paragraph_id, "replace", new,
-                                          "Clearer and closer to practice in our services.", "sector", next(keys))
+        amendment, _ = amendments.propose(session, author, room_id, paragraph_id=paragraph_id, kind="replace", text=new,
+                                          rationale="Clearer and closer to practice in our services.",
+                                          attribution="sector", idempotency_key=next(keys))
     elif kind == "delete":
-        amendment, _ = amendments.propose(session, author, room_id, paragraph_id, "delete", "",
-                                          "Out of scope: the core definition is settled above.", "sector", next(keys))
+        amendment, _ = amendments.propose(session, author, room_id, paragraph_id=paragraph_id, kind="delete", text="",
+                                          rationale="Out of scope: the core definition is settled above.",
+                                          attribution="sector", idempotency_key=next(keys))
     else:
-        amendment, _ = amendments.propose(session, author, room_id, paragraph_id, "insert_after", action[1],
-                                          "A gap the room wants filled.", "name", next(keys))
+        amendment, _ = amendments.propose(session, author, room_id, paragraph_id=paragraph_id, kind="insert_after",
+                                          text=action[1],
+                                          rationale="A gap the room wants filled.", attribution="name",
+                                          idempotency_key=next(keys))
     return amendment, action

@@ -50,7 +50,8 @@ def take_part(session: Session, room: Room, keys) -> None:
     polarity = {pid: random.Random(pid).choice([None, 1, -1]) for pid in paragraphs}
     start = 3 * room.position + 5 * room.session.position
     for n, (sector, country, leaning) in enumerate([*ATTENDEES, FIFTH[start % len(FIFTH)]]):
-        participant, _, _ = join(session, Actor(), room.code, f"Attendee {room.code}-{n + 1}", "", sector, country)
+        participant, _, _ = join(session, Actor(), code=room.code, name=f"Attendee {room.code}-{n + 1}",
+                                 organisation="", sector=sector, country=country)
         actor = Actor(participant_id=participant.id)
         for pid in paragraphs:
             lean = polarity[pid]
@@ -59,6 +60,8 @@ def take_part(session: Session, room: Room, keys) -> None:
             else:
                 likes = (leaning + rng.gauss(0, 0.25)) * lean > 0
                 stance = ("agree" if likes else "disagree") if rng.random() < 0.9 else "pass"
-            engagement.react(session, actor, room.id, pid, stance, needs_discussion=rng.random() < 0.1)
+            engagement.react(session, actor, room.id, paragraph_id=pid, stance=stance,
+                             needs_discussion=rng.random() < 0.1)
         text = SAYINGS[(start + n) % len(SAYINGS)]
-        contributions.post_comment(session, actor, room.id, text, rng.choice(paragraphs), None, "sector", next(keys))
+        contributions.post_comment(session, actor, room.id, text=text, paragraph_id=rng.choice(paragraphs),
+                                   parent_id=None, attribution="sector", idempotency_key=next(keys))

@@ -67,7 +67,8 @@ async def save(request: Request):
     conclusions = form.get("conclusions") if "conclusions" in form else None
     try:
         base_version = optional_int(form.get("base_version"), "base_version") or 0
-        saved = await core.write(drafting.save, actor, room_id, base_version, edits, conclusions)
+        saved = await core.write(drafting.save, actor, room_id, base_version=base_version, paragraphs=edits,
+                                 conclusions=conclusions)
     except drafting.StaleDraft as stale:
         mine = form.get("text") if paragraph else conclusions
         theirs = next((p["text"] for p in stale.content["paragraphs"] if p["id"] == paragraph),

@@ -99,7 +99,7 @@ def apply_amendment(content: dict, amendment_id: int, kind: str, base_paragraph_
     return content, inserted["id"]
 
 
-def record_amendment(session: Session, actor: Actor, room_id: int, amendment_id: int, kind: str,
+def record_amendment(session: Session, actor: Actor, room_id: int, *, amendment_id: int, kind: str,
                      base_paragraph_id: int, text: str) -> dict:
     """Called inside the decision's transaction: the accepted amendment becomes a new version."""
     locked_room(session, room_id)  # queues the room's draft writers
@@ -108,7 +108,7 @@ def record_amendment(session: Session, actor: Actor, room_id: int, amendment_id:
     return _store(session, actor, room_id, version + 1, content, f"Amendment {amendment_id} accepted", [changed])
 
 
-def save(session: Session, actor: Actor, room_id: int, base_version: int, paragraphs: list[dict] | None = None,
+def save(session: Session, actor: Actor, room_id: int, *, base_version: int, paragraphs: list[dict] | None = None,
          conclusions: str | None = None) -> dict:
     room = steering_access(session, actor, room_id).room
     lock_room_for(session, room, "edit the draft")  # also queues the room's draft writers

@@ -15,9 +15,9 @@ async def react(request: Request):
     form = await request.form()
     discuss = form.get("discuss")
     paragraph_id = optional_int(form.get("paragraph_id"), "paragraph_id")
-    result = await core.write(service.react, request.state.actor, room_id, paragraph_id,
-                              form.get("stance") if "stance" in form else None,
-                              None if discuss is None else discuss == "1")
+    result = await core.write(service.react, request.state.actor, room_id, paragraph_id=paragraph_id,
+                              stance=form.get("stance") if "stance" in form else None,
+                              needs_discussion=None if discuss is None else discuss == "1")
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}#p-{paragraph_id}")
     return page(request, "engagement/reacted.html", {"room_id": room_id, "paragraph_id": paragraph_id,
@@ -30,8 +30,8 @@ async def dots(request: Request):
     form = await request.form()
     target_id = optional_int(form.get("target_id"), "target_id")
     count = optional_int(form.get("dots"), "dots")
-    result = await core.write(service.set_dots, request.state.actor, room_id, form.get("target_type"),
-                              target_id, count)
+    result = await core.write(service.set_dots, request.state.actor, room_id, target_type=form.get("target_type"),
+                              target_id=target_id, dots=count)
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}")
     return page(request, "engagement/dotted.html", {"room_id": room_id, "r": result})
@@ -41,8 +41,9 @@ async def ask(request: Request):
     core = request.app.state.core
     room_id = request.path_params["room_id"]
     form = await request.form()
-    await core.write(service.ask, request.state.actor, room_id, form.get("question"),
-                     form.getlist("option"), bool(form.get("multiple")), bool(form.get("results_live")))
+    await core.write(service.ask, request.state.actor, room_id, question=form.get("question"),
+                     options=form.getlist("option"), multiple=bool(form.get("multiple")),
+                     results_live=bool(form.get("results_live")))
     return back_to(f"/rooms/{room_id}/workbench#polls-panel")
 
 
@@ -51,7 +52,7 @@ async def answer(request: Request):
     poll_id = request.path_params["poll_id"]
     form = await request.form()
     chosen = [n for n in (optional_int(v, "option") for v in form.getlist("option")) if n is not None]
-    result = await core.write(service.answer, request.state.actor, poll_id, chosen)
+    result = await core.write(service.answer, request.state.actor, poll_id, chosen=chosen)
     if not is_htmx(request):
         return back_to(request.headers.get("referer") or "/")
     return page(request, "engagement/answered.html", {"poll": result})

@@ -49,7 +49,7 @@ def spread(session: Session, room_id: int, paragraph_ids: list[int] | None = Non
     return out
 
 
-def react(session: Session, actor: Actor, room_id: int, paragraph_id: int, stance: str | None = None,
+def react(session: Session, actor: Actor, room_id: int, *, paragraph_id: int, stance: str | None = None,
           needs_discussion: bool | None = None) -> dict:
     """Set a stance (agree, disagree, pass, or '' to clear) and/or the discussion flag."""
     access, member = take_part(session, actor, room_id)
@@ -117,7 +117,7 @@ def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
     return out
 
 
-def set_dots(session: Session, actor: Actor, room_id: int, target_type: str, target_id: int, dots: int) -> dict:
+def set_dots(session: Session, actor: Actor, room_id: int, *, target_type: str, target_id: int, dots: int) -> dict:
     access, member = take_part(session, actor, room_id)
     room = access.room
     lock_room_for(session, room, "place priority dots")
@@ -196,7 +196,7 @@ def _poll_event(session: Session, poll: Poll) -> dict:
     return {"poll": poll_view(session, poll, shown=False), "restricted": {"poll": poll_view(session, poll)}}
 
 
-def ask(session: Session, actor: Actor, room_id: int, question: str, options: list[str], multiple: bool,
+def ask(session: Session, actor: Actor, room_id: int, *, question: str, options: list[str], multiple: bool,
         results_live: bool = False) -> dict:
     room = steering_access(session, actor, room_id).room
     lock_room_for(session, room, "ask a poll")
@@ -221,7 +221,7 @@ def ask(session: Session, actor: Actor, room_id: int, question: str, options: li
     return poll_view(session, poll)
 
 
-def answer(session: Session, actor: Actor, poll_id: int, chosen: list[int]) -> dict:
+def answer(session: Session, actor: Actor, poll_id: int, *, chosen: list[int]) -> dict:
     poll = session.get(Poll, poll_id)
     if poll is None:
         raise NotFound(_("No such poll."))

@@ -21,7 +21,8 @@ async def download(request: Request, build, *args):
     actor = request.state.actor
     path, filename = await run_in_threadpool(core.db.snapshot, build, actor, *args)
     slug = request.path_params.get("slug")
-    await core.write(service.record_download, actor, slug, request.path_params.get("room_id"), filename,
+    await core.write(service.record_download, actor, slug=slug, room_id=request.path_params.get("room_id"),
+                     filename=filename,
                      hidden=_hidden(request))
     return file_response(path, filename)
 

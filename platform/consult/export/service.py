@@ -31,7 +31,7 @@ def check_export(session: Session, actor: Actor, slug: str | None, room_id: int 
     return event
 
 
-def record_download(session: Session, actor: Actor, slug: str | None, room_id: int | None, filename: str,
+def record_download(session: Session, actor: Actor, *, slug: str | None, room_id: int | None, filename: str,
                     via: str = "page", hidden: bool = False) -> None:
     """Exports read a snapshot; the audit entry that one was taken is its own small write.
     `via`: page, api or cli; `hidden`: whether moderated content was included."""

@@ -125,8 +125,8 @@ def _section_problems(section: OutlineSection) -> list[Problem]:
     return problems
 
 
-def create_document(session: Session, actor: Actor, event_slug: str, outline: Outline, kind: str,
-                    title: str | None, *, source: str = "") -> dict:
+def create_document(session: Session, actor: Actor, event_slug: str, *, outline: Outline, kind: str,
+                    title: str | None, source: str = "") -> dict:
     require_organiser(actor, doing=IMPORTING)
     title = clean_line(title) or outline.title
     check_outline(outline, title)
@@ -145,8 +145,8 @@ def create_document(session: Session, actor: Actor, event_slug: str, outline: Ou
     return _audited(session, actor, summary(document, outline, replaced=False), event_id, source)
 
 
-def replace_document(session: Session, actor: Actor, document_id: int, outline: Outline,
-                     title: str | None, *, source: str = "") -> dict:
+def replace_document(session: Session, actor: Actor, document_id: int, *, outline: Outline,
+                     title: str | None, source: str = "") -> dict:
     require_organiser(actor, doing=IMPORTING)
     title = clean_line(title) or outline.title
     check_outline(outline, title)

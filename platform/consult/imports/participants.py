@@ -51,7 +51,7 @@ class Registration:
 IMPORTING = N_("import participants")  # what require_organiser says was refused
 
 
-def import_participants(session: Session, actor: Actor, event_slug: str, rows: list[Row], *,
+def import_participants(session: Session, actor: Actor, event_slug: str, *, rows: list[Row],
                         source: str = "") -> list[dict]:
     """Create everyone in the sheet, or no one. Returns each person with their personal token,
     which exists only here: the database keeps its hash."""

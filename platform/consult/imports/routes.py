@@ -63,7 +63,7 @@ async def import_participants(request: Request):
         upload = await read_upload(request)
         rows = await run_in_threadpool(files.read_sheet, upload.data, participants.MAX_ROWS)
         slug = await core.read(first_event_slug)
-        people = await core.write(participants.import_participants, actor, slug, rows, source=upload.filename)
+        people = await core.write(participants.import_participants, actor, slug, rows=rows, source=upload.filename)
     except DomainError as error:
         return page(request, "imports/participants.html", {"error": error}, status=error.status)
     # The links are shown this once and are keys to their owners' accounts: keep no copy.
@@ -113,10 +113,10 @@ async def _create_or_replace(request: Request, values: dict[str, str], outline: 
     target = values.get("target", "new")
     if target == "new":
         slug = await core.read(first_event_slug)
-        return await core.write(documents.create_document, actor, slug, outline, values.get("kind", ""),
-                                values.get("title"), source=source)
+        return await core.write(documents.create_document, actor, slug, outline=outline, kind=values.get("kind", ""),
+                                title=values.get("title"), source=source)
     document_id = optional_int(target, "document")
-    return await core.write(documents.replace_document, actor, document_id, outline, values.get("title"),
+    return await core.write(documents.replace_document, actor, document_id, outline=outline, title=values.get("title"),
                             source=source)
 
 

@@ -69,9 +69,9 @@ async def moderate(request):
     action, reason = request.path_params["action"], form.get("reason")
     try:
         if action == "hide":
-            await core.write(moderation.hide, actor, target_type, target_id, reason)
+            await core.write(moderation.hide, actor, target_type=target_type, target_id=target_id, reason=reason)
         elif action == "restore":
-            await core.write(moderation.restore, actor, target_type, target_id, reason)
+            await core.write(moderation.restore, actor, target_type=target_type, target_id=target_id, reason=reason)
         elif action == "dismiss":
             await core.write(moderation.dismiss_flags, actor, target_type=target_type, target_id=target_id,
                              reason=reason)

@@ -47,7 +47,7 @@ def _resolve_flags(session: Session, target_type: str, target_id: int) -> None:
                                        Flag.resolved_at.is_(None)).values(resolved_at=clock.now()))
 
 
-def hide(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None) -> dict:
+def hide(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None) -> dict:
     require_organiser(actor, doing=N_("moderate"))
     item = _target(session, target_type, target_id)
     reason = clean_text(reason)
@@ -62,7 +62,7 @@ def hide(session: Session, actor: Actor, target_type: str, target_id: int, reaso
     return {"target_type": target_type, "id": target_id, "visibility": item.visibility}
 
 
-def restore(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None = None) -> dict:
+def restore(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None = None) -> dict:
     """Restore a hidden contribution, or approve one awaiting a moderator: either way it is shown."""
     require_organiser(actor, doing=N_("moderate"))
     item = _target(session, target_type, target_id)
@@ -118,7 +118,7 @@ def _announce(session: Session, target_type: str, item) -> None:
     (announce_comment if target_type == "comment" else announce_amendment)(session, item)
 
 
-def flag(session: Session, actor: Actor, target_type: str, target_id: int, reason: str | None) -> dict:
+def flag(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None) -> dict:
     item = _target(session, target_type, target_id)
     _, member = take_part(session, actor, item.room_id)
     insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Flag)
@@ -145,7 +145,7 @@ def removal_plan(session: Session, actor: Actor, room_id: int, participant_id: i
     return {"name": session.get(Participant, participant_id).name, "room": session.get(Room, room_id).name}
 
 
-def remove_member(session: Session, actor: Actor, room_id: int, participant_id: int, reason: str | None) -> dict:
+def remove_member(session: Session, actor: Actor, room_id: int, *, participant_id: int, reason: str | None) -> dict:
     require_organiser(actor, doing=N_("moderate"))
     member = _current_member(session, room_id, participant_id)
     reason = clean_text(reason)[:500]

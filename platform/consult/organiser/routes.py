@@ -51,8 +51,9 @@ async def save_event(request):
     core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     slug = await core.read(first_event_slug)
-    await core.write(setup.update_event, actor, slug, form.get("title"), form.get("venue"), form.get("starts_on"),
-                     form.get("ends_on"), form.get("description"))
+    await core.write(setup.update_event, actor, slug, title=form.get("title"), venue=form.get("venue"),
+                     starts_on=form.get("starts_on"),
+                     ends_on=form.get("ends_on"), description=form.get("description"))
     return done(request, "/organiser/setup", _("The event was saved."))
 
 
@@ -61,8 +62,9 @@ async def save_session(request):
     core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     slug = await core.read(first_event_slug)
-    session_id = await core.write(setup.save_session, actor, slug, optional_int(form.get("session_id"), "session_id"),
-                                  form.get("title"), form.get("starts_at"), form.get("ends_at"))
+    session_id = await core.write(setup.save_session, actor, slug,
+                                  session_id=optional_int(form.get("session_id"), "session_id"),
+                                  title=form.get("title"), starts_at=form.get("starts_at"), ends_at=form.get("ends_at"))
     return done(request, f"/organiser/setup#session-{session_id}",
                 f"The session “{str(form.get('title') or '').strip()}” was saved.")
 
@@ -73,10 +75,11 @@ async def save_room(request):
     form = await request.form()
     capacity = optional_int(form.get("capacity"), "capacity")
     room_id = await core.write(
-        setup.save_room, actor, optional_int(form.get("room_id"), "room_id"),
-        optional_int(form.get("session_id"), "session_id"), form.get("name"), form.get("topic"),
-        [optional_int(v, "sections") for v in form.getlist("sections")], capacity, bool(form.get("anonymous")),
-        bool(form.get("premoderation")), optional_int(form.get("dots"), "dots") or 5)
+        setup.save_room, actor, room_id=optional_int(form.get("room_id"), "room_id"),
+        session_id=optional_int(form.get("session_id"), "session_id"), name=form.get("name"), topic=form.get("topic"),
+        section_ids=[optional_int(v, "sections") for v in form.getlist("sections")], capacity=capacity,
+        anonymous=bool(form.get("anonymous")),
+        premoderation=bool(form.get("premoderation")), dots=optional_int(form.get("dots"), "dots") or 5)
     return done(request, f"/organiser/setup#room-{room_id}",
                 f"The room “{str(form.get('name') or '').strip()}” was {'saved' if form.get('room_id') else 'added'}.")
 
@@ -123,7 +126,7 @@ async def bulk_phase(request):
         return confirm.ask(request, form, heading=f"Move {n} room{'' if n == 1 else 's'} to {plan['label']}?",
                            changes=plan["changes"], warnings=plan["warnings"], cancel="/organiser",
                            button=f"Move {n} room{'' if n == 1 else 's'} to {plan['label']}")
-    moved = await core.write(setup.bulk_phase, actor, ids, phase)
+    moved = await core.write(setup.bulk_phase, actor, room_ids=ids, phase=phase)
     return done(request, "/organiser", f"{moved} room{'' if moved == 1 else 's'} moved to {plan['label']}.")
 
 
@@ -143,7 +146,8 @@ async def remove_member(request):
     if not confirm.confirmed(form):
         return confirm.ask(request, form, **questions)
     try:
-        await core.write(moderation.remove_member, actor, room_id, participant_id, form.get("reason"))
+        await core.write(moderation.remove_member, actor, room_id, participant_id=participant_id,
+                         reason=form.get("reason"))
     except Invalid as error:
         return confirm.ask(request, form, **questions, errors=error.fields, status=error.status)
     await core.broadcast.kick(room_id, f"p:{participant_id}")

@@ -42,7 +42,7 @@ def _datetime(value, name: str, errors: dict):
         errors[name] = "Use a date and time like 2024-11-26T10:30."
 
 
-def update_event(session: Session, actor: Actor, slug: str, title, venue, starts_on, ends_on, description) -> dict:
+def update_event(session: Session, actor: Actor, slug: str, *, title, venue, starts_on, ends_on, description) -> dict:
     require_organiser(actor, doing=SETTING_UP)
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
@@ -61,7 +61,7 @@ def update_event(session: Session, actor: Actor, slug: str, title, venue, starts
     return {"slug": slug}
 
 
-def save_session(session: Session, actor: Actor, event_slug: str, session_id: int | None, title, starts_at,
+def save_session(session: Session, actor: Actor, event_slug: str, *, session_id: int | None, title, starts_at,
                  ends_at) -> int:
     require_organiser(actor, doing=SETTING_UP)
     event = session.scalar(select(Event).where(Event.slug == event_slug))
@@ -94,7 +94,7 @@ def new_code(session: Session) -> str:
             return code
 
 
-def save_room(session: Session, actor: Actor, room_id: int | None, session_id: int, name, topic,
+def save_room(session: Session, actor: Actor, *, room_id: int | None, session_id: int, name, topic,
               section_ids: list[int], capacity: int | None, anonymous: bool, premoderation: bool, dots: int) -> int:
     require_organiser(actor, doing=SETTING_UP)
     agenda = session.get(ConferenceSession, session_id)
@@ -208,12 +208,12 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def bulk_phase(session: Session, actor: Actor, room_ids: list[int], phase: str) -> int:
+def bulk_phase(session: Session, actor: Actor, *, room_ids: list[int], phase: str) -> int:
     """'Start session 2', 'open voting everywhere': one transaction, every room or none.
     Returns how many rooms actually changed phase."""
     plan = plan_phase(session, actor, room_ids, phase)
     for room_id in dict.fromkeys(room_ids):
-        rooms.set_phase(session, actor, room_id, phase)
+        rooms.set_phase(session, actor, room_id, phase=phase)
     return plan["moving"]
 
 

@@ -52,8 +52,9 @@ async def join(request: Request):
     try:
         core.join_limit.hit(_client_address(request))
         participant, member, token = await core.write(
-            service.join, request.state.actor, code, values["name"], values["organisation"],
-            values["sector"], values["country"], bool(values["named_in_results"]), form.get("invite") or None)
+            service.join, request.state.actor, code=code, name=values["name"], organisation=values["organisation"],
+            sector=values["sector"], country=values["country"], named_in_results=bool(values["named_in_results"]),
+            invite=form.get("invite") or None)
     except DomainError as error:
         try:
             context = await _join_context(request, code)

@@ -69,7 +69,7 @@ def check_profile(name, organisation, sector, country) -> dict:
     return fields
 
 
-def join(session: Session, actor: Actor, code: str, name, organisation, sector, country,
+def join(session: Session, actor: Actor, *, code: str, name, organisation, sector, country,
          named_in_results: bool = False, invite: str | None = None) -> tuple[Participant, Membership, str | None]:
     """Join a room. A participant already known (cookie or token) keeps their identity and
     joins one more room; otherwise a new participant is made and their token returned once.
@@ -116,7 +116,7 @@ def _invitation(session: Session, room_id: int, token: str) -> RapporteurInvite:
     return invitation
 
 
-def update_profile(session: Session, actor: Actor, name, organisation, sector, country,
+def update_profile(session: Session, actor: Actor, *, name, organisation, sector, country,
                    named_in_results: bool) -> Participant:
     participant = session.get(Participant, actor.participant_id) if actor.participant_id else None
     if participant is None:

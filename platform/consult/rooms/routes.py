@@ -78,7 +78,7 @@ async def set_phase(request: Request):
     core = request.app.state.core
     room_id = request.path_params["room_id"]
     form = await request.form()
-    await core.write(service.set_phase, request.state.actor, room_id, form.get("phase"))
+    await core.write(service.set_phase, request.state.actor, room_id, phase=form.get("phase"))
     return _done(request, f"/rooms/{room_id}/workbench")
 
 
@@ -87,7 +87,7 @@ async def make_rapporteur(request: Request):
     room_id = request.path_params["room_id"]
     form = await request.form()
     participant_id = optional_int(form.get("participant_id"), "participant_id")
-    await core.write(service.make_rapporteur, request.state.actor, room_id, participant_id)
+    await core.write(service.make_rapporteur, request.state.actor, room_id, participant_id=participant_id)
     return _done(request, f"/rooms/{room_id}/workbench")
 
 
@@ -119,7 +119,7 @@ async def countdown(request: Request):
     core = request.app.state.core
     room_id = request.path_params["room_id"]
     form = await request.form()
-    await core.write(service.set_countdown, request.state.actor, room_id, form.get("minutes"))
+    await core.write(service.set_countdown, request.state.actor, room_id, minutes=form.get("minutes"))
     return _done(request, request.headers.get("referer") or f"/rooms/{room_id}/workbench")
 
 

@@ -46,7 +46,7 @@ def actor_label(session: Session, actor: Actor) -> str:
     return _("Organiser")
 
 
-def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> dict:
+def set_phase(session: Session, actor: Actor, room_id: int, *, phase: str) -> dict:
     steering_access(session, actor, room_id)
     if phase not in PHASES:
         raise Invalid(_("Choose one of the room's phases."), {"phase": _("Unknown phase.")})
@@ -59,7 +59,7 @@ def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> dict:
     return {"room_id": room_id, "phase": room.phase}
 
 
-def make_rapporteur(session: Session, actor: Actor, room_id: int, participant_id: int) -> dict:
+def make_rapporteur(session: Session, actor: Actor, room_id: int, *, participant_id: int) -> dict:
     require_organiser(actor, doing=N_("assign rapporteurs"))
     if session.get(Room, room_id) is None:
         raise NotFound(_("No such room."))
@@ -154,7 +154,7 @@ def room_paragraph_ids(session: Session, room_id: int) -> set[int]:
         .where(RoomSection.room_id == room_id)))
 
 
-def set_countdown(session: Session, actor: Actor, room_id: int, minutes: int | str | None) -> dict:
+def set_countdown(session: Session, actor: Actor, room_id: int, *, minutes: int | str | None) -> dict:
     """Start (minutes) or stop (None or "") the countdown shown on the room's screen and pages.
     Who may is checked before what was sent: a stranger learns nothing from the error."""
     room = steering_access(session, actor, room_id).room
