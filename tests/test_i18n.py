@@ -199,3 +199,28 @@ def test_a_french_participant_comments_proposes_and_votes_in_french(client, sett
     late = client.post(f"/rooms/{room}/comments", headers=fr, data={
         "csrf_token": token, "paragraph_id": paragraph, "text": "Trop tard ?", "idempotency_key": "d" * 16})
     assert late.status_code == 409 and "vous ne pouvez pas commenter pour l&#39;instant" in late.text
+
+
+def test_the_workbook_speaks_the_organisers_language_and_keeps_each_contributions(demo):
+    """Sheet names, headers and labels in French for a French organiser; the language each
+    comment and amendment was written in is a column of its own."""
+    from consult.export import service
+    from consult.people.actor import Actor
+    from openpyxl import load_workbook
+
+    with i18n.speaking("fr"):
+        path, _name = demo.snapshot(service.xlsx, Actor(organiser_id=1), "drug-violence-2024")
+    wb = load_workbook(path)
+    assert wb.sheetnames[:6] == ["Aperçu", "Salles", "Participants", "Commentaires", "Amendements", "Votes"]
+    comments = wb["Commentaires"]
+    header = [cell.value for cell in comments[1]]
+    assert "Langue" in header and "Texte" in header and "Secteur de l'auteur" in header
+    languages = {row[header.index("Langue")] for row in comments.iter_rows(min_row=2, values_only=True)}
+    assert languages and languages <= set(i18n.LANGUAGES)
+    amendments = wb["Amendements"]
+    header = [cell.value for cell in amendments[1]]
+    statuses = {row[header.index("Statut")] for row in amendments.iter_rows(min_row=2, values_only=True)}
+    assert statuses <= {"en attente", "accepté", "rejeté"} and statuses
+    sectors = {row[header.index("Secteur de l'auteur")] for row in amendments.iter_rows(min_row=2, values_only=True)}
+    assert sectors and sectors <= {"Forces de l'ordre", "Services de santé", "Services sociaux", "Pouvoir local",
+                                   "Décideur politique", "Recherche", "Société civile", "Autre"}

@@ -15,6 +15,7 @@ from consult.export.workbook import Column, Table, write_csv
 from consult.web.guards import organisers_only
 from consult.rooms.models import Room
 from consult.web.templating import page
+from consult.i18n import N_
 
 
 async def _load(core, actor, filters, limit):
@@ -43,8 +44,8 @@ async def audit_csv(request):
     core, actor = request.app.state.core, request.state.actor
     filters = filters_from(request.query_params)
     slug, _, rows = await _load(core, actor, filters, None)
-    table = Table("Audit", [Column("When (UTC)"), Column("Who"), Column("Role"), Column("Kind"), Column("Room"),
-                            Column("What"), Column("Action")],
+    table = Table(N_("Audit"), [Column(N_("When (UTC)")), Column(N_("Who")), Column(N_("Role")), Column(N_("Kind")), Column(N_("Room")),
+                            Column(N_("What")), Column(N_("Action"))],
                   ([e["at"], e["actor"], e["role"], e["kind"], e["room"], e["what"], e["action"]] for e in rows))
     out = io.StringIO()
     write_csv(table, out)

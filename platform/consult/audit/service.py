@@ -18,6 +18,7 @@ from consult.people.actor import Actor
 from consult.people.models import Organiser, Participant
 from consult.rooms.models import Room
 from consult.i18n import N_
+from consult.i18n import _
 
 
 def record(session: Session, actor: Actor, action: str, room_id: int | None = None, event_id: int | None = None,
@@ -56,13 +57,13 @@ def filters_from(params) -> dict:
         try:
             return dt.datetime.fromisoformat(value) if value else None
         except ValueError:
-            raise Invalid("Use a date and time like 2024-11-26T10:30.", {name: "Not a date and time."}) from None
+            raise Invalid(_("Use a date and time like 2024-11-26T10:30."), {name: _("Not a date and time.")}) from None
     kind = params.get("kind") or None
     if kind is not None and kind not in KIND_LABELS:
-        raise Invalid("Choose a kind from the list.", {"kind": "Unknown kind."})
+        raise Invalid(_("Choose a kind from the list."), {"kind": _("Unknown kind.")})
     room = params.get("room") or None
     if room is not None and not room.isdigit():
-        raise Invalid("Choose a room from the list.", {"room": "Unknown room."})
+        raise Invalid(_("Choose a room from the list."), {"room": _("Unknown room.")})
     return {"kind": kind, "person": (params.get("person") or "").strip()[:254] or None,
             "room_id": int(room) if room else None, "since": when("from"), "until": when("to")}
 

@@ -16,6 +16,7 @@ from consult.drafting.service import MAX_PARAGRAPH_CHARS
 from consult.errors import Invalid
 from consult.people.actor import Actor
 from consult.text import clean_text
+from consult.i18n import _
 
 MAX_NOTE_CHARS = 2000
 
@@ -30,28 +31,28 @@ def check_edit(session: Session, actor: Actor, *, document_id: int, version: int
     latest = service._latest(session, document_id)
     if source.published_at is not None:
         raise Invalid(f"Version {version} is published and stays as it was: consolidate again to edit.",
-                      {"version": "Published."})
+                      {"version": _("Published.")})
     if latest.version != version:
         raise Invalid(f"Version {version} is not the latest (version {latest.version} is): edit that one.",
-                      {"version": "Not the latest."})
+                      {"version": _("Not the latest.")})
     content = copy.deepcopy(source.content)
     target = next((p for p in content["paragraphs"] if p["key"] == key), None)
     if target is None:
-        raise Invalid("This version has no such paragraph.", {"key": "No such paragraph."})
+        raise Invalid(_("This version has no such paragraph."), {"key": _("No such paragraph.")})
     if target["status"] == "conflict":
-        raise Invalid(f"Paragraph {target['number']} is in conflict: resolve it first.", {"key": "In conflict."})
+        raise Invalid(f"Paragraph {target['number']} is in conflict: resolve it first.", {"key": _("In conflict.")})
     text, note = clean_text(text), clean_text(note)
     if not text:
-        raise Invalid("Write the paragraph's text.", {"text": "Required."})
+        raise Invalid(_("Write the paragraph's text."), {"text": _("Required.")})
     if len(text) > MAX_PARAGRAPH_CHARS:
-        raise Invalid(f"A paragraph holds at most {MAX_PARAGRAPH_CHARS} characters.", {"text": "Too long."})
+        raise Invalid(f"A paragraph holds at most {MAX_PARAGRAPH_CHARS} characters.", {"text": _("Too long.")})
     if not note:
-        raise Invalid("Say why the text is changed: the note goes into the audit log and the provenance.",
-                      {"note": "Required."})
+        raise Invalid(_("Say why the text is changed: the note goes into the audit log and the provenance."),
+                      {"note": _("Required.")})
     if len(note) > MAX_NOTE_CHARS:
-        raise Invalid(f"A note holds at most {MAX_NOTE_CHARS} characters.", {"note": "Too long."})
+        raise Invalid(f"A note holds at most {MAX_NOTE_CHARS} characters.", {"note": _("Too long.")})
     if text == target["text"]:
-        raise Invalid("That is the paragraph's text already.", {"text": "Unchanged."})
+        raise Invalid(_("That is the paragraph's text already."), {"text": _("Unchanged.")})
     return by, document, content, target, text, note
 
 
@@ -89,7 +90,7 @@ def set_excluded_rooms(session: Session, actor: Actor, *, document_id: int, room
     unknown = sorted(set(room_ids) - set(working))
     if unknown:
         raise Invalid(f"Room(s) {', '.join(map(str, unknown))} do not work on this document.",
-                      {"room_ids": "Not a room of this document."})
+                      {"room_ids": _("Not a room of this document.")})
     wanted = set(room_ids)
     before = service.excluded_ids(session, document_id)
     session.execute(delete(ExcludedRoom).where(ExcludedRoom.document_id == document_id,

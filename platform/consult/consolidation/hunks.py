@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from consult.consolidation.merge import Hunk, Segment
 from consult.errors import Invalid
+from consult.i18n import _
 
 KEEP_BASE = "base"
 CUSTOM = "custom"
@@ -43,22 +44,22 @@ def choose(p: dict, hunk_id: str, choice: str, text: str | None) -> tuple[str | 
     saying what was chosen."""
     hunk = next((h for h in p.get("hunks") or [] if h["id"] == hunk_id), None)
     if hunk is None:
-        raise Invalid("That paragraph has no such conflict.", {"hunk": "No such conflict here."})
+        raise Invalid(_("That paragraph has no such conflict."), {"hunk": _("No such conflict here.")})
     if hunk["resolution"] is not None:
-        raise Invalid("That conflict is resolved already.", {"hunk": "Resolved already."})
+        raise Invalid(_("That conflict is resolved already."), {"hunk": _("Resolved already.")})
     if choice == KEEP_BASE:
         return hunk["base"], "kept the original wording"
     if choice == CUSTOM:
         words = (text or "").strip()
         if not words:
-            raise Invalid("Write the words that replace this conflict.", {"text": "Required."})
+            raise Invalid(_("Write the words that replace this conflict."), {"text": _("Required.")})
         # The hunk's own trailing space keeps it apart from the words that follow.
         tail = _tail(hunk["base"] or next((a["text"] for a in hunk["alternatives"] if a["text"]), ""))
         return words + tail, "wrote new words"
     alternative = next((a for a in hunk["alternatives"] if a["id"] == choice), None)
     if alternative is None:
-        raise Invalid("Choose one of the alternatives, keep the original or write new words.",
-                      {"choice": "Unknown choice."})
+        raise Invalid(_("Choose one of the alternatives, keep the original or write new words."),
+                      {"choice": _("Unknown choice.")})
     return alternative["text"], "took the wording of " + ", ".join(alternative["room_names"])
 
 

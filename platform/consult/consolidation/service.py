@@ -31,6 +31,7 @@ from consult.rooms.models import Membership, Room, RoomSection
 from consult.text import clean_text
 from consult.textdiff import diff_html
 from consult.i18n import N_
+from consult.i18n import _
 
 
 def consolidator(session: Session, actor: Actor) -> str:
@@ -43,7 +44,7 @@ def _document(session: Session, document_id: int) -> Document:
     document = session.scalar(select(Document).where(Document.id == document_id).options(
         selectinload(Document.sections).selectinload(Section.paragraphs)))
     if document is None:
-        raise NotFound("No such document.")
+        raise NotFound(_("No such document."))
     return document
 
 
@@ -282,16 +283,16 @@ def _open_latest(session: Session, actor: Actor, document_id: int, version: int)
     latest = _latest(session, document_id)
     if latest.version != version:
         raise Invalid(f"Version {version} is not the latest (version {latest.version} is): resolve conflicts there.",
-                      {"version": "Not the latest."})
+                      {"version": _("Not the latest.")})
     return by, document, copy.deepcopy(source.content)
 
 
 def _conflict(content: dict, key: str) -> dict:
     target = next((p for p in content["paragraphs"] if p["key"] == key), None)
     if target is None:
-        raise NotFound("This version has no such paragraph.")
+        raise NotFound(_("This version has no such paragraph."))
     if target["status"] != "conflict":
-        raise Invalid("That paragraph has no conflict to resolve.", {"key": "No conflict here."})
+        raise Invalid(_("That paragraph has no conflict to resolve."), {"key": _("No conflict here.")})
     return target
 
 
@@ -305,7 +306,7 @@ def resolve(session: Session, actor: Actor, document_id: int, *, version: int, k
     if choice.startswith("room:"):
         candidate = next((c for c in target["candidates"] if f"room:{c['room_id']}" == choice), None)
         if candidate is None:
-            raise Invalid("That room did not propose a text here.", {"choice": "Unknown room."})
+            raise Invalid(_("That room did not propose a text here."), {"choice": _("Unknown room.")})
         new_text, status = candidate["text"], "deleted" if candidate["deleted"] else "changed"
         said = f"took the text of {candidate['room_name']}"
     elif choice == "delete":
@@ -313,9 +314,9 @@ def resolve(session: Session, actor: Actor, document_id: int, *, version: int, k
     elif choice == "custom":
         new_text, status, said = clean_text(text), "changed", "wrote a new text"
         if not new_text or len(new_text) > drafting.MAX_PARAGRAPH_CHARS:
-            raise Invalid("Write the text (at most 5000 characters).", {"text": "Required."})
+            raise Invalid(_("Write the text (at most 5000 characters)."), {"text": _("Required.")})
     else:
-        raise Invalid("Choose a room's text, delete, or write your own.", {"choice": "Unknown choice."})
+        raise Invalid(_("Choose a room's text, delete, or write your own."), {"choice": _("Unknown choice.")})
     now = clock.now()
     target.update(text=new_text, status=status, resolution={
         "choice": choice, "note": note, "by": by, "at": now.isoformat(timespec="seconds") + "Z"})
@@ -332,7 +333,7 @@ def resolve_hunk(session: Session, actor: Actor, *, document_id: int, version: i
     target = _conflict(content, key)
     custom = clean_text(text)
     if custom and len(custom) > drafting.MAX_PARAGRAPH_CHARS:
-        raise Invalid(f"At most {drafting.MAX_PARAGRAPH_CHARS} characters.", {"text": "Too long."})
+        raise Invalid(f"At most {drafting.MAX_PARAGRAPH_CHARS} characters.", {"text": _("Too long.")})
     words, said = hunks.choose(target, hunk, choice, custom)
     note, now = clean_text(note), clock.now()
     hunks.resolve(target, hunk, words, {"choice": choice, "note": note, "by": by,
@@ -357,7 +358,7 @@ def publish(session: Session, actor: Actor, document_id: int, *, version: int) -
     consolidator(session, actor)
     row = _version(session, document_id, version)
     if any(p["status"] == "conflict" for p in row.content["paragraphs"]):
-        raise Invalid("Resolve every conflict before publishing this version.", {"version": "Has conflicts."})
+        raise Invalid(_("Resolve every conflict before publishing this version."), {"version": _("Has conflicts.")})
     if row.published_at is None:
         row.published_at = clock.now()
         audit.record(session, actor, "document.publish", event_id=row_event(session, document_id),

@@ -222,12 +222,14 @@ def mark_taken(session: Session, actor: Actor, comment_id: int, *, taken: bool) 
 
 
 def filter_comments(comments: list[dict], paragraph: str | None = None, sector: str | None = None,
-                    min_support: int = 0) -> list[dict]:
-    """The workbench's filters; paragraph is an id, or 'room' for general comments."""
+                    min_support: int = 0, language: str | None = None) -> list[dict]:
+    """The workbench's filters; paragraph is an id, or 'room' for general comments; language
+    the one a comment was written in."""
     def keep(c):
         if paragraph == "room" and c["paragraph_id"] is not None:
             return False
         if paragraph not in (None, "", "room") and str(c["paragraph_id"]) != paragraph:
             return False
-        return (not sector or c["sector"] == sector) and c["support"] >= min_support
+        return (not sector or c["sector"] == sector) and c["support"] >= min_support and \
+            (not language or c["language"] == language)
     return [c for c in comments if keep(c)]

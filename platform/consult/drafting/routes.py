@@ -34,7 +34,7 @@ def workbench_context(session, actor, room_id: int, filters: dict) -> dict:
         "room": room, "version": version, "content": content, "numbers": numbers,
         "amendments": listed,
         "comments": contributions.filter_comments(comments, filters.get("paragraph"), filters.get("sector"),
-                                                  filters.get("min_support", 0)),
+                                                  filters.get("min_support", 0), filters.get("language")),
         "all_comments": len(comments), "filters": filters,
         "spread": engagement.spread(session, room_id), "polls": engagement.polls(session, access),
         "members": rooms.members(session, access),
@@ -51,7 +51,8 @@ async def workbench(request: Request):
         min_support = max(0, int(q.get("min_support") or 0))
     except ValueError:
         min_support = 0
-    filters = {"paragraph": q.get("paragraph") or None, "sector": q.get("sector") or None, "min_support": min_support}
+    filters = {"paragraph": q.get("paragraph") or None, "sector": q.get("sector") or None, "min_support": min_support,
+               "language": q.get("language") or None}
     context = await core.read(workbench_context, request.state.actor, room_id, filters)
     return page(request, "drafting/workbench.html", context, block=panel(request, *PANELS))
 

@@ -28,6 +28,7 @@ from consult.rooms.service import actor_label, lock_room_for, locked_room
 from consult.text import clean_text
 from consult.textdiff import diff_html
 from consult.web.forms import MAX_ID
+from consult.i18n import _
 
 MAX_PARAGRAPH_CHARS = 5000
 MAX_CONCLUSIONS_CHARS = 20000
@@ -60,7 +61,7 @@ def text_of(content: dict, base_paragraph_id: int) -> str:
     for p in content["paragraphs"]:
         if p["base_paragraph_id"] == base_paragraph_id:
             return p["text"]
-    raise NotFound("That paragraph is not one this room works on.")
+    raise NotFound(_("That paragraph is not one this room works on."))
 
 
 def _store(session: Session, actor: Actor, room_id: int, version: int, content: dict, note: str,
@@ -80,7 +81,7 @@ def apply_amendment(content: dict, amendment_id: int, kind: str, base_paragraph_
     paragraphs = content["paragraphs"]
     index = next((i for i, p in enumerate(paragraphs) if p["base_paragraph_id"] == base_paragraph_id), None)
     if index is None:
-        raise NotFound("That paragraph is not one this room works on.")
+        raise NotFound(_("That paragraph is not one this room works on."))
     target = paragraphs[index]
     if kind == "replace":
         target.update(text=text, deleted=False, amendment_id=amendment_id)
@@ -121,8 +122,8 @@ def save(session: Session, actor: Actor, room_id: int, *, base_version: int, par
     for edit in paragraphs or []:
         if not isinstance(edit.get("id"), str) or not isinstance(edit.get("text", ""), str) \
                 or not isinstance(edit.get("deleted", False), bool):
-            raise Invalid("Each paragraph edit is {id: text, text: text, deleted: true or false}.",
-                          {"paragraphs": "Wrong types."})
+            raise Invalid(_("Each paragraph edit is {id: text, text: text, deleted: true or false}."),
+                          {"paragraphs": _("Wrong types.")})
         target = by_id.get(edit["id"])
         if target is None:
             raise NotFound(f"No paragraph {edit['id']!r} in this room's text.")
@@ -145,7 +146,7 @@ def save(session: Session, actor: Actor, room_id: int, *, base_version: int, par
             content["conclusions"] = conclusions
             changed.append("conclusions")
     if errors:
-        raise Invalid("The draft was not saved.", errors)
+        raise Invalid(_("The draft was not saved."), errors)
     if not changed:
         return {"version": version, "content": content}
     note = "Conclusions edited" if changed == ["conclusions"] else f"Edited {len(changed)} part(s)"

@@ -18,6 +18,7 @@ from consult.export.workbook import write_csv, write_xlsx
 from consult.people.actor import Actor
 from consult.rooms.models import Room
 from consult.i18n import N_
+from consult.i18n import _
 
 
 def check_export(session: Session, actor: Actor, slug: str | None, room_id: int | None) -> Event:
@@ -27,7 +28,7 @@ def check_export(session: Session, actor: Actor, slug: str | None, room_id: int 
     require_organiser(actor, doing=N_("export the whole consultation"))
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     return event
 
 

@@ -31,11 +31,15 @@ from consult.people.models import SECTORS, Participant
 from consult.rooms.models import Membership, Room, RoomSection
 from consult.rooms.phases import PHASE_LABELS
 from consult.synthesis.sheets import synthesis_sheets
+from consult.i18n import N_, _
 
 BATCH = 5000
-WHERE = [Column("Session", 24), Column("Room", 28), Column("Phase", 12), Column("Document", 28),
-         Column("Section", 28), Column("Paragraph", 10), Column("Opening words", 30)]
-WHO = [Column("Author sector", 18), Column("Author country", 8), Column("Author (if agreed)", 20)]
+WHERE = [Column(N_("Session"), 24), Column(N_("Room"), 28), Column(N_("Phase"), 12), Column(N_("Document"), 28),
+         Column(N_("Section"), 28), Column(N_("Paragraph"), 10), Column(N_("Opening words"), 30)]
+# Amendment kinds and statuses as the workbook's reader reads them.
+KINDS = {"replace": N_("replace"), "insert_after": N_("insert after"), "delete": N_("delete")}
+STATUSES = {"pending": N_("pending"), "accepted": N_("accepted"), "rejected": N_("rejected")}
+WHO = [Column(N_("Author sector"), 18), Column(N_("Author country"), 8), Column(N_("Author (if agreed)"), 20)]
 
 
 class Lookups:
@@ -46,7 +50,7 @@ class Lookups:
         rooms = session.execute(select(Room, ConferenceSession).join(ConferenceSession)
                                 .where(ConferenceSession.event_id == event_id)
                                 .order_by(ConferenceSession.position, Room.position)).all()
-        self.rooms = {r.id: (s.title, r.name, PHASE_LABELS[r.phase]) for r, s in rooms
+        self.rooms = {r.id: (s.title, r.name, _(PHASE_LABELS[r.phase])) for r, s in rooms
                       if room_id is None or r.id == room_id}
         self.room_by_id = {r.id: r for r, _ in rooms}
         self.room_rows = [(r, s) for r, s in rooms if r.id in self.rooms]
@@ -58,13 +62,13 @@ class Lookups:
             self.paragraphs[p.id] = (doc.title, f"{sec.position + 1}. {sec.title}",
                                      f"{sec.position + 1}.{p.position + 1}", _opening(p.text))
         self.authors = {p.id: p for p in session.scalars(select(Participant).where(Participant.event_id == event_id))}
-        self.people = {p.id: (SECTORS[p.sector], p.country, p.name if p.named_in_results else None,
+        self.people = {p.id: (_(SECTORS[p.sector]), p.country, p.name if p.named_in_results else None,
                               p.organisation if p.named_in_results else None, f"P-{p.id:06d}")
                        for p in self.authors.values()}
 
     def where(self, room_id: int, paragraph_id: int | None) -> tuple:
         session_title, room, phase = self.rooms[room_id]
-        document, section, number, opening = self.paragraphs.get(paragraph_id, ("", "", "General", ""))
+        document, section, number, opening = self.paragraphs.get(paragraph_id, ("", "", _("General"), ""))
         return session_title, room, phase, document, section, number, opening
 
     def who(self, participant_id: int, room_id: int, attribution: str) -> tuple:
@@ -115,40 +119,40 @@ def overview(lk: Lookups, event: Event, generated: dt.datetime) -> Table:
     }.items()}
     leading = s.execute(select(Amendment).where(lk.in_scope(Amendment.room_id), lk.shown(Amendment))
                         .order_by((Amendment.agree - Amendment.disagree).desc(), Amendment.id).limit(10)).scalars().all()
-    scope = ("Including content hidden by moderators or awaiting approval, marked in each sheet's Moderation "
-             "column." if lk.include_hidden else "Visible content only: hidden comments and amendments, and those "
-             "awaiting approval, are left out here and in every sheet.")
-    rows = [("Event", event.title, None, None, None, None),
-            ("Generated (UTC)", generated, None, None, None, None),
-            ("Reflects", "Everything committed before the moment above; rooms may have moved on since.",
+    scope = (_("Including content hidden by moderators or awaiting approval, marked in each sheet's Moderation "
+               "column.") if lk.include_hidden else _("Visible content only: hidden comments and amendments, and those "
+               "awaiting approval, are left out here and in every sheet."))
+    rows = [(_("Event"), event.title, None, None, None, None),
+            (_("Generated (UTC)"), generated, None, None, None, None),
+            (_("Reflects"), _("Everything committed before the moment above; rooms may have moved on since."),
              None, None, None, None),
-            ("Counts", scope, None, None, None, None),
-            ("What each count is", "Participants: memberships, as in the Participants sheet's Rooms column (per "
+            (_("Counts"), scope, None, None, None, None),
+            (_("What each count is"), _("Participants: memberships, as in the Participants sheet's Rooms column (per "
              "sector: people, one row each there). Comments and Amendments: rows of those sheets. Votes: amendment "
-             "votes, the Agree + Disagree + Abstain of the Votes sheet's 'Amendment vote' rows.",
+             "votes, the Agree + Disagree + Abstain of the Votes sheet's 'Amendment vote' rows."),
              None, None, None, None),
             (None, None, None, None, None, None),
-            ("Per room", "Room", "Participants", "Comments", "Amendments", "Votes")]
+            (_("Per room"), _("Room"), _("Participants"), _("Comments"), _("Amendments"), _("Votes"))]
     first_room = len(rows) + 2
-    for room_id, (session_title, name, _) in lk.rooms.items():
+    for room_id, (session_title, name, _phase) in lk.rooms.items():
         rows.append((session_title, name, *(counts[k].get(room_id, 0) for k in ("members", "comments", "amendments", "votes"))))
     last_room = len(rows) + 1
     keys = ("members", "comments", "amendments", "votes")
-    rows.append(("Total", "All rooms", *(sum(counts[k].get(r, 0) for r in lk.rooms) for k in keys)))
-    rows += [(None,) * 6, ("Per sector", "Sector", "People", "Comments", "Amendments", "Votes")]
+    rows.append((_("Total"), _("All rooms"), *(sum(counts[k].get(r, 0) for r in lk.rooms) for k in keys)))
+    rows += [(None,) * 6, (_("Per sector"), _("Sector"), _("People"), _("Comments"), _("Amendments"), _("Votes"))]
     for key, label in SECTORS.items():
-        rows.append(("", label, *(by_sector[k].get(key, 0) for k in keys)))
-    rows.append(("Total", "All sectors", *(sum(by_sector[k].values()) for k in keys)))
-    rows += [(None,) * 6, ("Leading amendments", "Amendment", "Agree", "Disagree", "Abstain", "Status")]
+        rows.append(("", _(label), *(by_sector[k].get(key, 0) for k in keys)))
+    rows.append((_("Total"), _("All sectors"), *(sum(by_sector[k].values()) for k in keys)))
+    rows += [(None,) * 6, (_("Leading amendments"), _("Amendment"), _("Agree"), _("Disagree"), _("Abstain"), _("Status"))]
     first_amendment = len(rows) + 2
     for a in leading:
-        rows.append((lk.rooms[a.room_id][1], f"Amendment {a.id}", a.agree, a.disagree, a.abstain, a.status))
+        rows.append((lk.rooms[a.room_id][1], _("Amendment %(id)s", id=a.id), a.agree, a.disagree, a.abstain, _(STATUSES[a.status])))
     last_amendment = len(rows) + 1
 
     def charts(ws, first, last):
         if last_room >= first_room:
             chart = BarChart()
-            chart.type, chart.title, chart.y_axis.title = "bar", "Participation per room", "Participants"
+            chart.type, chart.title, chart.y_axis.title = "bar", _("Participation per room"), _("Participants")
             chart.add_data(Reference(ws, min_col=3, min_row=first_room - 1, max_row=last_room), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=2, min_row=first_room, max_row=last_room))
             chart.height, chart.width = 9, 18
@@ -156,14 +160,14 @@ def overview(lk: Lookups, event: Event, generated: dt.datetime) -> Table:
         if last_amendment >= first_amendment:
             chart = BarChart()
             chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
-            chart.title = "Support for the leading amendments"
+            chart.title = _("Support for the leading amendments")
             chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=first_amendment - 1, max_row=last_amendment),
                            titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=2, min_row=first_amendment, max_row=last_amendment))
             chart.height, chart.width = 9, 18
             ws.add_chart(chart, "H22")
 
-    return Table("Overview", [Column("Consultation", 22), Column("", 40), Column("", 14, "number"),
+    return Table(N_("Overview"), [Column(N_("Consultation"), 22), Column("", 40), Column("", 14, "number"),
                               Column("", 12, "number"), Column("", 12, "number"), Column("", 10, "number")],
                  rows, charts)
 
@@ -184,17 +188,17 @@ def rooms(lk: Lookups) -> Table:
 
     def rows():
         for room, agenda in lk.room_rows:
-            version, _ = drafting.latest(s, room.id)
-            yield (agenda.title, room.name, room.topic, PHASE_LABELS[room.phase], room.code,
+            version, _content = drafting.latest(s, room.id)
+            yield (agenda.title, room.name, room.topic, _(PHASE_LABELS[room.phase]), room.code,
                    "; ".join(sections.get(room.id, [])), members.get(room.id, 0),
                    "; ".join(rapporteurs.get(room.id, [])), comments.get(room.id, 0), amendments.get(room.id, 0),
                    room.last_seq, version)
 
-    return Table("Rooms", [Column("Session", 24), Column("Room", 30), Column("Topic", 40, "long"), Column("Phase", 12),
-                           Column("Join code", 10), Column("Sections", 40, "long"), Column("Members", 10, "number"),
-                           Column("Rapporteurs", 24), Column("Comments", 10, "number"),
-                           Column("Amendments", 11, "number"), Column("Events logged", 10, "number"),
-                           Column("Draft version", 10, "number")], rows())
+    return Table(N_("Rooms"), [Column(N_("Session"), 24), Column(N_("Room"), 30), Column(N_("Topic"), 40, "long"), Column(N_("Phase"), 12),
+                           Column(N_("Join code"), 10), Column(N_("Sections"), 40, "long"), Column(N_("Members"), 10, "number"),
+                           Column(N_("Rapporteurs"), 24), Column(N_("Comments"), 10, "number"),
+                           Column(N_("Amendments"), 11, "number"), Column(N_("Events logged"), 10, "number"),
+                           Column(N_("Draft version"), 10, "number")], rows())
 
 
 def participants(lk: Lookups) -> Table:
@@ -202,31 +206,31 @@ def participants(lk: Lookups) -> Table:
         joined: dict[int, list] = {}
         for pid, room_id, role in lk.session.execute(select(Membership.participant_id, Membership.room_id,
                                                             Membership.role).where(lk.in_scope(Membership.room_id))):
-            joined.setdefault(pid, []).append(lk.rooms[room_id][1] + (" (rapporteur)" if role == "rapporteur" else ""))
+            joined.setdefault(pid, []).append(lk.rooms[room_id][1] + (" " + _("(rapporteur)") if role == "rapporteur" else ""))
         for pid in sorted(joined):
             sector, country, name, organisation, pseudonym = lk.people[pid]
             yield pseudonym, sector, country, name, organisation, "; ".join(joined[pid])
 
-    return Table("Participants", [Column("Participant", 11), Column("Sector", 18), Column("Country", 8),
-                                  Column("Name (if agreed)", 22), Column("Organisation (if agreed)", 26),
-                                  Column("Rooms", 40, "long")], rows())
+    return Table(N_("Participants"), [Column(N_("Participant"), 11), Column(N_("Sector"), 18), Column(N_("Country"), 8),
+                                  Column(N_("Name (if agreed)"), 22), Column(N_("Organisation (if agreed)"), 26),
+                                  Column(N_("Rooms"), 40, "long")], rows())
 
 
 def comments(lk: Lookups) -> Table:
     def rows():
         query = select(Comment.id, Comment.parent_id, Comment.room_id, Comment.paragraph_id, Comment.author_id,
-                       Comment.attribution, Comment.text, Comment.support, Comment.taken_into_account,
+                       Comment.attribution, Comment.text, Comment.language, Comment.support, Comment.taken_into_account,
                        Comment.created_at, Comment.visibility, Comment.moderation_reason).where(
             lk.in_scope(Comment.room_id), lk.shown(Comment)).order_by(Comment.id)
         for c in _stream(lk.session, query):
             yield (c.id, c.parent_id, *lk.where(c.room_id, c.paragraph_id),
-                   *lk.who(c.author_id, c.room_id, c.attribution), c.text, c.support,
-                   "yes" if c.taken_into_account else "", c.created_at, _moderation(c.visibility, c.moderation_reason))
+                   *lk.who(c.author_id, c.room_id, c.attribution), c.text, c.language, c.support,
+                   _("yes") if c.taken_into_account else "", c.created_at, _moderation(c.visibility, c.moderation_reason))
 
-    return Table("Comments", [Column("Comment", 9, "number"), Column("Reply to", 9, "number"), *WHERE, *WHO,
-                              Column("Text", 60, "long"), Column("Support", 9, "number"),
-                              Column("Taken into account", 10), Column("Posted (UTC)", 17, "datetime"),
-                              Column("Moderation", 24)], rows())
+    return Table(N_("Comments"), [Column(N_("Comment"), 9, "number"), Column(N_("Reply to"), 9, "number"), *WHERE, *WHO,
+                              Column(N_("Text"), 60, "long"), Column(N_("Language"), 9), Column(N_("Support"), 9, "number"),
+                              Column(N_("Taken into account"), 10), Column(N_("Posted (UTC)"), 17, "datetime"),
+                              Column(N_("Moderation"), 24)], rows())
 
 
 def amendments(lk: Lookups) -> Table:
@@ -237,17 +241,17 @@ def amendments(lk: Lookups) -> Table:
         query = select(Amendment).where(lk.in_scope(Amendment.room_id), lk.shown(Amendment)).order_by(Amendment.id)
         for a in lk.session.scalars(query.execution_options(yield_per=BATCH)):
             yield (a.id, *lk.where(a.room_id, a.paragraph_id), *lk.who(a.author_id, a.room_id, a.attribution),
-                   a.kind.replace("_", " "), a.original, a.text, a.rationale, a.status, a.decided_by,
+                   _(KINDS[a.kind]), a.original, a.text, a.rationale, a.language, _(STATUSES[a.status]), a.decided_by,
                    a.decision_reason, a.accepted_text, a.agree, a.disagree, a.abstain, int(dots.get(a.id, 0)),
                    a.created_at, _moderation(a.visibility, a.moderation_reason))
 
-    return Table("Amendments", [Column("Amendment", 10, "number"), *WHERE, *WHO, Column("Kind", 12),
-                                Column("Text amended", 50, "long"), Column("Proposed text", 50, "long"),
-                                Column("Rationale", 40, "long"), Column("Status", 10), Column("Decided by", 18),
-                                Column("Reason", 30, "long"), Column("Accepted text (if edited)", 40, "long"),
-                                Column("Agree", 8, "number"), Column("Disagree", 8, "number"),
-                                Column("Abstain", 8, "number"), Column("Priority dots", 8, "number"),
-                                Column("Proposed (UTC)", 17, "datetime"), Column("Moderation", 24)], rows())
+    return Table(N_("Amendments"), [Column(N_("Amendment"), 10, "number"), *WHERE, *WHO, Column(N_("Kind"), 12),
+                                Column(N_("Text amended"), 50, "long"), Column(N_("Proposed text"), 50, "long"),
+                                Column(N_("Rationale"), 40, "long"), Column(N_("Language"), 9), Column(N_("Status"), 10), Column(N_("Decided by"), 18),
+                                Column(N_("Reason"), 30, "long"), Column(N_("Accepted text (if edited)"), 40, "long"),
+                                Column(N_("Agree"), 8, "number"), Column(N_("Disagree"), 8, "number"),
+                                Column(N_("Abstain"), 8, "number"), Column(N_("Priority dots"), 8, "number"),
+                                Column(N_("Proposed (UTC)"), 17, "datetime"), Column(N_("Moderation"), 24)], rows())
 
 
 def votes(lk: Lookups) -> Table:
@@ -263,9 +267,9 @@ def votes(lk: Lookups) -> Table:
                  .where(lk.in_scope(Amendment.room_id))
                  .group_by(Amendment.id, Amendment.room_id, Amendment.paragraph_id, Participant.sector,
                            AmendmentVote.choice).order_by(Amendment.id, Participant.sector))
-        yield from _pivot(_stream(s, query), lambda r: ("Amendment vote", r[0], r[1], r[2], r[3]), 4,
+        yield from _pivot(_stream(s, query), lambda r: (_("Amendment vote"), r[0], r[1], r[2], r[3]), 4,
                           ("agree", "disagree", "abstain"), lambda key, c: (*key[:2], *lk.where(key[2], key[3]),
-                                                                             SECTORS[key[4]], c["agree"], c["disagree"],
+                                                                             _(SECTORS[key[4]]), c["agree"], c["disagree"],
                                                                              c["abstain"], None, None, None))
         query = (select(Comment.id, Comment.room_id, Comment.paragraph_id, Participant.sector, func.count())
                  .join(Support, Support.comment_id == Comment.id).join(Participant, Participant.id == Support.participant_id)
@@ -273,7 +277,7 @@ def votes(lk: Lookups) -> Table:
                  .group_by(Comment.id, Comment.room_id, Comment.paragraph_id, Participant.sector)
                  .order_by(Comment.id, Participant.sector))
         for cid, room_id, paragraph_id, sector, n in _stream(s, query):
-            yield ("Support on comment", cid, *lk.where(room_id, paragraph_id), SECTORS[sector], *blank, n, None, None)
+            yield (_("Support on comment"), cid, *lk.where(room_id, paragraph_id), _(SECTORS[sector]), *blank, n, None, None)
         query = (select(Reaction.room_id, Reaction.paragraph_id, Participant.sector, Reaction.stance,
                         Reaction.needs_discussion, func.count())
                  .join(Participant, Participant.id == Reaction.participant_id).where(lk.in_scope(Reaction.room_id))
@@ -294,10 +298,10 @@ def votes(lk: Lookups) -> Table:
         if current:
             yield _reaction_row(lk, current, tally)
 
-    return Table("Votes", [Column("Item", 18), Column("Item id", 8, "number"), *WHERE, Column("Sector", 18),
-                           Column("Agree", 8, "number"), Column("Disagree", 8, "number"), Column("Abstain", 8, "number"),
-                           Column("Support", 8, "number"), Column("Pass", 8, "number"),
-                           Column("Needs discussion", 10, "number")], rows())
+    return Table(N_("Votes"), [Column(N_("Item"), 18), Column(N_("Item id"), 8, "number"), *WHERE, Column(N_("Sector"), 18),
+                           Column(N_("Agree"), 8, "number"), Column(N_("Disagree"), 8, "number"), Column(N_("Abstain"), 8, "number"),
+                           Column(N_("Support"), 8, "number"), Column(N_("Pass"), 8, "number"),
+                           Column(N_("Needs discussion"), 10, "number")], rows())
 
 
 def _pivot(rows, key_of, value_index, choices, build):
@@ -316,7 +320,7 @@ def _pivot(rows, key_of, value_index, choices, build):
 
 def _reaction_row(lk, key, tally):
     room_id, paragraph_id, sector = key
-    return ("Reaction to paragraph", paragraph_id, *lk.where(room_id, paragraph_id), SECTORS[sector],
+    return (_("Reaction to paragraph"), paragraph_id, *lk.where(room_id, paragraph_id), _(SECTORS[sector]),
             tally["agree"], tally["disagree"], None, None, tally["pass"], tally["discuss"])
 
 
@@ -339,11 +343,11 @@ def polls(lk: Lookups) -> Table:
                        "open" if poll.open else "closed", option, n, round(n / total, 3) if total else 0,
                        voters.get(poll.id, 0), poll.asked_by, poll.created_at)
 
-    return Table("Polls", [Column("Poll", 7, "number"), Column("Session", 24), Column("Room", 28), Column("Phase", 12),
-                           Column("Question", 40, "long"), Column("Answers", 9), Column("State", 8),
-                           Column("Option", 30), Column("Votes", 8, "number"), Column("Share", 8, "number"),
-                           Column("Answered", 9, "number"), Column("Asked by", 18),
-                           Column("Asked (UTC)", 17, "datetime")], rows())
+    return Table(N_("Polls"), [Column(N_("Poll"), 7, "number"), Column(N_("Session"), 24), Column(N_("Room"), 28), Column(N_("Phase"), 12),
+                           Column(N_("Question"), 40, "long"), Column(N_("Answers"), 9), Column(N_("State"), 8),
+                           Column(N_("Option"), 30), Column(N_("Votes"), 8, "number"), Column(N_("Share"), 8, "number"),
+                           Column(N_("Answered"), 9, "number"), Column(N_("Asked by"), 18),
+                           Column(N_("Asked (UTC)"), 17, "datetime")], rows())
 
 
 def drafts(lk: Lookups) -> Table:
@@ -359,18 +363,18 @@ def drafts(lk: Lookups) -> Table:
                        p["amendment_id"])
             yield (*lk.where(room_id, None)[:5], "Conclusions", "", version, "", None, content["conclusions"], None)
 
-    return Table("Drafts", [*WHERE, Column("Draft version", 9, "number"), Column("Status", 10),
-                            Column("Base text", 50, "long"), Column("Room's text", 60, "long"),
-                            Column("From amendment", 10, "number")], rows())
+    return Table(N_("Drafts"), [*WHERE, Column(N_("Draft version"), 9, "number"), Column(N_("Status"), 10),
+                            Column(N_("Base text"), 50, "long"), Column(N_("Room's text"), 60, "long"),
+                            Column(N_("From amendment"), 10, "number")], rows())
 
 
 CONSOLIDATED_COLUMNS = [
-    Column("Document", 30), Column("Version", 8, "number"), Column("State", 30), Column("Section", 28),
-    Column("Paragraph", 10), Column("Base number", 10), Column("Status", 10), Column("Text", 60, "long"),
-    Column("Base text", 50, "long"), Column("Text adopted from", 30, "long"), Column("Rooms not adopted", 40, "long"),
-    Column("Amendments adopted", 14), Column("Amendments not adopted", 40, "long"),
-    Column("Agree votes behind the adopted text", 12, "number"), Column("Organisers' wording", 18),
-    Column("Notes of the organisers", 40, "long")]
+    Column(N_("Document"), 30), Column(N_("Version"), 8, "number"), Column(N_("State"), 30), Column(N_("Section"), 28),
+    Column(N_("Paragraph"), 10), Column(N_("Base number"), 10), Column(N_("Status"), 10), Column(N_("Text"), 60, "long"),
+    Column(N_("Base text"), 50, "long"), Column(N_("Text adopted from"), 30, "long"), Column(N_("Rooms not adopted"), 40, "long"),
+    Column(N_("Amendments adopted"), 14), Column(N_("Amendments not adopted"), 40, "long"),
+    Column(N_("Agree votes behind the adopted text"), 12, "number"), Column(N_("Organisers' wording"), 18),
+    Column(N_("Notes of the organisers"), 40, "long")]
 
 
 def _version_rows(view: dict) -> Iterator[tuple]:
@@ -408,7 +412,7 @@ def consolidated(lk: Lookups, event_id: int, published: bool) -> Table:
                 continue
             yield from _version_rows(version_view(row, document))
 
-    return Table("Consolidated" if published else "Consolidated draft", CONSOLIDATED_COLUMNS, rows())
+    return Table(N_("Consolidated") if published else N_("Consolidated draft"), CONSOLIDATED_COLUMNS, rows())
 
 
 def audit(lk: Lookups, event_id: int) -> Table:
@@ -420,8 +424,8 @@ def audit(lk: Lookups, event_id: int) -> Table:
             room = lk.rooms.get(e.room_id, ("", "", ""))[1]
             yield e.at, e.actor, e.actor_role, e.action, room, describe(e.action, e.detail, {})
 
-    return Table("Audit", [Column("When (UTC)", 17, "datetime"), Column("Who", 24), Column("Role", 11),
-                           Column("Action", 22), Column("Room", 28), Column("Detail", 60, "long")], rows())
+    return Table(N_("Audit"), [Column(N_("When (UTC)"), 17, "datetime"), Column(N_("Who"), 24), Column(N_("Role"), 11),
+                           Column(N_("Action"), 22), Column(N_("Room"), 28), Column(N_("Detail"), 60, "long")], rows())
 
 
 def all_tables(session: Session, event: Event, room_id: int | None = None,

@@ -19,6 +19,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from consult.i18n import gettext
+
 CELL_LIMIT = 32_767
 RISKY_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")
 
@@ -90,7 +92,8 @@ def write_xlsx(tables: list[Table], target) -> dict[str, int]:
     counts = {}
     bold = Font(bold=True)
     for table in tables:
-        ws = wb.create_sheet(table.name[:31])
+        # Names and headers are English in the code (marked N_), written in the reader's language.
+        ws = wb.create_sheet(gettext(table.name)[:31])
         for i, column in enumerate(table.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = column.width
         ws.freeze_panes = "A2"
@@ -101,7 +104,7 @@ def write_xlsx(tables: list[Table], target) -> dict[str, int]:
         ws.print_title_rows = "1:1"
         header = []
         for column in table.columns:
-            cell = WriteOnlyCell(ws, value=column.title)
+            cell = WriteOnlyCell(ws, value=gettext(column.title) if column.title else column.title)
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -133,7 +136,7 @@ def write_csv(table: Table, stream) -> int:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read accents right."""
     stream.write("\ufeff")
     out = csv.writer(stream)
-    out.writerow([c.title for c in table.columns])
+    out.writerow([gettext(c.title) if c.title else c.title for c in table.columns])
     n = 0
     for row in table.rows:
         out.writerow([csv_value(v) for v in row])

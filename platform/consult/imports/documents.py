@@ -37,6 +37,7 @@ from consult.people.actor import Actor
 from consult.rooms.models import Room, RoomSection
 from consult.text import clean_line
 from consult.i18n import N_
+from consult.i18n import _
 
 KIND_LABELS = {"monitoring_plan": "Monitoring plan", "call_for_policies": "Call for policies"}
 MAX_SECTIONS = 50
@@ -57,7 +58,7 @@ def read_outline(filename: str, data: bytes) -> Outline:
         return outline_from_rows(read_sheet(data, MAX_ROWS))
     if suffix in MARKDOWN_SUFFIXES:
         return read_markdown(data)
-    raise BadRequest("Upload an Excel workbook (.xlsx) or a Markdown file (.md).")
+    raise BadRequest(_("Upload an Excel workbook (.xlsx) or a Markdown file (.md)."))
 
 
 def outline_from_rows(rows: list[Row]) -> Outline:
@@ -65,7 +66,7 @@ def outline_from_rows(rows: list[Row]) -> Outline:
     title form one section. A blank section cell continues the section above, as merged
     cells read; a row with a title and no text starts a section."""
     if not rows:
-        raise Invalid("The sheet is empty. Its first row must name the columns: section, paragraph.")
+        raise Invalid(_("The sheet is empty. Its first row must name the columns: section, paragraph."))
     header, *body = rows
     columns = map_columns(header, ("section", "paragraph"), aliases={"text": "paragraph"})
     outline = Outline(title=None, sections=[], unit="Row")
@@ -131,10 +132,10 @@ def create_document(session: Session, actor: Actor, event_slug: str, *, outline:
     title = clean_line(title) or outline.title
     check_outline(outline, title)
     if kind not in KINDS:
-        raise Invalid("Choose what kind of document this is.", {"kind": "Choose a kind."})
+        raise Invalid(_("Choose what kind of document this is."), {"kind": _("Choose a kind.")})
     if not title:
-        raise Invalid("Give the document a title (or start a Markdown file with a “# ” title).",
-                      {"title": "Enter a title."})
+        raise Invalid(_("Give the document a title (or start a Markdown file with a “# ” title)."),
+                      {"title": _("Enter a title.")})
     event_id = find_event_id(session, event_slug)
     position = session.scalar(select(func.coalesce(func.max(Document.position) + 1, 0))
                               .where(Document.event_id == event_id))
@@ -152,7 +153,7 @@ def replace_document(session: Session, actor: Actor, document_id: int, *, outlin
     check_outline(outline, title)
     document = session.get(Document, document_id)
     if document is None:
-        raise NotFound("That document does not exist any more. Reload the page.")
+        raise NotFound(_("That document does not exist any more. Reload the page."))
     check_untouched(session, document)
     sections = list(session.scalars(select(Section).where(Section.document_id == document.id)
                                     .order_by(Section.position)))

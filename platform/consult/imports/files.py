@@ -30,6 +30,7 @@ from markdown_it.token import Token
 
 from consult.errors import BadRequest, Invalid, TooLarge
 from consult.text import clean_line, clean_text
+from consult.i18n import _
 
 KB, MB = 1024, 1024 * 1024
 MAX_UPLOAD_BYTES = 5 * MB
@@ -283,8 +284,8 @@ def read_markdown(data: bytes) -> Outline:
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadRequest("This file is not a text file in UTF-8. Save the Markdown as UTF-8 text "
-                         "(.md) and upload it again.") from None
+        raise BadRequest(_("This file is not a text file in UTF-8. Save the Markdown as UTF-8 text "
+                         "(.md) and upload it again.")) from None
     outline = Outline(title=None, sections=[], unit="Line")
     tokens = _markdown.parse(source)
     for index, token in enumerate(tokens):

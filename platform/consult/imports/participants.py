@@ -28,6 +28,7 @@ from consult.rooms.models import ROLES, Membership, Room
 from consult.rooms.service import member_count
 from consult.text import clean_line
 from consult.i18n import N_
+from consult.i18n import _
 
 COLUMNS = ("name", "email", "organisation", "sector", "country", "role")
 OPTIONAL_COLUMNS = ("room",)
@@ -73,7 +74,7 @@ def check_rows(rows: list[Row], rooms: dict[str, Room], registered: set[str]) ->
     header, *body = rows
     columns = map_columns(header, COLUMNS, OPTIONAL_COLUMNS)
     if not body:
-        raise Invalid("The sheet has its column names but no participants below them.")
+        raise Invalid(_("The sheet has its column names but no participants below them."))
     registrations, problems, first_row_of = [], [], {}
     for row in body:
         values = {name: row.get(columns.get(name)) for name in COLUMNS + OPTIONAL_COLUMNS}

@@ -21,6 +21,7 @@ from consult.errors import DomainError, Invalid
 from consult.imports import documents, files, participants, template
 from consult.web.forms import optional_int
 from consult.web.templating import page
+from consult.i18n import _
 
 # Room for the multipart framing and the few small fields sent with the file.
 FORM_OVERHEAD = 64 * 1024
@@ -41,7 +42,7 @@ async def read_upload(request: Request) -> Upload:
     async with request.form(max_files=1, max_fields=10) as form:
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            raise Invalid("Choose a file to upload.", {"file": "Choose a file."})
+            raise Invalid(_("Choose a file to upload."), {"file": _("Choose a file.")})
         data = await upload.read(limit + 1)
         fields = {key: value for key, value in form.items() if isinstance(value, str)}
     files.check_size(data, limit)

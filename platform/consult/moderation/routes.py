@@ -52,7 +52,7 @@ async def item_page(request):
 async def _item(request, core, actor, errors=None, status=200, back=None):
     target_type, target_id = request.path_params["target_type"], request.path_params["target_id"]
     if target_type not in TARGETS:
-        raise NotFound("Moderation applies to comments and amendments.")
+        raise NotFound(_("Moderation applies to comments and amendments."))
     found = await _queue(core, actor, target=(target_type, target_id))
     if not found["items"]:
         raise NotFound(f"No such {target_type} in this event.")
@@ -76,7 +76,7 @@ async def moderate(request):
             await core.write(moderation.dismiss_flags, actor, target_type=target_type, target_id=target_id,
                              reason=reason)
         else:
-            raise NotFound("No such moderation action.")
+            raise NotFound(_("No such moderation action."))
     except Invalid as error:
         return await _item(request, core, actor, errors=dict(error.fields, form=error.detail), status=error.status,
                            back=local_path(form.get("next"), "/organiser/moderation"))

@@ -27,6 +27,7 @@ from consult.rooms.models import Membership, Room
 from consult.rooms.service import member_count
 from consult.text import clean_text
 from consult.i18n import N_
+from consult.i18n import _
 
 MODELS = {"comment": Comment, "amendment": Amendment}
 STATES = {"attention": "Needs a decision (awaiting approval or flagged)", "pending": "Awaiting approval",
@@ -35,7 +36,7 @@ STATES = {"attention": "Needs a decision (awaiting approval or flagged)", "pendi
 
 def _target(session: Session, target_type: str, target_id: int):
     if target_type not in TARGETS:
-        raise Invalid("Moderation applies to comments and amendments.", {"target_type": "Unknown."})
+        raise Invalid(_("Moderation applies to comments and amendments."), {"target_type": _("Unknown.")})
     item = session.get(MODELS[target_type], target_id)
     if item is None:
         raise NotFound(f"No such {target_type}.")
@@ -52,7 +53,7 @@ def hide(session: Session, actor: Actor, *, target_type: str, target_id: int, re
     item = _target(session, target_type, target_id)
     reason = clean_text(reason)
     if not reason:
-        raise Invalid("Give a reason: participants see it in place of the contribution.", {"reason": "Required."})
+        raise Invalid(_("Give a reason: participants see it in place of the contribution."), {"reason": _("Required.")})
     if item.visibility != "hidden":
         item.visibility, item.moderation_reason = "hidden", reason[:500]
         _resolve_flags(session, target_type, target_id)
@@ -83,12 +84,12 @@ def dismiss_flags(session: Session, actor: Actor, *, target_type: str, target_id
     item = _target(session, target_type, target_id)
     reason = clean_text(reason)
     if not reason:
-        raise Invalid("Give a reason for dismissing the reports: it is kept in the audit log.", {"reason": "Required."})
+        raise Invalid(_("Give a reason for dismissing the reports: it is kept in the audit log."), {"reason": _("Required.")})
     open_flags = session.scalars(select(Flag.id).where(Flag.target_type == target_type, Flag.target_id == target_id,
                                                        Flag.resolved_at.is_(None))).all()
     if not open_flags:
-        raise Invalid("Nobody has reported this contribution (or the reports were already dealt with).",
-                      {"reason": "No open report."})
+        raise Invalid(_("Nobody has reported this contribution (or the reports were already dealt with)."),
+                      {"reason": _("No open report.")})
     _resolve_flags(session, target_type, target_id)
     audit.record(session, actor, "flag.dismiss", item.room_id, **_described(session, target_type, item),
                  reports=len(open_flags), reason=reason[:500])
@@ -135,7 +136,7 @@ def _current_member(session: Session, room_id: int, participant_id: int) -> Memb
                                                      Membership.participant_id == participant_id,
                                                      Membership.removed_at.is_(None)))
     if member is None:
-        raise NotFound("That person is not in this room.")
+        raise NotFound(_("That person is not in this room."))
     return member
 
 
@@ -150,7 +151,7 @@ def remove_member(session: Session, actor: Actor, room_id: int, *, participant_i
     member = _current_member(session, room_id, participant_id)
     reason = clean_text(reason)[:500]
     if not reason:
-        raise Invalid("Give a reason: the person removed is shown it.", {"reason": "Give a reason."})
+        raise Invalid(_("Give a reason: the person removed is shown it."), {"reason": _("Give a reason.")})
     member.removed_at = clock.now()
     session.flush()
     audit.record(session, actor, "room.remove_member", room_id, participant_id=participant_id, reason=reason)
@@ -183,12 +184,12 @@ def queue(session: Session, actor: Actor, event_id: int, *, room_id: int | None 
     contribution of the event by room and state, each shown in its paragraph's context."""
     require_organiser(actor, doing=N_("moderate"))
     if state not in STATES:
-        raise Invalid("Choose a state from the list.", {"state": "Unknown state."})
+        raise Invalid(_("Choose a state from the list."), {"state": _("Unknown state.")})
     rooms = dict(session.execute(select(Room.id, Room.name).join(ConferenceSession)
                                  .where(ConferenceSession.event_id == event_id)
                                  .order_by(ConferenceSession.position, Room.position)).all())
     if room_id is not None and room_id not in rooms:
-        raise NotFound("No such room in this event.")
+        raise NotFound(_("No such room in this event."))
     in_rooms = [room_id] if room_id is not None else list(rooms)
     flags: dict[tuple[str, int], list[str]] = {}
     for f in session.scalars(select(Flag).where(Flag.room_id.in_(list(rooms)), Flag.resolved_at.is_(None))):

@@ -110,7 +110,7 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
     require_organiser(actor, doing=N_("see the dashboard"))
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     now = clock.now()
     rooms = session.execute(select(Room, ConferenceSession).join(ConferenceSession)
                             .where(ConferenceSession.event_id == event.id)

@@ -23,6 +23,7 @@ from consult.rooms.models import PHASES, Membership, RapporteurInvite, Room, Roo
 from consult.rooms.phases import ALLOWS, PHASE_LABELS
 from consult.text import clean_line, clean_text
 from consult.i18n import N_
+from consult.i18n import _
 
 SETTING_UP = N_("set the conference up")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
@@ -46,15 +47,15 @@ def update_event(session: Session, actor: Actor, slug: str, *, title, venue, sta
     require_organiser(actor, doing=SETTING_UP)
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     errors, title = {}, clean_line(title)
     if not title or len(title) > 200:
-        errors["title"] = "A title of 1 to 200 characters."
+        errors["title"] = _("A title of 1 to 200 characters.")
     start, end = _date(starts_on, "starts_on", errors), _date(ends_on, "ends_on", errors)
     if start and end and end < start:
-        errors["ends_on"] = "The end cannot come before the start."
+        errors["ends_on"] = _("The end cannot come before the start.")
     if errors:
-        raise Invalid("The event was not saved.", errors)
+        raise Invalid(_("The event was not saved."), errors)
     event.title, event.venue, event.starts_on, event.ends_on = title, clean_line(venue)[:200], start, end
     event.description = clean_text(description)[:4000]
     audit.record(session, actor, "event.update", event_id=event.id, title=title)
@@ -67,12 +68,12 @@ def save_session(session: Session, actor: Actor, event_slug: str, *, session_id:
     event = session.scalar(select(Event).where(Event.slug == event_slug))
     errors, title = {}, clean_line(title)
     if not title or len(title) > 200:
-        errors["title"] = "A title of 1 to 200 characters."
+        errors["title"] = _("A title of 1 to 200 characters.")
     start, end = _datetime(starts_at, "starts_at", errors), _datetime(ends_at, "ends_at", errors)
     if start and end and end <= start:
-        errors["ends_at"] = "The end must come after the start."
+        errors["ends_at"] = _("The end must come after the start.")
     if errors:
-        raise Invalid("The session was not saved.", errors)
+        raise Invalid(_("The session was not saved."), errors)
     if session_id is None:
         count = len(event.sessions)
         agenda = ConferenceSession(event_id=event.id, position=count, title=title, starts_at=start, ends_at=end)
@@ -81,7 +82,7 @@ def save_session(session: Session, actor: Actor, event_slug: str, *, session_id:
     else:
         agenda = session.get(ConferenceSession, session_id)
         if agenda is None or agenda.event_id != event.id:
-            raise NotFound("No such session.")
+            raise NotFound(_("No such session."))
         agenda.title, agenda.starts_at, agenda.ends_at = title, start, end
     audit.record(session, actor, "session.save", event_id=event.id, session_id=agenda.id, title=title)
     return agenda.id
@@ -99,26 +100,26 @@ def save_room(session: Session, actor: Actor, *, room_id: int | None, session_id
     require_organiser(actor, doing=SETTING_UP)
     agenda = session.get(ConferenceSession, session_id)
     if agenda is None:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     errors, name = {}, clean_line(name)
     if not name or len(name) > 120:
-        errors["name"] = "A name of 1 to 120 characters."
+        errors["name"] = _("A name of 1 to 120 characters.")
     valid_sections = set(session.scalars(select(Section.id).join(Document).where(Document.event_id == agenda.event_id)))
     if not section_ids or not set(section_ids) <= valid_sections:
-        errors["sections"] = "Choose at least one section of this event's documents."
+        errors["sections"] = _("Choose at least one section of this event's documents.")
     if capacity is not None and not 1 <= capacity <= 10000:
-        errors["capacity"] = "Between 1 and 10,000, or empty for no limit."
+        errors["capacity"] = _("Between 1 and 10,000, or empty for no limit.")
     if not 1 <= dots <= 20:
-        errors["dots"] = "Between 1 and 20 dots."
+        errors["dots"] = _("Between 1 and 20 dots.")
     if errors:
-        raise Invalid("The room was not saved.", errors)
+        raise Invalid(_("The room was not saved."), errors)
     if room_id is None:
         room = Room(session_id=session_id, position=len(agenda.rooms), code=new_code(session), phase="setup")
         session.add(room)
     else:
         room = session.get(Room, room_id)
         if room is None:
-            raise NotFound("No such room.")
+            raise NotFound(_("No such room."))
     room.session_id, room.name, room.topic = session_id, name, clean_line(topic)[:300]
     room.capacity, room.anonymous, room.premoderation, room.dots = capacity, anonymous, premoderation, dots
     room.room_sections = [RoomSection(section_id=sid, position=i) for i, sid in enumerate(section_ids)]
@@ -133,7 +134,7 @@ def code_change_plan(session: Session, actor: Actor, room_id: int) -> dict:
     require_organiser(actor, doing=SETTING_UP)
     room = session.get(Room, room_id)
     if room is None:
-        raise NotFound("No such room.")
+        raise NotFound(_("No such room."))
     members = session.scalar(select(func.count()).select_from(Membership).where(
         Membership.room_id == room_id, Membership.removed_at.is_(None)))
     return {"name": room.name, "code": room.code, "phase": PHASE_LABELS[room.phase], "members": members}
@@ -144,7 +145,7 @@ def regenerate_code(session: Session, actor: Actor, room_id: int) -> str:
     require_organiser(actor, doing=SETTING_UP)
     room = session.get(Room, room_id)
     if room is None:
-        raise NotFound("No such room.")
+        raise NotFound(_("No such room."))
     room.code = new_code(session)
     audit.record(session, actor, "room.new_code", room_id)
     return room.code
@@ -154,7 +155,7 @@ def invite_rapporteur(session: Session, actor: Actor, room_id: int) -> str:
     """A one-time link: whoever joins the room with it becomes a rapporteur. Only its hash is kept."""
     require_organiser(actor, doing=SETTING_UP)
     if session.get(Room, room_id) is None:
-        raise NotFound("No such room.")
+        raise NotFound(_("No such room."))
     token = new_token()
     session.add(RapporteurInvite(room_id=room_id, token_hash=token_hash(token), created_at=clock.now()))
     audit.record(session, actor, "room.invite_rapporteur", room_id)
@@ -178,12 +179,12 @@ def plan_phase(session: Session, actor: Actor, room_ids: list[int], phase: str) 
     """What a bulk move would do, room by room, before anything changes."""
     require_organiser(actor, doing=SETTING_UP)
     if phase not in PHASES:
-        raise Invalid("Choose the phase to move the rooms to.", {"phase": "Choose a phase."})
+        raise Invalid(_("Choose the phase to move the rooms to."), {"phase": _("Choose a phase.")})
     if not room_ids:
-        raise Invalid("Tick at least one room to move.", {"rooms": "None chosen."})
+        raise Invalid(_("Tick at least one room to move."), {"rooms": _("None chosen.")})
     found = {r.id: r for r in session.scalars(select(Room).where(Room.id.in_(room_ids)))}
     if set(room_ids) - set(found):
-        raise NotFound("One of the rooms does not exist any more. Reload the page.")
+        raise NotFound(_("One of the rooms does not exist any more. Reload the page."))
     moving = [found[i] for i in dict.fromkeys(room_ids) if found[i].phase != phase]
     changes, warnings = [], []
     for room in moving:
@@ -221,7 +222,7 @@ def setup_view(session: Session, actor: Actor, slug: str) -> dict:
     require_organiser(actor, doing=SETTING_UP)
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     sections = session.execute(select(Section, Document).join(Document).where(Document.event_id == event.id)
                                .order_by(Document.position, Section.position)).all()
     return {

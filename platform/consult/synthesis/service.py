@@ -28,6 +28,7 @@ from consult.synthesis.consensus import Tally, consensus, divisiveness
 from consult.synthesis.groups import opinion_groups, representative
 from consult.synthesis.themes import themes as group_texts
 from consult.i18n import N_
+from consult.i18n import _
 
 TOP = 5
 GROUP_NAMES = "ABCDE"
@@ -42,7 +43,7 @@ def _event(session: Session, actor: Actor, slug: str) -> Event:
     require_organiser(actor, doing=N_("see the synthesis across rooms"))
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     return event
 
 
@@ -210,6 +211,6 @@ def paragraph_event_themes(session: Session, actor: Actor, paragraph_id: int) ->
     found = session.execute(select(Document.event_id).join(Section).join(Paragraph)
                             .where(Paragraph.id == paragraph_id)).scalar()
     if found is None:
-        raise NotFound("No such paragraph.")
+        raise NotFound(_("No such paragraph."))
     themes = by_paragraph(cached(session, session.get(Event, found))["themes"])
     return {paragraph_id: themes.get(paragraph_id, [])}

@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 from consult.export.workbook import Column, Table
 from consult.people.models import SECTORS
 from consult.synthesis.service import cached
+from consult.i18n import N_
 
 FIRST_SHARE = 6  # column of the first sector's share (1-based)
 
@@ -33,17 +34,17 @@ def synthesis_table(s: dict) -> Table:
                    "; ".join(SECTORS[x] for x in split["agreeing"]), "; ".join(SECTORS[x] for x in split["disagreeing"]),
                    "; ".join(i["rooms"]))
 
-    return Table("Synthesis", [
-        Column("Document", 26), Column("Paragraph", 9), Column("Item", 10), Column("Item id", 8, "number"),
-        Column("Item text", 40, "long"),
+    return Table(N_("Synthesis"), [
+        Column(N_("Document"), 26), Column(N_("Paragraph"), 9), Column(N_("Item"), 10), Column(N_("Item id"), 8, "number"),
+        Column(N_("Item text"), 40, "long"),
         *(Column(f"{label}: agree share", 11, "number") for label in SECTORS.values()),
-        Column("All: agree share", 11, "number"),
+        Column(N_("All: agree share"), 11, "number"),
         *(Column(f"{label}: seen", 8, "number") for label in SECTORS.values()),
-        Column("Agree", 8, "number"), Column("Disagree", 8, "number"), Column("Pass or abstain", 8, "number"),
-        Column("Needs discussion", 9, "number"), Column("Consensus (sectors)", 11, "number"),
-        Column("Divisiveness (Cramér's V)", 11, "number"), Column("Split p-value", 10, "number"),
-        Column("Significant split", 9), Column("Sectors agreeing", 26), Column("Sectors disagreeing", 26),
-        Column("Rooms", 40, "long")], rows(), _share_scale)
+        Column(N_("Agree"), 8, "number"), Column(N_("Disagree"), 8, "number"), Column(N_("Pass or abstain"), 8, "number"),
+        Column(N_("Needs discussion"), 9, "number"), Column(N_("Consensus (sectors)"), 11, "number"),
+        Column(N_("Divisiveness (Cramér's V)"), 11, "number"), Column(N_("Split p-value"), 10, "number"),
+        Column(N_("Significant split"), 9), Column(N_("Sectors agreeing"), 26), Column(N_("Sectors disagreeing"), 26),
+        Column(N_("Rooms"), 40, "long")], rows(), _share_scale)
 
 
 def themes_table(s: dict) -> Table:
@@ -58,10 +59,10 @@ def themes_table(s: dict) -> Table:
             yield (None, "(not grouped: each stands alone)", len(s["not_grouped"]), None, None, None, None,
                    " ".join(s["not_grouped"]))
 
-    return Table("Themes", [Column("Theme", 7, "number"), Column("Label", 30), Column("Size", 6, "number"),
-                            Column("Rooms", 36, "long"), Column("Sectors", 30, "long"),
-                            Column("Paragraph ids", 12), Column("Representative comments", 70, "long"),
-                            Column("Ids of all comments (c: comment, a: amendment rationale)", 40, "long")], rows())
+    return Table(N_("Themes"), [Column(N_("Theme"), 7, "number"), Column(N_("Label"), 30), Column(N_("Size"), 6, "number"),
+                            Column(N_("Rooms"), 36, "long"), Column(N_("Sectors"), 30, "long"),
+                            Column(N_("Paragraph ids"), 12), Column(N_("Representative comments"), 70, "long"),
+                            Column(N_("Ids of all comments (c: comment, a: amendment rationale)"), 40, "long")], rows())
 
 
 def synthesis_sheets(session, event) -> list[Table]:
