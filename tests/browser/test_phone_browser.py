@@ -39,6 +39,21 @@ def test_a_newcomer_reads_the_first_paragraph_on_the_first_screen(people, axe, s
     assert axe(ana) == []
 
 
+@pytest.mark.parametrize("language", ["fr", "de", "nl"])
+def test_the_room_fits_a_phone_in_every_language(people, live_server, language):
+    """Longer words (German's above all) wrap inside the phone's width; the first paragraph
+    still starts on the first screen."""
+    from consult.web.locale import COOKIE
+
+    def choose(page):
+        page.context.add_cookies([{"name": COOKIE, "value": language, "url": live_server}])
+    page = sized(people(ROOM_E, f"Lang {language}", before=choose, width=390), PHONE)
+    assert page.evaluate("document.documentElement.lang") == language
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    first = page.locator("article.paragraph .ptext").first.bounding_box()
+    assert first["y"] + 40 < PHONE["height"], f"the first paragraph starts at y={first['y']}"
+
+
 def test_a_join_mistake_comes_back_in_the_form_with_focus_on_the_field(new_page, axe):
     page = sized(new_page(390), PHONE)
     page.goto(f"/join?code={ROOM_E}")
