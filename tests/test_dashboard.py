@@ -49,6 +49,10 @@ def test_an_unbalanced_room_is_listed_first_with_the_reasons_marked_on_its_bar(c
     # The same card, in the fragment the live page fetches.
     fragment = org.get("/organiser?panel=dashboard", headers=HTMX).text
     assert fragment.lstrip().startswith('<section id="dashboard"') and f'id="dash-room-{rid}"' in fragment
+    # Closed, nothing can be done about its balance any more: marked on the bar, not a reason.
+    post(org, "/organiser/phase", {"rooms": [str(rid)], "phase": "closed", "confirm": "yes"})
+    page = org.get("/organiser").text
+    assert "No room needs attention." in page and 'class="sec sec-law_enforcement dominant"' in cards(page)[rid]
 
 
 def test_a_room_with_people_and_no_activity_for_ten_minutes_is_stuck_until_someone_acts(client, monkeypatch):

@@ -44,22 +44,25 @@ def window(agenda: ConferenceSession, now: dt.datetime) -> tuple[dt.datetime, dt
 
 
 def time_left(room: Room, agenda: ConferenceSession, now: dt.datetime, zone: str) -> dict:
-    """What the room's clock says: its countdown if one runs, else where the session stands."""
-    if room.countdown_ends_at and room.countdown_ends_at > now:
-        return {"countdown": room.countdown_ends_at.isoformat(timespec="seconds") + "Z",
-                "text": _("%(time)s left", time=_minutes(room.countdown_ends_at - now))}
+    """What the room's clock says: its countdown if one runs, and where its session stands."""
+    running = room.countdown_ends_at is not None and room.countdown_ends_at > now
     if now < agenda.starts_at:
-        return {"countdown": None, "text": _("Session starts %(when)s", when=i18n.short_time(agenda.starts_at, zone))}
-    if now <= agenda.ends_at:
-        return {"countdown": None, "text": _("%(time)s left in the session", time=_minutes(agenda.ends_at - now))}
-    return {"countdown": None, "text": _("Session ended %(when)s", when=i18n.short_time(agenda.ends_at, zone))}
+        session = _("Session starts %(when)s", when=i18n.short_time(agenda.starts_at, zone))
+    elif now <= agenda.ends_at:
+        session = _("%(time)s left in the session", time=_minutes(agenda.ends_at - now))
+    else:
+        session = _("Session ended %(when)s", when=i18n.short_time(agenda.ends_at, zone))
+    return {"countdown": room.countdown_ends_at.isoformat(timespec="seconds") + "Z" if running else None,
+            "left": _("%(time)s left", time=_minutes(room.countdown_ends_at - now)) if running else None,
+            "session": session}
 
 
 def _minutes(span: dt.timedelta) -> str:
     minutes = max(1, round(span.total_seconds() / 60))
     if minutes < 120:
         return _("%(minutes)s min", minutes=minutes)
-    return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
+    padded = str(minutes % 60).zfill(2)
+    return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=padded)
 
 
 def balance(mix: dict[str, int]) -> dict:
@@ -85,12 +88,12 @@ def attention(room: Room, mix: dict, quiet_since: dt.datetime | None, now: dt.da
               pending: int) -> list[str]:
     """Why a room needs the organiser, in words; none when it does not."""
     reasons = []
-    # A closed room's balance can no longer be helped; a quiet room with nobody in it is
-    # empty, not stuck.
-    if room.phase in WORKING:
-        if mix["members"] and (quiet_since is None or now - quiet_since >= STUCK_AFTER):
-            reasons.append(_("Stuck: no activity for %(time)s", time=_minutes(now - quiet_since)) if quiet_since
-                           else _("Stuck: no activity for as long as the dashboard can tell"))
+    # A quiet room with nobody in it is empty, not stuck; a closed room's balance can no longer
+    # be helped, but one not started yet is the best time to.
+    if room.phase in WORKING and mix["members"] and (quiet_since is None or now - quiet_since >= STUCK_AFTER):
+        reasons.append(_("Stuck: no activity for %(time)s", time=_minutes(now - quiet_since)) if quiet_since
+                       else _("Stuck: no activity for as long as the dashboard can tell"))
+    if room.phase != "closed":
         if mix["missing"]:
             reasons.append(_("Missing: %(sectors)s", sectors=", ".join(mix["missing"])))
         if mix["dominant"]:
