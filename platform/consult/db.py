@@ -108,11 +108,9 @@ class Database:
             with session.begin():
                 result = fn(session, *args, **kwargs)
                 session.flush()
-                pending = session.info.pop("room_events", [])
-                if pending and self.before_commit is not None:
-                    self.before_commit(session, pending)
-                events = [Committed(e.room_id, e.seq, e.type, e.payload, e.created_at.isoformat())
-                          for e in pending]
+                events = session.info.pop("room_events", [])
+                if events and self.before_commit is not None:
+                    self.before_commit(session, events)
             return result, events
 
     def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
