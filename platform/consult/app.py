@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *conference_routes, *people_routes, *room_routes, *contribution_routes, *amendment_routes,
         *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes, *moderation_routes, *audit_routes,
         *export_routes, *import_routes, *synthesis_routes, *language_routes,
-        WebSocketRoute("/rooms/{room_id:int}/live", page_stream),
+        WebSocketRoute("/rooms/{room_id:id}/live", page_stream),
         *api_routes,
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
     ]

@@ -27,7 +27,8 @@ class Core:
         # participant, spent inside the write (consult/access.py, take_part).
         self.post_limit = Limiter(settings.post_burst, settings.post_per_minute,
                                   N_("Too many posts in a short time; try again in %(wait)s s."))
-        self.db = Database(settings.database_url, post_budget=self.post_limit)
+        self.db = Database(settings.database_url, post_budget=self.post_limit,
+                           before_commit=broadcast.before_commit(settings.broadcast_url))
         self.hub = Hub(settings.socket_queue)
         self.broadcast = broadcast.make(settings.broadcast_url, self.hub, self.db)
         self.join_limit = Limiter(settings.join_per_minute_per_address // 4,

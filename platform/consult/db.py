@@ -82,8 +82,10 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
 
 
 class Database:
-    def __init__(self, url: str, *, post_budget=None):
-        """`post_budget`: the Limiter that participants' writes spend from (consult/access.py,
+    def __init__(self, url: str, *, before_commit=None, post_budget=None):
+        """`before_commit(session, room events)`: run in the write transaction just before commit
+        (how a broadcast backend sends its notifications in it: live/broadcast.py).
+        `post_budget`: the Limiter that participants' writes spend from (consult/access.py,
         spend_post_budget); every write session carries it."""
         self.url = url
         self.post_budget = post_budget
@@ -95,9 +97,7 @@ class Database:
             self.write_engine = self.read_engine = create_engine(url, pool_size=20, max_overflow=20,
                                                                  pool_pre_ping=True, **JSON_TEXT)
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
-        # Called with (session, room events) just before commit: how a broadcast backend
-        # sends its notifications in the same transaction (live/broadcast.py).
-        self.before_commit = None
+        self.before_commit = before_commit
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def write(self, fn: Callable[..., T], *args, **kwargs) -> tuple[T, list[Committed]]:

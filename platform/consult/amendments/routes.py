@@ -62,7 +62,7 @@ async def decide(request: Request):
 
 
 routes = [
-    Route("/rooms/{room_id:int}/amendments", propose, methods=["POST"]),
-    Route("/amendments/{amendment_id:int}/vote", vote, methods=["POST"]),
-    Route("/amendments/{amendment_id:int}/decision", decide, methods=["POST"]),
+    Route("/rooms/{room_id:id}/amendments", propose, methods=["POST"]),
+    Route("/amendments/{amendment_id:id}/vote", vote, methods=["POST"]),
+    Route("/amendments/{amendment_id:id}/decision", decide, methods=["POST"]),
 ]

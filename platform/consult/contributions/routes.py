@@ -77,8 +77,8 @@ async def flag(request: Request):
 
 
 routes = [
-    Route("/rooms/{room_id:int}/comments", post_comment, methods=["POST"]),
-    Route("/comments/{comment_id:int}/support", set_support, methods=["POST"]),
-    Route("/comments/{comment_id:int}/taken", mark_taken, methods=["POST"]),
+    Route("/rooms/{room_id:id}/comments", post_comment, methods=["POST"]),
+    Route("/comments/{comment_id:id}/support", set_support, methods=["POST"]),
+    Route("/comments/{comment_id:id}/taken", mark_taken, methods=["POST"]),
     Route("/flags", flag, methods=["POST"]),
 ]

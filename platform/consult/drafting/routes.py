@@ -111,8 +111,8 @@ async def history(request: Request):
 
 
 routes = [
-    Route("/rooms/{room_id:int}/workbench", workbench),
-    Route("/rooms/{room_id:int}/draft", save, methods=["POST"]),
-    Route("/rooms/{room_id:int}/conclusions/preview", preview, methods=["POST"]),
-    Route("/rooms/{room_id:int}/draft/history", history),
+    Route("/rooms/{room_id:id}/workbench", workbench),
+    Route("/rooms/{room_id:id}/draft", save, methods=["POST"]),
+    Route("/rooms/{room_id:id}/conclusions/preview", preview, methods=["POST"]),
+    Route("/rooms/{room_id:id}/draft/history", history),
 ]

@@ -71,10 +71,10 @@ async def close(request: Request):
 
 
 routes = [
-    Route("/rooms/{room_id:int}/reactions", react, methods=["POST"]),
-    Route("/rooms/{room_id:int}/dots", dots, methods=["POST"]),
-    Route("/rooms/{room_id:int}/polls", ask, methods=["POST"]),
-    Route("/polls/{poll_id:int}/answer", answer, methods=["POST"]),
-    Route("/polls/{poll_id:int}/results", results),
-    Route("/polls/{poll_id:int}/close", close, methods=["POST"]),
+    Route("/rooms/{room_id:id}/reactions", react, methods=["POST"]),
+    Route("/rooms/{room_id:id}/dots", dots, methods=["POST"]),
+    Route("/rooms/{room_id:id}/polls", ask, methods=["POST"]),
+    Route("/polls/{poll_id:id}/answer", answer, methods=["POST"]),
+    Route("/polls/{poll_id:id}/results", results),
+    Route("/polls/{poll_id:id}/close", close, methods=["POST"]),
 ]

@@ -58,6 +58,6 @@ async def room_csv(request: Request):
 routes = [
     Route("/e/{slug}/export.xlsx", event_xlsx),
     Route("/e/{slug}/export/{table}.csv", event_csv),
-    Route("/rooms/{room_id:int}/export.xlsx", room_xlsx),
-    Route("/rooms/{room_id:int}/export/{table}.csv", room_csv),
+    Route("/rooms/{room_id:id}/export.xlsx", room_xlsx),
+    Route("/rooms/{room_id:id}/export/{table}.csv", room_csv),
 ]

@@ -96,8 +96,13 @@ class PostgresBroadcast:
                 await asyncio.sleep(1)
 
 
+def before_commit(url: str):
+    """What the write transaction does for this backend just before commit (Database's
+    before_commit): PostgreSQL NOTIFYs in the transaction; memory:// needs nothing."""
+    return notify if url.startswith("postgres") else None
+
+
 def make(url: str, hub: Hub, db: Database):
     if url.startswith("postgres"):
-        db.before_commit = notify
         return PostgresBroadcast(hub, db, url)
     return MemoryBroadcast(hub)

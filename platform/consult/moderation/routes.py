@@ -86,6 +86,6 @@ async def moderate(request):
 
 routes = [
     Route("/organiser/moderation", queue_page),
-    Route("/organiser/moderation/{target_type}/{target_id:int}", item_page),
-    Route("/moderation/{target_type}/{target_id:int}/{action:str}", moderate, methods=["POST"]),
+    Route("/organiser/moderation/{target_type}/{target_id:id}", item_page),
+    Route("/moderation/{target_type}/{target_id:id}/{action:str}", moderate, methods=["POST"]),
 ]

@@ -161,9 +161,9 @@ routes = [
     Route("/organiser/event", save_event, methods=["POST"]),
     Route("/organiser/sessions", save_session, methods=["POST"]),
     Route("/organiser/rooms", save_room, methods=["POST"]),
-    Route("/organiser/rooms/{room_id:int}/code", new_code, methods=["POST"]),
-    Route("/organiser/rooms/{room_id:int}/invite", invite, methods=["POST"]),
+    Route("/organiser/rooms/{room_id:id}/code", new_code, methods=["POST"]),
+    Route("/organiser/rooms/{room_id:id}/invite", invite, methods=["POST"]),
     Route("/organiser/phase", bulk_phase, methods=["POST"]),
-    Route("/rooms/{room_id:int}/members/{participant_id:int}/remove", remove_member, methods=["POST"]),
+    Route("/rooms/{room_id:id}/members/{participant_id:id}/remove", remove_member, methods=["POST"]),
     WebSocketRoute("/organiser/live", dashboard_stream),
 ]

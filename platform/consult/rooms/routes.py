@@ -131,10 +131,10 @@ def _done(request: Request, url: str):
 
 
 routes = [
-    Route("/rooms/{room_id:int}", room_page),
-    Route("/rooms/{room_id:int}/qr.svg", join_qr),
-    Route("/rooms/{room_id:int}/phase", set_phase, methods=["POST"]),
-    Route("/rooms/{room_id:int}/rapporteurs", make_rapporteur, methods=["POST"]),
-    Route("/rooms/{room_id:int}/projector", projector),
-    Route("/rooms/{room_id:int}/countdown", countdown, methods=["POST"]),
+    Route("/rooms/{room_id:id}", room_page),
+    Route("/rooms/{room_id:id}/qr.svg", join_qr),
+    Route("/rooms/{room_id:id}/phase", set_phase, methods=["POST"]),
+    Route("/rooms/{room_id:id}/rapporteurs", make_rapporteur, methods=["POST"]),
+    Route("/rooms/{room_id:id}/projector", projector),
+    Route("/rooms/{room_id:id}/countdown", countdown, methods=["POST"]),
 ]

@@ -43,5 +43,5 @@ async def paragraph_themes(request: Request):
 routes = [
     Route("/organiser/synthesis", synthesis_page),
     Route("/organiser/synthesis/projector", projector),
-    Route("/synthesis/paragraphs/{paragraph_id:int}/themes", paragraph_themes),
+    Route("/synthesis/paragraphs/{paragraph_id:id}/themes", paragraph_themes),
 ]

@@ -13,5 +13,8 @@ class IdConvertor(Convertor):
         return str(int(value))
 
 
-# Registered under "int", so every {x:int} in the routes is bounded.
-register_url_convertor("int", IdConvertor())
+def register() -> None:
+    """Adds the {x:id} convertor under a name of its own: Starlette's int stays as it is for
+    everything else in the process. Starlette keeps convertors in one table, read when a Route
+    is built, so this runs before any of our route modules is imported (consult/__init__.py)."""
+    register_url_convertor("id", IdConvertor())
