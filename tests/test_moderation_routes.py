@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text as sql
 from starlette.testclient import TestClient
 from test_organiser import CODE_A, CODE_B, post, rapporteur_of, sign_in
 from web_helpers import csrf_token, first_paragraph, join, room_id
@@ -139,7 +139,7 @@ def test_the_queue_refreshes_as_a_fragment_for_organisers_only_and_dismissals_re
     post(org, f"/moderation/comment/{cid}/dismiss", {"reason": "Robust, not rude"})
     engine = create_engine(settings.database_url)
     with engine.connect() as conn:
-        last = conn.execute(text("SELECT type, payload FROM room_events WHERE room_id = :r ORDER BY seq DESC"),
+        last = conn.execute(sql("SELECT type, payload FROM room_events WHERE room_id = :r ORDER BY seq DESC"),
                             {"r": rid}).first()
     engine.dispose()
     assert last[0] == "flags_dismissed" and json.loads(last[1])["restricted"] == {"target_type": "comment", "id": cid}
