@@ -1,6 +1,7 @@
 """Amendments, votes, decisions, the versioned draft, phases, reactions, dots and polls."""
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -324,6 +325,11 @@ def _sent_to(events, role):
     return [(fragments.html(Message(e), role), fragments.api_json(Message(e), role)) for e in events]
 
 
+def _counts_one_vote(api_json: str) -> bool:
+    """Some option of the pushed poll has one vote (however the JSON is spaced)."""
+    return re.search(r'"votes":\s*1\b', api_json) is not None
+
+
 def test_poll_numbers_reach_a_participant_only_after_answering_or_closing(db, room):
     """Results hidden before answering are not sent at all: not in the viewer's poll list,
     nor in what the socket pushes to participants; rapporteurs get them all along."""
@@ -334,7 +340,7 @@ def test_poll_numbers_reach_a_participant_only_after_answering_or_closing(db, ro
     for html, api in _sent_to(opened + answered, "participant"):
         assert "(100%)" not in html and '"votes"' not in api and '"percent"' not in api
     rapporteur_html, rapporteur_api = _sent_to(answered, "rapporteur")[0]
-    assert "1 (100%)" in rapporteur_html and '"votes": 1' in rapporteur_api
+    assert "1 (100%)" in rapporteur_html and _counts_one_vote(rapporteur_api)
 
     unseen = db.read(in_room, carl, room["id"], engagement.polls)[0]
     assert not unseen["shown"] and all("votes" not in o for o in unseen["options"]) and unseen["voters"] == 1
@@ -344,7 +350,7 @@ def test_poll_numbers_reach_a_participant_only_after_answering_or_closing(db, ro
 
     _, closed = db.write(engagement.close_poll, room["rita"], poll["id"])
     html, api = _sent_to(closed, "participant")[0]
-    assert "1 (100%)" in html and '"votes": 1' in api
+    assert "1 (100%)" in html and _counts_one_vote(api)
     after = db.read(engagement.poll_for, carl, poll["id"])
     assert after["shown"] and not after["refresh"] and [o["votes"] for o in after["options"]] == [0, 1]
 
@@ -354,7 +360,7 @@ def test_a_poll_shown_live_sends_its_numbers_to_everyone(db, room):
                        multiple=False, results_live=True)
     _, answered = db.write(engagement.answer, room["anna"], poll["id"], chosen=[0])
     html, api = _sent_to(answered, "participant")[0]
-    assert "1 (100%)" in html and '"votes": 1' in api
+    assert "1 (100%)" in html and _counts_one_vote(api)
     carl, _ = db.write(build_member, room["codes"][0], "Carl", "health")
     seen = db.read(engagement.poll_for, carl, poll["id"])
     assert seen["shown"] and not seen["refresh"]
