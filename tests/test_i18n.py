@@ -224,3 +224,25 @@ def test_the_workbook_speaks_the_organisers_language_and_keeps_each_contribution
     sectors = {row[header.index("Secteur de l'auteur")] for row in amendments.iter_rows(min_row=2, values_only=True)}
     assert sectors and sectors <= {"Forces de l'ordre", "Services de santé", "Services sociaux", "Pouvoir local",
                                    "Décideur politique", "Recherche", "Société civile", "Autre"}
+
+
+def test_the_organiser_chooses_the_events_languages_and_its_default(client, settings):
+    from consult.app import create_app
+    from starlette.testclient import TestClient
+
+    with TestClient(create_app(settings), base_url="http://testserver") as org:
+        org.post("/organiser/login", data={"csrf_token": csrf_token(org, "/organiser/login"),
+                                           "email": "organiser@example.org", "password": "brussels-demo-2024"})
+        setup = org.get("/organiser/setup").text
+        form = {"csrf_token": csrf_token(org, "/organiser/setup"), "title": "European conference on drug-related violence",
+                "starts_on": "2024-11-26", "ends_on": "2024-11-27", "languages": ["fr", "nl"]}
+        assert 'name="languages" value="de" checked' in setup
+        refused = org.post("/organiser/event", data={**form, "default_language": "de"}, follow_redirects=False)
+        assert refused.status_code == 422 and "The default must be one of the languages offered." in refused.text
+        saved = org.post("/organiser/event", data={**form, "default_language": "nl"}, follow_redirects=False)
+        assert saved.status_code == 303
+    client.app.state.offered_languages.forget()
+    assert '<html lang="nl">' in client.get("/", headers={"Accept-Language": "de-DE,de;q=0.9"}).text
+    assert '<html lang="fr">' in client.get("/", headers={"Accept-Language": "de, fr;q=0.5"}).text
+    switch = client.get("/", headers={"Accept-Language": "nl"}).text
+    assert 'value="nl" lang="nl"' in switch and 'value="de" lang="de"' not in switch

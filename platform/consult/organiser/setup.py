@@ -22,8 +22,8 @@ from consult.rooms import service as rooms
 from consult.rooms.models import PHASES, Membership, RapporteurInvite, Room, RoomSection
 from consult.rooms.phases import ALLOWS, PHASE_LABELS
 from consult.text import clean_line, clean_text
-from consult.i18n import N_
-from consult.i18n import _
+from consult import i18n
+from consult.i18n import N_, _
 
 SETTING_UP = N_("set the conference up")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
@@ -33,17 +33,20 @@ def _date(value, name: str, errors: dict):
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        errors[name] = "Use a date like 2024-11-26."
+        errors[name] = _("Use a date like 2024-11-26.")
 
 
 def _datetime(value, name: str, errors: dict):
     try:
         return dt.datetime.fromisoformat(str(value))
     except ValueError:
-        errors[name] = "Use a date and time like 2024-11-26T10:30."
+        errors[name] = _("Use a date and time like 2024-11-26T10:30.")
 
 
-def update_event(session: Session, actor: Actor, slug: str, *, title, venue, starts_on, ends_on, description) -> dict:
+def update_event(session: Session, actor: Actor, slug: str, *, title, venue, starts_on, ends_on, description,
+                 languages=None, default_language=None) -> dict:
+    """`languages` (the interface languages offered) and `default_language` (for a browser that
+    asks for none of them) are left as they are when not given."""
     require_organiser(actor, doing=SETTING_UP)
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
@@ -54,8 +57,17 @@ def update_event(session: Session, actor: Actor, slug: str, *, title, venue, sta
     start, end = _date(starts_on, "starts_on", errors), _date(ends_on, "ends_on", errors)
     if start and end and end < start:
         errors["ends_on"] = _("The end cannot come before the start.")
+    offered = event.languages.split()
+    if languages is not None:
+        offered = [code for code in i18n.LANGUAGES if code in languages]
+        if not offered or len(offered) != len(set(languages)):
+            errors["languages"] = _("Offer at least one of the listed languages.")
+    default = event.default_language if default_language is None else default_language
+    if default not in offered:
+        errors["default_language"] = _("The default must be one of the languages offered.")
     if errors:
         raise Invalid(_("The event was not saved."), errors)
+    event.languages, event.default_language = " ".join(offered), default
     event.title, event.venue, event.starts_on, event.ends_on = title, clean_line(venue)[:200], start, end
     event.description = clean_text(description)[:4000]
     audit.record(session, actor, "event.update", event_id=event.id, title=title)

@@ -91,7 +91,8 @@ class LocaleMiddleware:
             offered = self.offered.cached() or await run_in_threadpool(self.offered.get)
             language = choose(scope, offered)
             i18n.use(language, offered[2])
-            scope.setdefault("state", {})["language"] = language
+            state = scope.setdefault("state", {})
+            state["language"], state["offered"] = language, offered[0]
         await self.app(scope, receive, send)
 
 
