@@ -51,6 +51,8 @@ def test_participants_and_rapporteurs_get_403_on_organiser_pages(client, path):
     ("/organiser/rooms/1/invite", {}), ("/moderation/comment/1/hide", {"reason": "x"}),
     ("/organiser/event", {"title": "x"}), ("/rooms/1/members/1/remove", {}),
     ("/documents/1/consolidations", {}), ("/documents/1/consolidated/1/publish", {}),
+    ("/documents/2/consolidations", {"confirm": "yes"}), ("/organiser/demo-activity", {}),
+    ("/organiser/logout-everywhere", {}),
 ])
 def test_participants_get_403_on_organiser_actions(client, path, data):
     join(client, CODE_A)
@@ -224,6 +226,8 @@ def test_moving_rooms_back_says_what_participants_regain_and_a_phase_must_be_cho
     ("/organiser/phase", {"rooms": "1", "phase": "voting", "confirm": "yes"}),
     ("/organiser/rooms/1/code", {"confirm": "yes"}),
     ("/rooms/1/members/1/remove", {"confirm": "yes", "reason": "x"}),
+    ("/documents/1/consolidations", {"confirm": "yes"}), ("/organiser/demo-activity", {}),
+    ("/moderation/comment/1/dismiss", {"reason": "x"}),
 ])
 def test_rapporteurs_of_another_room_cannot_confirm_bulk_actions(client, path, data):
     org = sign_in(TestClient(client.app))
