@@ -33,6 +33,7 @@ from consult.organiser.routes import routes as organiser_routes
 from consult.people import passwords
 from consult.people.routes import routes as people_routes
 from consult.rooms.routes import routes as room_routes
+from consult.screens.routes import routes as screen_routes
 from consult.settings import ROOT, Settings
 from consult.synthesis.routes import routes as synthesis_routes
 from consult.web.auth import ActorMiddleware
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         core.db.dispose()
 
     routes = [
-        *conference_routes, *people_routes, *room_routes, *contribution_routes, *amendment_routes,
+        *conference_routes, *people_routes, *screen_routes, *room_routes, *contribution_routes, *amendment_routes,
         *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes, *moderation_routes, *audit_routes,
         *export_routes, *import_routes, *synthesis_routes, *language_routes,
         WebSocketRoute("/rooms/{room_id:id}/live", page_stream),

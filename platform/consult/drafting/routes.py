@@ -1,61 +1,16 @@
-"""The rapporteur's workbench, saving the draft, and the draft's history."""
+"""Saving the draft, previewing conclusions, and the draft's history; the workbench page is
+screens/workbench.py."""
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.routing import Route
 
 from consult.access import room_access, steering_access
-from consult.amendments import service as amendments
-from consult.contributions import service as contributions
 from consult.drafting import service as drafting
 from consult.drafting.markdown import citations
-from consult.engagement import service as engagement
 from consult.rooms import service as rooms
-from consult.web.forms import back_to, is_htmx, optional_int, panel
+from consult.web.forms import back_to, is_htmx, optional_int
 from consult.web.templating import page
-
-PANELS = {"wb_text", "wb_amendments", "wb_comments", "wb_reactions", "wb_polls", "wb_members"}
-
-
-def workbench_context(session, actor, room_id: int, filters: dict) -> dict:
-    access = steering_access(session, actor, room_id)
-    room = rooms.room_detail(session, access)
-    version, content = drafting.latest(session, room_id)
-    listed = amendments.list_amendments(session, access)
-    ranking = {(r["type"], r["id"]): r["dots"] for r in engagement.ranking(session, room_id, limit=1000)}
-    for a in listed:
-        a["dots"] = ranking.get(("amendment", a["id"]), 0)
-    # Ranked by support: net agreement, then priority dots, then the newest.
-    listed.sort(key=lambda a: (a["status"] != "pending", -(a["tally"]["agree"] - a["tally"]["disagree"]),
-                               -a["dots"], -a["id"]))
-    comments = contributions.list_comments(session, access, "support")
-    numbers = {p["base_paragraph_id"]: p["number"] for p in content["paragraphs"] if p["base_paragraph_id"]}
-    return {
-        "room": room, "version": version, "content": content, "numbers": numbers,
-        "amendments": listed,
-        "comments": contributions.filter_comments(comments, filters.get("paragraph"), filters.get("sector"),
-                                                  filters.get("min_support", 0), filters.get("language")),
-        "all_comments": len(comments), "filters": filters,
-        "spread": engagement.spread(session, room_id), "polls": engagement.polls(session, access),
-        "members": rooms.members(session, access),
-        "cites": citations(content["conclusions"]),
-        "history": drafting.history(session, access)[:5],
-    }
-
-
-async def workbench(request: Request):
-    core = request.app.state.core
-    room_id = request.path_params["room_id"]
-    q = request.query_params
-    try:
-        min_support = max(0, int(q.get("min_support") or 0))
-    except ValueError:
-        min_support = 0
-    filters = {"paragraph": q.get("paragraph") or None, "sector": q.get("sector") or None, "min_support": min_support,
-               "language": q.get("language") or None}
-    context = await core.read(workbench_context, request.state.actor, room_id, filters)
-    return page(request, "drafting/workbench.html", context, block=panel(request, *PANELS))
-
 
 async def save(request: Request):
     """One paragraph, or the conclusions, from the workbench."""
@@ -111,7 +66,6 @@ async def history(request: Request):
 
 
 routes = [
-    Route("/rooms/{room_id:id}/workbench", workbench),
     Route("/rooms/{room_id:id}/draft", save, methods=["POST"]),
     Route("/rooms/{room_id:id}/conclusions/preview", preview, methods=["POST"]),
     Route("/rooms/{room_id:id}/draft/history", history),

@@ -1,34 +1,19 @@
-"""The organiser's console: dashboard, set-up, moderation, audit log."""
+"""The organiser's console: set-up, phases, removals, the demo fill (its home page is
+screens/dashboard.py)."""
 from __future__ import annotations
 
 import segno
 from starlette.routing import Route, WebSocketRoute
 
-from consult.conference.service import event_id, first_event_slug
-from consult.consolidation.service import documents_overview
+from consult.conference.service import first_event_slug
 from consult.errors import Invalid
 from consult.live.routes import dashboard_stream
 from consult.moderation import service as moderation
-from consult.organiser import confirm, dashboard, setup
-from consult.web.forms import done, optional_int, panel
+from consult.organiser import confirm, setup
+from consult.web.forms import done, optional_int
 from consult.web.guards import organisers_only
 from consult.web.templating import page
 from consult.i18n import _
-
-
-@organisers_only
-async def home(request):
-    core, actor = request.app.state.core, request.state.actor
-    slug = await core.read(first_event_slug)
-
-    def load(session):
-        return {"slug": slug,
-                "rooms": dashboard.rooms_at_a_glance(session, actor, slug, core.hub.presence),
-                "documents": documents_overview(session, actor, event_id(session, slug)),
-                "queue": moderation.queue(session, actor, event_id(session, slug))}
-
-    context = await core.read(load)
-    return page(request, "organiser/home.html", context, block=panel(request, "dashboard"))
 
 
 @organisers_only
@@ -157,7 +142,6 @@ async def remove_member(request):
 
 
 routes = [
-    Route("/organiser", home),
     Route("/organiser/demo-activity", demo_activity, methods=["POST"]),
     Route("/organiser/setup", setup_page),
     Route("/organiser/event", save_event, methods=["POST"]),

@@ -1,0 +1,1 @@
+"""Pages apart from features: each screen composes the reads of several features."""

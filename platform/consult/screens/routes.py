@@ -1,0 +1,13 @@
+"""The screens' routes."""
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from consult.screens import dashboard, room, workbench
+
+routes = [
+    Route("/rooms/{room_id:id}", room.room_page),
+    Route("/rooms/{room_id:id}/projector", room.projector),
+    Route("/rooms/{room_id:id}/workbench", workbench.workbench),
+    Route("/organiser", dashboard.home),
+]
