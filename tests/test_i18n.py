@@ -235,7 +235,8 @@ def test_the_organiser_chooses_the_events_languages_and_its_default(client, sett
                                            "email": "organiser@example.org", "password": "brussels-demo-2024"})
         setup = org.get("/organiser/setup").text
         form = {"csrf_token": csrf_token(org, "/organiser/setup"), "title": "European conference on drug-related violence",
-                "starts_on": "2024-11-26", "ends_on": "2024-11-27", "languages": ["fr", "nl"]}
+                "starts_on": "2024-11-26", "ends_on": "2024-11-27", "languages": ["fr", "nl"],
+                "languages_listed": "1"}
         assert 'name="languages" value="de" checked' in setup
         refused = org.post("/organiser/event", data={**form, "default_language": "de"}, follow_redirects=False)
         assert refused.status_code == 422 and "The default must be one of the languages offered." in refused.text

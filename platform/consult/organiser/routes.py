@@ -39,7 +39,9 @@ async def save_event(request):
     await core.write(setup.update_event, actor, slug, title=form.get("title"), venue=form.get("venue"),
                      starts_on=form.get("starts_on"),
                      ends_on=form.get("ends_on"), description=form.get("description"),
-                     languages=form.getlist("languages"), default_language=form.get("default_language"))
+                     # Unticking every box sends nothing: the marker tells that from a form without them.
+                     languages=form.getlist("languages") if form.get("languages_listed") else None,
+                     default_language=form.get("default_language"))
     request.app.state.offered_languages.forget()  # obeyed at once in this process
     return done(request, "/organiser/setup", _("The event was saved."))
 
