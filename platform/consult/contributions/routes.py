@@ -6,7 +6,6 @@ from starlette.routing import Route
 
 from consult.contributions import service
 from consult.errors import DomainError
-from consult.moderation import service as moderation
 from consult.web.forms import back_to, is_htmx, optional_int, refused
 from consult.web.templating import page
 
@@ -65,20 +64,8 @@ async def mark_taken(request: Request):
     return back_to(request.headers.get("referer") or "/")
 
 
-async def flag(request: Request):
-    core = request.app.state.core
-    form = await request.form()
-    target_id = optional_int(form.get("target_id"), "target_id")
-    await core.write(moderation.flag, request.state.actor, target_type=form.get("target_type", ""), target_id=target_id,
-                     reason=form.get("reason"))
-    if not is_htmx(request):
-        return back_to(request.headers.get("referer") or "/")
-    return page(request, "contributions/flagged.html", {})
-
-
 routes = [
     Route("/rooms/{room_id:id}/comments", post_comment, methods=["POST"]),
     Route("/comments/{comment_id:id}/support", set_support, methods=["POST"]),
     Route("/comments/{comment_id:id}/taken", mark_taken, methods=["POST"]),
-    Route("/flags", flag, methods=["POST"]),
 ]

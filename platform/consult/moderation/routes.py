@@ -11,7 +11,7 @@ from consult.errors import Invalid, NotFound
 from consult.moderation import service as moderation
 from consult.moderation.models import TARGETS
 from consult.web.guards import organisers_only
-from consult.web.forms import done, local_path, optional_int, panel
+from consult.web.forms import back_to, done, is_htmx, local_path, optional_int, panel
 from consult.web.templating import page
 from consult.i18n import _
 
@@ -84,8 +84,21 @@ async def moderate(request):
                 f"{target_type.capitalize()} {target_id} {ACTIONS[action]}.")
 
 
+async def flag(request):
+    """A participant reports a comment or amendment to the moderators (from the room page)."""
+    core = request.app.state.core
+    form = await request.form()
+    target_id = optional_int(form.get("target_id"), "target_id")
+    await core.write(moderation.flag, request.state.actor, target_type=form.get("target_type", ""), target_id=target_id,
+                     reason=form.get("reason"))
+    if not is_htmx(request):
+        return back_to(request.headers.get("referer") or "/")
+    return page(request, "contributions/flagged.html", {})
+
+
 routes = [
     Route("/organiser/moderation", queue_page),
     Route("/organiser/moderation/{target_type}/{target_id:id}", item_page),
     Route("/moderation/{target_type}/{target_id:id}/{action:str}", moderate, methods=["POST"]),
+    Route("/flags", flag, methods=["POST"]),
 ]
