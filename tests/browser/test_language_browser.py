@@ -30,7 +30,7 @@ def test_the_room_follows_the_browser_then_one_tap_changes_it_and_the_typed_comm
     assert axe(amelie) == []
 
     draft = f"Une pensée à moitié écrite {uuid.uuid4().hex[:6]}"
-    discussion.locator("textarea[name=text]").fill(draft)
+    discussion.locator(":scope > form.comment-form textarea[name=text]").fill(draft)
     amelie.locator(".languages button[value=nl]").click()
     amelie.wait_for_function("document.documentElement.lang === 'nl'")
     wait_live(amelie)
@@ -40,15 +40,15 @@ def test_the_room_follows_the_browser_then_one_tap_changes_it_and_the_typed_comm
     discussion = amelie.locator("details.discussion").first
     assert discussion.evaluate("d => d.open")
     assert discussion.locator(":scope > summary").inner_text().startswith("Bespreek 1.1")
-    assert discussion.locator("textarea[name=text]").input_value() == draft
-    assert discussion.locator("select[name=language]").input_value() == "fr"
+    assert discussion.locator(":scope > form.comment-form textarea[name=text]").input_value() == draft
+    assert discussion.locator(":scope > form.comment-form select[name=language]").input_value() == "fr"
     assert axe(amelie) == []
 
-    discussion.locator("button[type=submit]", has_text="Opmerking plaatsen").click()
-    posted = discussion.locator("li.comment", has=amelie.locator("p.text", has_text=draft))
+    discussion.locator(":scope > form.comment-form button[type=submit]", has_text="Opmerking plaatsen").click()
+    posted = discussion.locator(":scope > ol.thread > li.comment", has=amelie.locator(":scope > article > p.text", has_text=draft))
     posted.wait_for()
-    assert posted.locator(".lang-tag").inner_text() == "FR"
-    assert posted.locator("p.text").get_attribute("lang") == "fr"
+    assert posted.locator(":scope > article .lang-tag").inner_text() == "FR"
+    assert posted.locator(":scope > article > p.text").get_attribute("lang") == "fr"
     assert discussion.locator(":scope > form.comment-form .form-status").inner_text() == "Geplaatst."
 
     # Remembered with the participant: a reload, even with the French browser, stays in Dutch.
