@@ -58,9 +58,11 @@ class RoomAccess:
             raise Forbidden(_("Only the room's rapporteur or an organiser can do this."))
         return self.room
 
-    def sees_pending(self, author_id: int) -> bool:
-        """Contributions awaiting approval: seen by their author and by those who steer."""
-        return self.privileged or author_id == self.actor.participant_id
+    def lists(self, contribution) -> bool:
+        """Whether a comment or amendment is listed for this viewer: one awaiting approval only for
+        its author and those who steer (a hidden one is listed, its text withheld by the view)."""
+        return (contribution.visibility != "pending" or self.privileged
+                or contribution.author_id == self.actor.participant_id)
 
 
 def current_membership(session: Session, actor: Actor, room_id: int) -> Membership | None:

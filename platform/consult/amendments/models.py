@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consult.contributions.models import Contribution
 from consult.db import Base
 
 KINDS = ("replace", "insert_after", "delete")
@@ -13,7 +14,7 @@ CHOICES = ("agree", "disagree", "abstain")
 STATUSES = ("pending", "accepted", "rejected")
 
 
-class Amendment(Base):
+class Amendment(Contribution, Base):
     __tablename__ = "amendments"
     __table_args__ = (UniqueConstraint("author_id", "idempotency_key"),)
 
@@ -24,13 +25,9 @@ class Amendment(Base):
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
     rationale: Mapped[str] = mapped_column(Text)
-    # The language the author wrote in (their interface language unless they said otherwise).
-    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # The room's text of the paragraph when the amendment was made: what its diff is against.
     original: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    attribution: Mapped[str] = mapped_column(String(8), default="sector")
-    idempotency_key: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12), default="pending")
     agree: Mapped[int] = mapped_column(default=0)
     disagree: Mapped[int] = mapped_column(default=0)
@@ -40,10 +37,6 @@ class Amendment(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     # The text as accepted, when the rapporteur edited it before accepting.
     accepted_text: Mapped[str | None] = mapped_column(Text)
-    # visible, pending or hidden, as for comments.
-    visibility: Mapped[str] = mapped_column(String(8), default="visible")
-    moderation_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime]
 
 
 class AmendmentVote(Base):

@@ -222,7 +222,7 @@ def list_amendments(session: Session, access: RoomAccess) -> list[dict]:
     rows = session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
                            .where(Amendment.room_id == room.id).order_by(Amendment.id)).all()
     views = [amendment_view(a, p, room, reveal=access.actor.is_organiser) for a, p in rows
-             if a.visibility != "pending" or access.sees_pending(a.author_id)]
+             if access.lists(a)]
     if access.privileged:
         by_sector = tally_by_sector(session, [v["id"] for v in views])
         for v in views:

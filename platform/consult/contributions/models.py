@@ -13,7 +13,21 @@ from consult.db import Base
 ATTRIBUTIONS = ("name", "sector")
 
 
-class Comment(Base):
+class Contribution:
+    """What comments and amendments share: how they are signed, the language they were written
+    in, the key that makes a retry find the first post, moderation, and when."""
+
+    attribution: Mapped[str] = mapped_column(String(8), default="sector")
+    # The language the author wrote in (their interface language unless they said otherwise).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    # visible; pending (awaiting a moderator in a pre-moderated room); hidden (by a moderator).
+    visibility: Mapped[str] = mapped_column(String(8), default="visible")
+    moderation_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+
+
+class Comment(Contribution, Base):
     __tablename__ = "comments"
     __table_args__ = (
         # A retried post carries the same key: the unique index makes the retry find the first.
@@ -26,18 +40,10 @@ class Comment(Base):
     paragraph_id: Mapped[int | None] = mapped_column(ForeignKey("paragraphs.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
-    attribution: Mapped[str] = mapped_column(String(8), default="sector")
     text: Mapped[str] = mapped_column(Text)
-    # The language the author wrote in (their interface language unless they said otherwise).
-    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
-    idempotency_key: Mapped[str] = mapped_column(String(64))
     support: Mapped[int] = mapped_column(default=0)
     # Marked by the rapporteur when the room's text or conclusions draw on it.
     taken_into_account: Mapped[bool] = mapped_column(Boolean, default=False)
-    # visible; pending (awaiting a moderator in a pre-moderated room); hidden (by a moderator).
-    visibility: Mapped[str] = mapped_column(String(8), default="visible")
-    moderation_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime]
 
 
 class Support(Base):

@@ -181,7 +181,7 @@ def list_comments(session: Session, access: RoomAccess, sort: str = "new") -> li
     # `own`: the viewer wrote it (no support for one's own comment); per viewer, never pushed.
     views = [dict(comment_view(c, p, room, reveal=actor.is_organiser),
                   own=c.author_id == actor.participant_id) for c, p in rows
-             if c.visibility != "pending" or access.sees_pending(c.author_id)]
+             if access.lists(c)]
     top = [v for v in views if v["parent_id"] is None]
     if sort == "support":
         top.sort(key=lambda v: (-v["support"], -v["id"]))
