@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Text, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.amendments.models import Amendment
 from consult.contributions.models import Comment
 from consult.db import Committed
+from consult.jsontext import loads
 from consult.rooms.models import Room, RoomEvent
 
 # Every event type a room can log. The live page has one template block per type and the
@@ -52,17 +53,20 @@ def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -
 def after(session: Session, room_id: int, seq: int, limit: int) -> list[Committed]:
     """The log after a sequence, as it may be shown now: what a moderator hid since an event
     was logged is taken out of the replayed payloads (the log row itself stays as written)."""
-    # Plain rows, not ORM objects: a reconnecting socket may replay thousands of events, and
-    # building and tracking an object for each costs more than reading it.
-    rows = session.execute(
-        select(RoomEvent.room_id, RoomEvent.seq, RoomEvent.type, RoomEvent.payload, RoomEvent.created_at)
-        .where(RoomEvent.room_id == room_id, RoomEvent.seq > seq).order_by(RoomEvent.seq).limit(limit)
+    # Core rows on the session's connection, not ORM objects, and the payload as its text,
+    # parsed here in one pass: a reconnecting socket may replay thousands of events, and the
+    # ORM's per-row and per-value processing cost more than reading them. (PostgreSQL's driver
+    # parses JSON itself, so a payload may arrive parsed.)
+    rows = session.connection().execute(
+        select(EVENTS.c.seq, EVENTS.c.type, type_coerce(EVENTS.c.payload, Text), EVENTS.c.created_at)
+        .where(EVENTS.c.room_id == room_id, EVENTS.c.seq > seq).order_by(EVENTS.c.seq).limit(limit)
     ).all()
+    events = [Committed(room_id, seq, type, loads(payload) if isinstance(payload, (str, bytes)) else payload,
+                        created_at.isoformat()) for seq, type, payload, created_at in rows]
     hidden = _hidden(session, room_id)
     if not any(hidden.values()):
-        return [Committed(e.room_id, e.seq, e.type, e.payload, e.created_at.isoformat()) for e in rows]
-    return [Committed(e.room_id, e.seq, e.type, _redact(e.type, e.payload, hidden), e.created_at.isoformat())
-            for e in rows]
+        return events
+    return [e._replace(payload=_redact(e.type, e.payload, hidden)) for e in events]
 
 
 def _hidden(session: Session, room_id: int) -> dict[str, set[int]]:
