@@ -30,8 +30,8 @@ from consult.i18n import N_
 from consult.i18n import _
 
 MODELS = {"comment": Comment, "amendment": Amendment}
-STATES = {"attention": "Needs a decision (awaiting approval or flagged)", "pending": "Awaiting approval",
-          "flagged": "Flagged", "hidden": "Hidden", "all": "Everything"}
+STATES = {"attention": N_("Needs a decision (awaiting approval or flagged)"), "pending": N_("Awaiting approval"),
+          "flagged": N_("Flagged"), "hidden": N_("Hidden"), "all": N_("Everything")}
 
 
 def _target(session: Session, target_type: str, target_id: int):
