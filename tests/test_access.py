@@ -78,3 +78,32 @@ def test_a_signature_reads_name_then_where():
     signed = signed_as(_author(True), "name", Room(anonymous=False), "room")
     assert signed.label == "Ana Lopes (Health services, PT)"
     assert signed_as(_author(True), "sector", Room(anonymous=False), "room").label == "Health services, PT"
+
+
+def test_the_removal_itself_closes_the_removed_members_sockets(settings):
+    """The kick is queued by the action and run by Core after commit, so whichever route (or
+    any other caller) removes someone, their open sockets close; others' stay open."""
+    import asyncio
+
+    from builders import build_event, build_member
+    from consult.cli import prepare
+    from consult.core import Core
+    from consult.moderation import service as moderation
+
+    prepare(settings).dispose()
+    core = Core(settings)
+    world, _ = core.db.write(build_event)
+    room = world["rooms"][0]
+    anna, _ = core.db.write(build_member, world["codes"][0], "Anna")
+    bob, _ = core.db.write(build_member, world["codes"][0], "Bob")
+
+    async def remove():
+        anna_socket = core.hub.subscribe(room, f"p:{anna.participant_id}", "participant")
+        bob_socket = core.hub.subscribe(room, f"p:{bob.participant_id}", "participant")
+        await core.write(moderation.remove_member, Actor(organiser_id=1), room,
+                         participant_id=anna.participant_id, reason="Broke the room's rules")
+        return anna_socket, bob_socket
+
+    anna_socket, bob_socket = asyncio.run(remove())
+    assert anna_socket not in core.hub.rooms[room] and bob_socket in core.hub.rooms[room]
+    core.db.dispose()

@@ -6,7 +6,7 @@ from typing import Callable, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from consult.db import Database
+from consult.db import KICKS, Database
 from consult.live import broadcast
 from consult.live.hub import Hub
 from consult.audit import service as audit
@@ -58,9 +58,17 @@ class Core:
         return organiser_id
 
     async def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
-        result, events = await run_in_threadpool(self.db.write, fn, *args, **kwargs)
+        (result, kicks), events = await run_in_threadpool(self.db.write, _with_kicks, fn, args, kwargs)
         self.broadcast.committed(events)
+        for room_id, who in kicks:
+            await self.broadcast.kick(room_id, who)
         return result
 
     async def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
         return await run_in_threadpool(self.db.read, fn, *args, **kwargs)
+
+
+def _with_kicks(session, fn, args, kwargs):
+    """The action's result and the sockets it queued to close (db.queue_kick), closed only once
+    the transaction has committed."""
+    return fn(session, *args, **kwargs), session.info.pop(KICKS, [])

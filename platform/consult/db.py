@@ -37,6 +37,16 @@ UNREACHABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
 POST_BUDGET = "post_budget"
 
 
+# Sockets to close once the write commits, queued by the action that ends someone's access
+# (a removal, a renewed personal link, signing out everywhere): (room id or None for every
+# room, "p:<participant id>" or "o:<organiser id>"). Core closes them after commit.
+KICKS = "kicks"
+
+
+def queue_kick(session, room_id: int | None, who: str) -> None:
+    session.info.setdefault(KICKS, []).append((room_id, who))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

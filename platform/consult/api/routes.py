@@ -82,7 +82,6 @@ async def renew_link(request):
     core = request.app.state.core
     participant_id = request.path_params["participant_id"]
     token = await core.write(people.renew_personal_link, await bearer(request), participant_id)
-    await core.broadcast.kick(None, f"p:{participant_id}")
     return JSONResponse({"token": token, "link": str(request.url_for("personal_link", token=token))})
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from consult.db import queue_kick
 from consult.access import require_organiser, signed_as, take_part
 from consult import clock
 from consult.amendments.models import Amendment
@@ -155,6 +156,7 @@ def remove_member(session: Session, actor: Actor, room_id: int, *, participant_i
     member.removed_at = clock.now()
     session.flush()
     audit.record(session, actor, "room.remove_member", room_id, participant_id=participant_id, reason=reason)
+    queue_kick(session, room_id, f"p:{participant_id}")
     log.record(session, room_id, "member_removed", {"members": member_count(session, room_id)})
     return {"room_id": room_id, "participant_id": participant_id, "removed": True}
 

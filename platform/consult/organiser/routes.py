@@ -139,7 +139,6 @@ async def remove_member(request):
                          reason=form.get("reason"))
     except Invalid as error:
         return confirm.ask(request, form, **questions, errors=error.fields, status=error.status)
-    await core.broadcast.kick(room_id, f"p:{participant_id}")
     return done(request, cancel, f"{plan['name']} was removed from {plan['room']}.")
 
 

@@ -151,7 +151,6 @@ async def logout(request: Request):
 async def logout_everywhere(request: Request):
     """A lost laptop: every browser signed in as this organiser is signed out at once."""
     await request.app.state.core.write(service.sign_out_everywhere, request.state.actor)
-    await _close_sockets(request)
     auth.sign_out(request.session)
     return back_to("/organiser/login")
 

@@ -9,6 +9,7 @@ import pycountry
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from consult.db import queue_kick
 from consult import clock, i18n
 from consult.access import require_organiser
 from consult.audit import service as audit
@@ -252,6 +253,7 @@ def sign_out_everywhere(session: Session, actor: Actor) -> int:
     require_organiser(actor, doing=N_("do this"))
     ended = sessions.end_for_organiser(session, actor.organiser_id)
     audit.record(session, actor, "sign_out.everywhere", sessions=ended)
+    queue_kick(session, None, f"o:{actor.organiser_id}")
     return ended
 
 
@@ -267,6 +269,7 @@ def renew_personal_link(session: Session, actor: Actor, participant_id: int) -> 
     sessions.end_for_participant(session, participant_id)
     audit.record(session, actor, "participant.link_renewed", event_id=participant.event_id,
                  participant_id=participant_id)
+    queue_kick(session, None, f"p:{participant_id}")
     return token
 
 
