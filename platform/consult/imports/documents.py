@@ -36,10 +36,9 @@ from consult.imports.files import (
 from consult.people.actor import Actor
 from consult.rooms.models import Room, RoomSection
 from consult.text import clean_line
-from consult.i18n import N_
-from consult.i18n import _
+from consult.i18n import N_, _
 
-KIND_LABELS = {"monitoring_plan": "Monitoring plan", "call_for_policies": "Call for policies"}
+KIND_LABELS = {"monitoring_plan": N_("Monitoring plan"), "call_for_policies": N_("Call for policies")}
 MAX_SECTIONS = 50
 MAX_PARAGRAPHS = 60
 MAX_PARAGRAPH_CHARS = 5000
@@ -221,7 +220,7 @@ def _write_sections(session: Session, document_id: int, parsed: list[OutlineSect
 
 
 def summary(document: Document, outline: Outline, replaced: bool) -> dict:
-    return {"id": document.id, "title": document.title, "kind": KIND_LABELS[document.kind], "replaced": replaced,
+    return {"id": document.id, "title": document.title, "kind": _(KIND_LABELS[document.kind]), "replaced": replaced,
             "sections": [{"title": s.title.text, "paragraphs": len(s.paragraphs)} for s in outline.sections]}
 
 
