@@ -264,7 +264,8 @@ def test_a_refusal_shows_next_to_the_button_that_was_tapped(people):
     mine = ana.locator("li.comment", has_text=text)
     mine.wait_for()
     theirs = other_tab.locator("li.comment", has_text=text)
-    theirs.wait_for()  # the room's copy has reached both tabs by now
+    # The room's copy has reached the other tab (its discussion is still folded: attached, not visible).
+    theirs.wait_for(state="attached")
     ana.wait_for_timeout(300)
     assert mine.locator("form.support").count() == 0
     assert mine.locator(".own", has_text="Your comment").is_visible()
