@@ -101,6 +101,21 @@ def test_writing_new_words_for_a_hunk_keeps_the_sentence_spaced(client, staff, d
                       json={"choice": "custom", "text": "  First of all,  "}, headers=staff)
     assert done.status_code == 201, done.text
     assert paragraph(done.json(), key)["text"].startswith(f"First of all, {disputed['words'][1]} ")
+    # No note given: the workbook's notes say what was done, never the stored code "custom".
+    from consult.consolidation.hunks import resolution_notes
+    assert resolution_notes(paragraph(done.json(), key)) == "Conflict 1: wrote new words"
+
+
+def test_a_hunk_taken_without_a_note_is_noted_with_the_room_it_came_from(client, staff, disputed):
+    from consult.consolidation.hunks import resolution_notes
+    doc, version, key = disputed["document"], disputed["version"]["version"], disputed["key"]
+    hunk = paragraph(disputed["version"], key)["hunks"][0]
+    take = next(a for a in hunk["alternatives"] if a["text"].startswith("Firstly"))
+    done = client.put(f"/api/v1/documents/{doc}/consolidations/{version}/conflicts/{key}/h1",
+                      json={"choice": take["id"]}, headers=staff)
+    assert done.status_code == 201, done.text
+    assert resolution_notes(paragraph(done.json(), key)) == (
+        "Conflict 1: took the wording of Room A - Definitions, indicators and reporting")
 
 
 def test_the_same_hunk_coming_back_stays_resolved(client, staff, disputed):

@@ -84,7 +84,9 @@ def test_an_amendment_rejected_in_its_room_is_listed_as_not_adopted_with_the_rea
     rejected = next(a for a in amendments_of(api, rooms(api)["Room B"]) if a["status"] == "rejected")
     p = next(p for p in version["paragraphs"] if p["base_paragraph_id"] == rejected["paragraph_id"])
     listed = next(a for a in p["provenance"]["not_adopted"] if a["id"] == rejected["id"])
-    assert listed["reason"] == f"rejected in the room: {rejected['decision_reason']}"
+    # The rapporteur's reason, without its full stop: every reader of it ends the sentence itself.
+    assert rejected["decision_reason"].endswith(".")
+    assert listed["reason"] == f"rejected in the room: {rejected['decision_reason'][:-1]}"
     assert rejected["id"] not in [a["id"] for a in p["provenance"]["amendments"]]
 
 
@@ -232,6 +234,12 @@ def test_the_organisers_pages_edit_leave_out_and_say_when_nothing_changed(api):
     org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org), "excluded": str(room_e["id"])})
     index = org.get(f"/documents/{doc}/consolidated").text
     assert f'value="{room_e["id"]}" checked' in index
+    assert f"<h1>{latest['document_title']}</h1>" in index                 # which document's versions
+    # Each box sits beside its room's name (rooms E to H work on the call).
+    assert index.count('<label class="check"><input type="checkbox" name="excluded"') == 4
+    kept = org.post(f"/documents/{doc}/consolidations", data={"csrf_token": csrf_token(org), "confirm": "yes"})
+    import html
+    assert "1 organisers' edit kept" in html.unescape(kept.text) and "edit(s)" not in kept.text
     org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org)})
     assert f'value="{room_e["id"]}" checked' not in org.get(f"/documents/{doc}/consolidated").text
 
@@ -298,6 +306,8 @@ def test_the_workbook_holds_the_published_version_and_the_latest_draft_and_its_c
             p = by_number[r["Paragraph"]]
             assert r["Agree votes behind the adopted text"] == p["provenance"]["support"]["agree"]
             assert r["Text"] == (p["text"] if p["text"] is not None else "(deleted)")
+            if p.get("resolution"):              # resolved with no note: what was taken, in words
+                assert r["Notes of the organisers"].startswith("Whole paragraph: took the text of Room ")
         drafted = [r for r in sheet(wb, "Consolidated draft") if r["Document"] == newer["document_title"]]
         assert {r["Version"] for r in drafted} == {newer["version"]}
         assert all(r["Text"] for r in drafted)                            # conflicts too have their text

@@ -48,19 +48,40 @@ def choose(p: dict, hunk_id: str, choice: str, text: str | None) -> tuple[str | 
     if hunk["resolution"] is not None:
         raise Invalid(_("That conflict is resolved already."), {"hunk": _("Resolved already.")})
     if choice == KEEP_BASE:
-        return hunk["base"], "kept the original wording"
+        return hunk["base"], chosen(hunk, choice)
     if choice == CUSTOM:
         words = (text or "").strip()
         if not words:
             raise Invalid(_("Write the words that replace this conflict."), {"text": _("Required.")})
         # The hunk's own trailing space keeps it apart from the words that follow.
         tail = _tail(hunk["base"] or next((a["text"] for a in hunk["alternatives"] if a["text"]), ""))
-        return words + tail, "wrote new words"
+        return words + tail, chosen(hunk, choice)
     alternative = next((a for a in hunk["alternatives"] if a["id"] == choice), None)
     if alternative is None:
         raise Invalid(_("Choose one of the alternatives, keep the original or write new words."),
                       {"choice": _("Unknown choice.")})
-    return alternative["text"], "took the wording of " + ", ".join(alternative["room_names"])
+    return alternative["text"], chosen(hunk, choice)
+
+
+def chosen(hunk: dict, choice: str) -> str:
+    """A hunk's choice in words: the version's note says it, and so does the workbook when the
+    organisers left no note of their own (never the stored code, "a1" or "custom")."""
+    if choice == KEEP_BASE:
+        return "kept the original wording"
+    if choice == CUSTOM:
+        return "wrote new words"
+    alternative = next((a for a in hunk["alternatives"] if a["id"] == choice), None)
+    return "took the wording of " + ", ".join(alternative["room_names"]) if alternative else choice
+
+
+def chosen_for_paragraph(p: dict, choice: str) -> str:
+    """A whole-paragraph choice in words ("room:<id>", "delete" or "custom")."""
+    if choice == "delete":
+        return "deleted the paragraph"
+    if choice == CUSTOM:
+        return "wrote a new text"
+    room = next((c for c in p.get("candidates") or [] if f"room:{c['room_id']}" == choice), None)
+    return f"took the text of {room['room_name']}" if room else choice
 
 
 def _tail(text: str) -> str:
@@ -122,7 +143,8 @@ def display_text(p: dict) -> str:
 
 def resolution_notes(p: dict) -> str:
     """How the paragraph's conflicts were resolved, in words."""
-    notes = [f"Whole paragraph: {p['resolution']['note'] or p['resolution']['choice']}"] if p.get("resolution") else []
-    notes += [f"Conflict {h['id'][1:]}: {h['resolution']['note'] or h['resolution']['choice']}"
+    whole = p.get("resolution")
+    notes = [f"Whole paragraph: {whole['note'] or chosen_for_paragraph(p, whole['choice'])}"] if whole else []
+    notes += [f"Conflict {h['id'][1:]}: {h['resolution']['note'] or chosen(h, h['resolution']['choice'])}"
               for h in p.get("hunks") or [] if h["resolution"]]
     return "; ".join(notes)

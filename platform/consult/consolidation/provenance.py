@@ -98,7 +98,9 @@ def describe(p: dict) -> dict:
     for a in raw.get("amendments", []):
         room = by_room.get(a["room_id"])
         if a.get("status", "accepted") == "rejected":
-            not_adopted.append(dict(a, reason=f"rejected in the room: {a.get('decision_reason') or 'no reason given'}"))
+            # The rapporteur's own full stop goes: every reader of the reason ends the sentence.
+            said = (a.get("decision_reason") or "").rstrip(". ") or "no reason given"
+            not_adopted.append(dict(a, reason=f"rejected in the room: {said}"))
         elif room is None:
             # Accepted in the room, but the room's text no longer carries it (a later edit there).
             not_adopted.append(dict(a, reason="no longer in the room's text"))

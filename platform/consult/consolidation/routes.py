@@ -23,8 +23,9 @@ async def index(request: Request):
         return RedirectResponse(f"/documents/{document_id}/consolidated/{latest['version']}", status_code=302)
     versions = await core.read(service.list_versions, actor, document_id)
     rooms = await core.read(editorial.rooms_to_choose, actor, document_id=document_id)
+    plan = await core.read(service.consolidation_plan, actor, document_id)
     return page(request, "consolidation/index.html", {"document_id": document_id, "versions": versions,
-                                                       "rooms": rooms})
+                                                       "rooms": rooms, "title": plan["title"]})
 
 
 async def consolidate(request: Request):

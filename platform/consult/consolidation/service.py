@@ -243,7 +243,7 @@ def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
     if carried:
         note += f", {carried} resolved as before"
     if kept:
-        note += f", {kept} organisers' edit(s) kept"
+        note += f", {kept} organisers' edit{'' if kept == 1 else 's'} kept"
     if content["excluded_rooms"]:
         note += f"; left out: {', '.join(r['name'] for r in content['excluded_rooms'])}"
     row = _store(session, document_id, content, note, by)
@@ -308,16 +308,15 @@ def resolve(session: Session, actor: Actor, document_id: int, *, version: int, k
         if candidate is None:
             raise Invalid(_("That room did not propose a text here."), {"choice": _("Unknown room.")})
         new_text, status = candidate["text"], "deleted" if candidate["deleted"] else "changed"
-        said = f"took the text of {candidate['room_name']}"
     elif choice == "delete":
-        new_text, status, said = None, "deleted", "deleted the paragraph"
+        new_text, status = None, "deleted"
     elif choice == "custom":
-        new_text, status, said = clean_text(text), "changed", "wrote a new text"
+        new_text, status = clean_text(text), "changed"
         if not new_text or len(new_text) > drafting.MAX_PARAGRAPH_CHARS:
             raise Invalid(_("Write the text (at most 5000 characters)."), {"text": _("Required.")})
     else:
         raise Invalid(_("Choose a room's text, delete, or write your own."), {"choice": _("Unknown choice.")})
-    now = clock.now()
+    said, now = hunks.chosen_for_paragraph(target, choice), clock.now()
     target.update(text=new_text, status=status, resolution={
         "choice": choice, "note": note, "by": by, "at": now.isoformat(timespec="seconds") + "Z"})
     return _record_resolution(session, actor, document, version, content, target, choice=choice, said=said,

@@ -123,7 +123,7 @@ def fill(session: Session) -> bool:
                     amendments.decide(session, rapporteur, amendment["id"], decision="reject", reason=action[3])
                 else:
                     amendments.decide(session, rapporteur, amendment["id"], decision="accept")
-            cited = " ".join(f"#a{a['id']}" for a, action in proposed[code] if action[0] != "reject")
+            cited = ", ".join(f"#a{a['id']}" for a, action in proposed[code] if action[0] != "reject")
             version, _ = drafting.latest(session, room.id)
             drafting.save(session, rapporteur, room.id, base_version=version, paragraphs=None,
                           conclusions=f"**{room.name.split(' - ')[0]}** agreed on the changes in {cited}.\n\n"
