@@ -4,6 +4,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
+from consult import i18n
 from consult.conference.service import first_event_slug
 from consult.web.guards import organisers_only
 from consult.people.models import SECTORS
@@ -14,7 +15,7 @@ from consult.web.templating import page
 
 async def _context(core, actor) -> dict:
     slug = await core.read(first_event_slug)
-    return {"s": await core.read(service.synthesis, actor, slug), "sectors_all": SECTORS}
+    return {"s": await core.read(service.synthesis, actor, slug), "sectors_all": i18n.Translated(SECTORS)}
 
 
 @organisers_only
