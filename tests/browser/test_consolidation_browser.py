@@ -36,3 +36,23 @@ def test_an_organiser_resolves_a_conflict_and_a_new_version_records_it(organiser
     assert "Closest to the Council's wording." in resolved.inner_text()
     organiser.goto("/documents/1/consolidated/1")
     assert organiser.locator(f"#{key}.status-conflict").count() == 1    # version 1 is as it was
+
+
+def test_the_versions_page_on_a_phone_puts_each_box_beside_its_room_and_fits_the_screen(new_page):
+    page = new_page(390)
+    page.goto("/organiser/login")
+    page.fill("#f-email", "organiser@example.org")
+    page.fill("#f-password", "brussels-demo-2024")
+    page.click("button.primary")
+    page.goto("/documents/1/consolidated")
+    assert page.locator("h1").inner_text() == "Monitoring plan for drug-related violence in the EU"
+    labels = page.locator("label.check:has(input[name=excluded])")
+    assert labels.count() == 4
+    for i in range(labels.count()):
+        box = labels.nth(i).locator("input").bounding_box()
+        name = labels.nth(i).locator("> span").bounding_box()
+        assert box["x"] + box["width"] <= name["x"]           # beside its name, not above it
+        assert box["y"] < name["y"] + name["height"] and name["y"] < box["y"] + box["height"]
+    labels.first.locator("> span").click()                    # the name is the box's tap target
+    assert labels.first.locator("input").is_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
