@@ -250,8 +250,14 @@
       htmx.process(li);
     });
   }
-  document.addEventListener("htmx:after:swap", keepOwnComments);
-  document.addEventListener("htmx:ws:after:message:incoming", function () { setTimeout(keepOwnComments, 0); });
+  // Watched on the DOM itself: a socket's swap may land after its message event has been
+  // handled, and a copy swapped in then kept its support button.
+  var ownCheckQueued = false;
+  new MutationObserver(function () {
+    if (ownCheckQueued) return;
+    ownCheckQueued = true;
+    setTimeout(function () { ownCheckQueued = false; keepOwnComments(); }, 0);
+  }).observe(document.body, { childList: true, subtree: true });
 
   // --- budgets in the controls: no "+" while no priority dots are left
   function applyDotBudget() {
