@@ -144,3 +144,16 @@ def test_files_of_an_unpublished_version_are_for_organisers_and_of_a_published_o
     paths = api.get("/api/v1/openapi.json").json()["paths"]
     assert {f"/api/v1/documents/{{document_id}}/consolidations/{{version}}/export.{k}"
             for k in ("pdf", "docx", "odt")} <= set(paths)
+
+
+def test_the_docx_and_odt_name_each_rooms_rapporteur_under_its_conclusions_as_print_does(resolved):
+    api, headers, version = resolved
+    rooms = [r for s in version["conclusions"] for r in s["rooms"]]
+    assert rooms and all(r["rapporteurs"] for r in rooms)
+    url = f"/api/v1/documents/1/consolidations/{version['version']}/export"
+    docx = zipfile.ZipFile(io.BytesIO(api.get(f"{url}.docx", headers=headers).content)).read("word/document.xml")
+    odt = zipfile.ZipFile(io.BytesIO(api.get(f"{url}.odt", headers=headers).content)).read("content.xml")
+    for text in (docx.decode(), odt.decode()):
+        conclusions = text[text.index("Conclusions of the rooms"):text.index("Annex: provenance")]
+        for r in rooms:
+            assert f"Rapporteur: {', '.join(r['rapporteurs'])}" in conclusions

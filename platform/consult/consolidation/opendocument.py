@@ -128,6 +128,8 @@ def write_odt(layout: Layout, date: str) -> bytes:
         for s in layout.conclusions:
             for r in s["rooms"]:
                 body.append(_h(2, f"{r['room']} ({s['session']})"))
+                if r.get("rapporteurs"):                  # who wrote them, as in the print view
+                    body.append(_p("Standard", escape(f"Rapporteur: {', '.join(r['rapporteurs'])}")))
                 for kind, text in plain_conclusions(r["conclusions"]):
                     body.append(_p("Standard", escape(("• " if kind == "bullet" else "") + text)))
     body.append(_h(1, "Annex: provenance of each paragraph"))

@@ -151,6 +151,8 @@ def write_docx(layout: Layout, date: str) -> bytes:
         for s in layout.conclusions:
             for r in s["rooms"]:
                 doc.add_heading(f"{r['room']} ({s['session']})", level=2)
+                if r.get("rapporteurs"):                  # who wrote them, as in the print view
+                    doc.add_paragraph(f"Rapporteur: {', '.join(r['rapporteurs'])}")
                 for kind, text in plain_conclusions(r["conclusions"]):
                     doc.add_paragraph(text, style="List Bullet" if kind == "bullet" else None)
     doc.add_page_break()
