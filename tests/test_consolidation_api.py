@@ -345,6 +345,7 @@ def test_compare_shows_conflicts_as_alternatives_and_resolutions_as_what_they_to
     card = against_base[against_base.index(f">{conflict['number']} <"):]
     card = card[:card.index("</section>")]
     assert "In conflict between rooms, not yet resolved" in card
+    assert '<span class="status-tag">in conflict</span>' in card and "(was base text)" in card
     assert all(c["room_name"] in card for c in conflict["candidates"])
     assert f"<del>{conflict['base_text']}</del>" not in card                  # not shown as a deletion
     resolved = api.post(f"/api/v1/documents/{doc}/consolidations/{made['version']}/resolutions",
@@ -352,6 +353,6 @@ def test_compare_shows_conflicts_as_alternatives_and_resolutions_as_what_they_to
     page = org.get(f"/documents/{doc}/consolidated/{resolved['version']}/compare?with={made['version']}").text
     card = page[page.index(f">{conflict['number']} <"):]
     card = card[:card.index("</section>")]
-    assert f"Conflict resolved: took {room_b['name']}&#39;s text" in card and "(was conflict)" in card
+    assert f"Conflict resolved: took {room_b['name']}&#39;s text" in card and "(was in conflict)" in card
     assert "<ins>" in card
 
