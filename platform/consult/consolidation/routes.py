@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from consult.consolidation import editorial, files, plenary, service
+from consult.consolidation import compare as comparison, editorial, files, plenary, service
 from consult.i18n import _, ngettext
 from consult.organiser import confirm
 from consult.rooms.phases import PHASE_LABELS
@@ -120,7 +120,7 @@ async def compare(request: Request):
     document_id, version = request.path_params["document_id"], request.path_params["version"]
     other = optional_int(request.query_params.get("with"), "with") or 0
     view = await core.read(service.get_version, actor, document_id, version)
-    rows = await core.read(service.compare, actor, document_id, other, version)
+    rows = await core.read(comparison.compare, actor, document_id, other, version)
     versions = await core.read(service.list_versions, actor, document_id) if actor.is_organiser else []
     return page(request, "consolidation/compare.html", {"v": view, "other": other, "rows": rows,
                                                          "versions": versions})
