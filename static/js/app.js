@@ -250,14 +250,10 @@
       htmx.process(li);
     });
   }
-  // Watched on the DOM itself: a socket's swap may land after its message event has been
-  // handled, and a copy swapped in then kept its support button.
-  var ownCheckQueued = false;
-  new MutationObserver(function () {
-    if (ownCheckQueued) return;
-    ownCheckQueued = true;
-    setTimeout(function () { ownCheckQueued = false; keepOwnComments(); }, 0);
-  }).observe(document.body, { childList: true, subtree: true });
+  // Watched on the DOM itself, in the observer's microtask: the author's copy is seen before
+  // any later task (the socket's copy for everyone) can replace it, and a copy swapped in after
+  // its message event has been handled is still caught. Its own changes end the recursion.
+  new MutationObserver(keepOwnComments).observe(document.body, { childList: true, subtree: true });
 
   // --- budgets in the controls: no "+" while no priority dots are left
   function applyDotBudget() {
