@@ -112,3 +112,20 @@ def test_the_dashboard_reads_in_the_organisers_language(client):
     page = org.get("/organiser", headers={"Accept-Language": "fr"}).text
     assert "Équilibre des secteurs" in page and "Activité par tranche de 5 minutes" in page
     assert "1 salle demande votre attention" in page and "Absent : " in page
+
+
+def test_the_session_clock_reads_the_agenda_in_the_event_zone(client, monkeypatch):
+    """The agenda is entered in Brussels time (session 1: 10:30 to 12:30 on 26 Nov 2024, CET, UTC+1):
+    the dashboard says it ended at 12:30, not at 13:30, and at 11:00 UTC (12:00 in Brussels) it has
+    30 minutes left, not 90."""
+    org = sign_in(TestClient(client.app))
+
+    def session_1() -> str:
+        page = org.get("/organiser").text
+        return re.search(r"Session 1 - [^<]*<span class=\"meta\">· ([^<]*)</span>", page).group(1)
+
+    assert session_1() == "Session ended 26 Nov 12:30"
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2024, 11, 26, 11, 0))
+    assert session_1() == "30 min left in the session"
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2024, 11, 26, 9, 0))
+    assert session_1() == "Session starts 26 Nov 10:30"

@@ -14,6 +14,12 @@ def local(value: dt.datetime | str, zone: str) -> dt.datetime:
     return value.replace(tzinfo=dt.timezone.utc).astimezone(ZoneInfo(zone))
 
 
+def from_local(value: dt.datetime, zone: str) -> dt.datetime:
+    """A wall-clock time as the organisers entered it (the agenda's, in the event's zone) as stored
+    UTC, so that it compares with now()."""
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 def shown(value: dt.datetime | str | None, zone: str) -> str:
     """'1 Dec 2026, 23:40 CET': every time people read is in the event's zone, and says which."""
     from consult import i18n  # the reader's language writes the date

@@ -38,20 +38,22 @@ RECENT = dt.timedelta(hours=2)
 LONGEST = dt.timedelta(hours=4)
 
 
-def window(agenda: ConferenceSession, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    running = agenda.starts_at <= now <= agenda.ends_at + dt.timedelta(minutes=30)
-    return max(agenda.starts_at if running else now - RECENT, now - LONGEST), now
+def window(agenda: ConferenceSession, now: dt.datetime, zone: str) -> tuple[dt.datetime, dt.datetime]:
+    starts, ends = clock.from_local(agenda.starts_at, zone), clock.from_local(agenda.ends_at, zone)
+    running = starts <= now <= ends + dt.timedelta(minutes=30)
+    return max(starts if running else now - RECENT, now - LONGEST), now
 
 
 def time_left(room: Room, agenda: ConferenceSession, now: dt.datetime, zone: str) -> dict:
     """What the room's clock says: its countdown if one runs, and where its session stands."""
     running = room.countdown_ends_at is not None and room.countdown_ends_at > now
-    if now < agenda.starts_at:
-        session = _("Session starts %(when)s", when=i18n.short_time(agenda.starts_at, zone))
-    elif now <= agenda.ends_at:
-        session = _("%(time)s left in the session", time=_minutes(agenda.ends_at - now))
+    starts, ends = clock.from_local(agenda.starts_at, zone), clock.from_local(agenda.ends_at, zone)
+    if now < starts:
+        session = _("Session starts %(when)s", when=i18n.short_time(starts, zone))
+    elif now <= ends:
+        session = _("%(time)s left in the session", time=_minutes(ends - now))
     else:
-        session = _("Session ended %(when)s", when=i18n.short_time(agenda.ends_at, zone))
+        session = _("Session ended %(when)s", when=i18n.short_time(ends, zone))
     return {"countdown": room.countdown_ends_at.isoformat(timespec="seconds") + "Z" if running else None,
             "left": _("%(time)s left", time=_minutes(room.countdown_ends_at - now)) if running else None,
             "session": session}
@@ -119,7 +121,7 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
                             .where(ConferenceSession.event_id == event.id)
                             .order_by(ConferenceSession.position, Room.position)).all()
     ids = [r.id for r, _ in rooms]
-    windows = {agenda.id: window(agenda, now) for _, agenda in rooms}
+    windows = {agenda.id: window(agenda, now, event.timezone) for _, agenda in rooms}
     since = min((start for start, _ in windows.values()), default=now)
 
     def per_room(query):
