@@ -95,3 +95,19 @@ def test_the_print_view_numbers_lines_and_marks_changes_on_and_off(browser, live
     assert page.locator("del").count() == 0 and page.locator("ins").count() == 0
     assert page.locator("h2:has-text('Annex: provenance')").count() == 1
     context.close()
+
+
+def test_the_print_view_on_a_phone_flows_its_lines_with_single_spaces(browser, live_server, version_url):
+    """At 390 px the printed lines are joined into running text: no line numbers, nothing wider
+    than the screen, and no doubled space where two printed lines meet."""
+    url, state = version_url
+    context = browser.new_context(base_url=live_server, storage_state=state, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{url}/print")
+    assert page.locator(".ln").first.is_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # innerText marks where each printed line was (line breaks) and keeps every space the page shows.
+    texts = page.evaluate("() => [...document.querySelectorAll('section.clause .text')].map(t => t.innerText)")
+    gaps = [t for t in texts if "  " in t.replace("\n", "").strip()]
+    assert gaps == []
+    context.close()
