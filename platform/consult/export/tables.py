@@ -169,7 +169,7 @@ def overview(lk: Lookups, event: Event, generated: dt.datetime) -> Table:
 
     return Table(N_("Overview"), [Column(N_("Consultation"), 22), Column("", 40), Column("", 14, "number"),
                               Column("", 12, "number"), Column("", 12, "number"), Column("", 10, "number")],
-                 rows, charts)
+                 rows, charts, records=False)
 
 
 def rooms(lk: Lookups) -> Table:

@@ -39,6 +39,9 @@ class Table:
     rows: Iterable[Sequence[Any]]
     # (worksheet, first data row, last data row) -> None: adds charts once the rows are known.
     chart: Callable | None = field(default=None)
+    # A sheet of records gets a filter on its header; a summary laid out as blocks (the
+    # Overview) would only sort its blocks into nonsense.
+    records: bool = True
 
 
 def clean(value: str) -> str:
@@ -113,8 +116,8 @@ def write_xlsx(tables: list[Table], target) -> dict[str, int]:
             for part in _chunks(row):
                 ws.append(writer.row(part))
                 n += 1
-        last = get_column_letter(len(table.columns))
-        ws.auto_filter.ref = f"A1:{last}{n + 1}"
+        if table.records:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{n + 1}"
         if table.chart is not None and n:
             table.chart(ws, 2, n + 1)
         counts[table.name] = n
