@@ -15,7 +15,7 @@ _n = itertools.count()
 
 
 def build_event(session, rooms: int = 2, phase: str = "open") -> dict:
-    """An event with one document of two sections (two paragraphs each), one agenda session
+    """An event with one document of two sections (two paragraphs each), one agenda slot
     and `rooms` rooms working on the first section. Returns ids and codes."""
     n = f"{next(_n)}{secrets.token_hex(3)}"
     event = Event(slug=f"ev-{n}", title=f"Event {n}", venue="Brussels",
@@ -32,14 +32,14 @@ def build_event(session, rooms: int = 2, phase: str = "open") -> dict:
         session.add(section)
         session.flush()
         sections.append(section)
-    agenda = ConferenceSession(event_id=event.id, position=0, title="Session 1",
+    slot = ConferenceSession(event_id=event.id, position=0, title="Session 1",
                                starts_at=dt.datetime(2024, 11, 26, 10), ends_at=dt.datetime(2024, 11, 26, 12))
-    session.add(agenda)
+    session.add(slot)
     session.flush()
     room_ids, codes = [], []
     for r in range(rooms):
         code = secrets.token_hex(3).upper()
-        room = Room(session_id=agenda.id, position=r, name=f"Room {r + 1}", code=code, phase=phase)
+        room = Room(slot_id=slot.id, position=r, name=f"Room {r + 1}", code=code, phase=phase)
         room.room_sections = [RoomSection(section_id=sections[0].id, position=0)]
         session.add(room)
         session.flush()

@@ -58,8 +58,8 @@ class Core:
         return organiser_id
 
     async def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
-        (result, kicks), events = await run_in_threadpool(self.db.write, _with_kicks, fn, args, kwargs)
-        self.broadcast.committed(events)
+        (result, kicks), room_events = await run_in_threadpool(self.db.write, _with_kicks, fn, args, kwargs)
+        self.broadcast.committed(room_events)
         for room_id, who in kicks:
             await self.broadcast.kick(room_id, who)
         return result

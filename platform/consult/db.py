@@ -118,10 +118,10 @@ class Database:
             with session.begin():
                 result = fn(session, *args, **kwargs)
                 session.flush()
-                events = session.info.pop("room_events", [])
-                if events and self.before_commit is not None:
-                    self.before_commit(session, events)
-            return result, events
+                room_events = session.info.pop("room_events", [])
+                if room_events and self.before_commit is not None:
+                    self.before_commit(session, room_events)
+            return result, room_events
 
     def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
         with self._reader() as session:

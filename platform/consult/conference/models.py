@@ -24,7 +24,7 @@ class Event(Base):
     languages: Mapped[str] = mapped_column(String(64), default="en fr de nl", server_default="en fr de nl")
     default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
-    sessions: Mapped[list["ConferenceSession"]] = relationship(
+    slots: Mapped[list["ConferenceSession"]] = relationship(
         back_populates="event", order_by="ConferenceSession.position")
 
 
@@ -40,5 +40,5 @@ class ConferenceSession(Base):
     starts_at: Mapped[dt.datetime]
     ends_at: Mapped[dt.datetime]
 
-    event: Mapped[Event] = relationship(back_populates="sessions")
-    rooms: Mapped[list["Room"]] = relationship(back_populates="session", order_by="Room.position")  # noqa: F821
+    event: Mapped[Event] = relationship(back_populates="slots")
+    rooms: Mapped[list["Room"]] = relationship(back_populates="slot", order_by="Room.position")  # noqa: F821

@@ -37,7 +37,7 @@ def event_id(session: Session, slug: str) -> int:
 
 def event_home(session: Session, actor: Actor, slug: str) -> dict:
     event = session.scalar(select(Event).where(Event.slug == slug).options(
-        selectinload(Event.sessions).selectinload(ConferenceSession.rooms).selectinload(Room.room_sections)))
+        selectinload(Event.slots).selectinload(ConferenceSession.rooms).selectinload(Room.room_sections)))
     if event is None:
         raise NotFound(_("No such event."))
     titles = dict(session.execute(select(Section.id, Section.title)).all())
@@ -45,8 +45,8 @@ def event_home(session: Session, actor: Actor, slug: str) -> dict:
     if actor.participant_id:
         mine = set(session.scalars(select(Membership.room_id).where(Membership.participant_id == actor.participant_id)))
     dates = i18n.date_range(event.starts_on, event.ends_on)
-    sessions, my_rooms = [], []
-    for s in event.sessions:
+    slots, my_rooms = [], []
+    for s in event.slots:
         rooms = []
         for room in s.rooms:
             view = {"id": room.id, "name": room.name, "topic": room.topic, "phase": room.phase,
@@ -57,7 +57,7 @@ def event_home(session: Session, actor: Actor, slug: str) -> dict:
             rooms.append(view)
             if room.id in mine:
                 my_rooms.append(view)
-        sessions.append({"id": s.id, "title": s.title, "rooms": rooms,
-                         "when": i18n.slot(s.starts_at, s.ends_at)})
+        slots.append({"id": s.id, "title": s.title, "rooms": rooms,
+                      "when": i18n.slot(s.starts_at, s.ends_at)})
     return {"event": dict(event_summary(event), description=event.description, dates=dates),
-            "sessions": sessions, "my_rooms": my_rooms}
+            "sessions": slots, "my_rooms": my_rooms}

@@ -78,7 +78,7 @@ def rooms_to_choose(session: Session, actor: Actor, *, document_id: int) -> list
     service.consolidator(session, actor)
     document = service._document(session, document_id)
     left_out = service.excluded_ids(session, document_id)
-    return [{"id": r.id, "name": r.name, "session": r.session.title, "excluded": r.id in left_out}
+    return [{"id": r.id, "name": r.name, "session": r.slot.title, "excluded": r.id in left_out}
             for r in service._rooms(session, document)]
 
 

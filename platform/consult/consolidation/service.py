@@ -52,7 +52,7 @@ def _rooms(session: Session, document: Document) -> list[Room]:
     return list(session.scalars(
         select(Room).join(ConferenceSession).where(Room.id.in_(
             select(RoomSection.room_id).where(RoomSection.section_id.in_(section_ids))))
-        .order_by(ConferenceSession.position, Room.position).options(selectinload(Room.session))))
+        .order_by(ConferenceSession.position, Room.position).options(selectinload(Room.slot))))
 
 
 def build(session: Session, document: Document) -> dict:
@@ -92,8 +92,8 @@ def build(session: Session, document: Document) -> dict:
         paragraphs.append(view)
     conclusions = []
     for room in rooms:
-        if not conclusions or conclusions[-1]["session"] != room.session.title:
-            conclusions.append({"session": room.session.title, "rooms": []})
+        if not conclusions or conclusions[-1]["session"] != room.slot.title:
+            conclusions.append({"session": room.slot.title, "rooms": []})
         rapporteurs = list(session.scalars(select(Participant.name).join(Membership).where(
             Membership.room_id == room.id, Membership.role == "rapporteur", Membership.removed_at.is_(None),
             Participant.named_in_results.is_(True))))
@@ -101,7 +101,7 @@ def build(session: Session, document: Document) -> dict:
                                          "conclusions": contents[room.id]["conclusions"],
                                          "draft_version": versions[room.id]})
     return {"paragraphs": paragraphs, "conclusions": conclusions,
-            "rooms": [{"id": r.id, "name": r.name, "session": r.session.title, "draft_version": versions[r.id]}
+            "rooms": [{"id": r.id, "name": r.name, "session": r.slot.title, "draft_version": versions[r.id]}
                       for r in rooms],
             "excluded_rooms": [{"id": r.id, "name": r.name} for r in every if r.id in left_out]}
 

@@ -130,7 +130,7 @@ def fill(session: Session) -> bool:
                           "- Health and police data must stay separate unless a clear legal basis exists.\n"
                           "- Local authorities should receive figures at neighbourhood level.\n"
                           "- Disagreement remained between sectors on how wide the core definition should be.")
-            if room.session.position == 0:
+            if room.slot.position == 0:
                 rooms.set_phase(session, rapporteur, room.id, phase="closed")
     return True
 

@@ -48,7 +48,7 @@ def take_part(session: Session, room: Room, keys) -> None:
     paragraphs = sorted(room_paragraph_ids(session, room.id))
     # Per paragraph, the same in every room: which way it leans (None: everyone can live with it).
     polarity = {pid: random.Random(pid).choice([None, 1, -1]) for pid in paragraphs}
-    start = 3 * room.position + 5 * room.session.position
+    start = 3 * room.position + 5 * room.slot.position
     for n, (sector, country, leaning) in enumerate([*ATTENDEES, FIFTH[start % len(FIFTH)]]):
         participant, _, _ = join(session, Actor(), code=room.code, name=f"Attendee {room.code}-{n + 1}",
                                  organisation="", sector=sector, country=country)

@@ -34,13 +34,13 @@ def seed(session: Session) -> bool:
             session.flush()
             sections[(d["key"], s["key"])] = section.id
     for s_pos, s in enumerate(content.SESSIONS):
-        agenda = ConferenceSession(event_id=event.id, position=s_pos, title=s["title"],
+        slot = ConferenceSession(event_id=event.id, position=s_pos, title=s["title"],
                                    starts_at=dt.datetime.fromisoformat(s["starts_at"]),
                                    ends_at=dt.datetime.fromisoformat(s["ends_at"]))
-        session.add(agenda)
+        session.add(slot)
         session.flush()
         for r_pos, r in enumerate(s["rooms"]):
-            room = Room(session_id=agenda.id, position=r_pos, name=r["name"], topic=r["topic"],
+            room = Room(slot_id=slot.id, position=r_pos, name=r["name"], topic=r["topic"],
                         code=r["code"], phase="open")
             room.room_sections = [RoomSection(section_id=sections[tuple(key)], position=i)
                                   for i, key in enumerate(r["sections"])]

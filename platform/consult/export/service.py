@@ -24,7 +24,7 @@ from consult.i18n import _
 def check_export(session: Session, actor: Actor, slug: str | None, room_id: int | None) -> Event:
     if room_id is not None:
         room = steering_access(session, actor, room_id).room
-        return session.get(Event, session.get(ConferenceSession, room.session_id).event_id)
+        return session.get(Event, session.get(ConferenceSession, room.slot_id).event_id)
     require_organiser(actor, doing=N_("export the whole consultation"))
     event = session.scalar(select(Event).where(Event.slug == slug))
     if event is None:

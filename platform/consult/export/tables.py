@@ -187,9 +187,9 @@ def rooms(lk: Lookups) -> Table:
     amendments = dict(s.execute(select(Amendment.room_id, func.count()).group_by(Amendment.room_id)).all())
 
     def rows():
-        for room, agenda in lk.room_rows:
+        for room, slot in lk.room_rows:
             version, _content = drafting.latest(s, room.id)
-            yield (agenda.title, room.name, room.topic, _(PHASE_LABELS[room.phase]), room.code,
+            yield (slot.title, room.name, room.topic, _(PHASE_LABELS[room.phase]), room.code,
                    "; ".join(sections.get(room.id, [])), members.get(room.id, 0),
                    "; ".join(rapporteurs.get(room.id, [])), comments.get(room.id, 0), amendments.get(room.id, 0),
                    room.last_seq, version)

@@ -176,8 +176,8 @@ def removal_of(session: Session, actor: Actor, room_id: int) -> dict | None:
                               .order_by(AuditEntry.id.desc()))
     entry = next((e for e in entries if e.detail.get("participant_id") == actor.participant_id), None)
     return {"room": room.name, "removed_at": removed, "reason": entry.detail.get("reason") if entry else None,
-            "by": "an organiser", "venue": room.session.event.venue, "event": room.session.event.title,
-            "zone": room.session.event.timezone}
+            "by": "an organiser", "venue": room.slot.event.venue, "event": room.slot.event.title,
+            "zone": room.slot.event.timezone}
 
 
 def queue(session: Session, actor: Actor, event_id: int, *, room_id: int | None = None,

@@ -38,25 +38,25 @@ RECENT = dt.timedelta(hours=2)
 LONGEST = dt.timedelta(hours=4)
 
 
-def window(agenda: ConferenceSession, now: dt.datetime, zone: str) -> tuple[dt.datetime, dt.datetime]:
-    starts, ends = clock.from_local(agenda.starts_at, zone), clock.from_local(agenda.ends_at, zone)
+def window(slot: ConferenceSession, now: dt.datetime, zone: str) -> tuple[dt.datetime, dt.datetime]:
+    starts, ends = clock.from_local(slot.starts_at, zone), clock.from_local(slot.ends_at, zone)
     running = starts <= now <= ends + dt.timedelta(minutes=30)
     return max(starts if running else now - RECENT, now - LONGEST), now
 
 
-def time_left(room: Room, agenda: ConferenceSession, now: dt.datetime, zone: str) -> dict:
+def time_left(room: Room, slot: ConferenceSession, now: dt.datetime, zone: str) -> dict:
     """What the room's clock says: its countdown if one runs, and where its session stands."""
     running = room.countdown_ends_at is not None and room.countdown_ends_at > now
-    starts, ends = clock.from_local(agenda.starts_at, zone), clock.from_local(agenda.ends_at, zone)
+    starts, ends = clock.from_local(slot.starts_at, zone), clock.from_local(slot.ends_at, zone)
     if now < starts:
-        session = _("Session starts %(when)s", when=i18n.short_time(starts, zone))
+        where = _("Session starts %(when)s", when=i18n.short_time(starts, zone))
     elif now <= ends:
-        session = _("%(time)s left in the session", time=_minutes(ends - now))
+        where = _("%(time)s left in the session", time=_minutes(ends - now))
     else:
-        session = _("Session ended %(when)s", when=i18n.short_time(ends, zone))
+        where = _("Session ended %(when)s", when=i18n.short_time(ends, zone))
     return {"countdown": room.countdown_ends_at.isoformat(timespec="seconds") + "Z" if running else None,
             "left": _("%(time)s left", time=_minutes(room.countdown_ends_at - now)) if running else None,
-            "session": session}
+            "session": where}
 
 
 def _minutes(span: dt.timedelta) -> str:
@@ -121,7 +121,7 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
                             .where(ConferenceSession.event_id == event.id)
                             .order_by(ConferenceSession.position, Room.position)).all()
     ids = [r.id for r, _ in rooms]
-    windows = {agenda.id: window(agenda, now, event.timezone) for _, agenda in rooms}
+    windows = {slot.id: window(slot, now, event.timezone) for _, slot in rooms}
     since = min((start for start, _ in windows.values()), default=now)
 
     def per_room(query):
@@ -159,8 +159,8 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
         return i18n.time_of_day(moment, event.timezone)
 
     out = []
-    for room, agenda in rooms:
-        start, end = windows[agenda.id]
+    for room, slot in rooms:
+        start, end = windows[slot.id]
         counted = series.buckets(times.get(room.id, ()), start=start, end=end)
         # Who was in the room at the end of each five minutes (the last one: now).
         at = [min(b.start + series.BUCKET, end) for b in counted]
@@ -170,13 +170,13 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
         reasons = attention(room, mix, quiet_since, now, flags.get(room.id, 0), pending.get(room.id, 0))
         busiest = max(counted, key=lambda b: b.count)
         out.append({
-            "id": room.id, "name": room.name, "code": room.code, "session": agenda.title,
-            "session_position": agenda.position, "phase": room.phase,
+            "id": room.id, "name": room.name, "code": room.code, "session": slot.title,
+            "session_position": slot.position, "phase": room.phase,
             "phase_label": _(PHASE_LABELS[room.phase]), "here": presence(room.id), "members": mix["members"],
             "comments": comments.get(room.id, 0), "amendments": amendments.get(room.id, 0),
             "votes": votes.get(room.id, 0), "last_activity": last.get(room.id),
             "last_shown": i18n.short_time(last.get(room.id), event.timezone),
-            "time": time_left(room, agenda, now, event.timezone), "balance": mix, "attention": reasons,
+            "time": time_left(room, slot, now, event.timezone), "balance": mix, "attention": reasons,
             "flags": flags.get(room.id, 0), "pending": pending.get(room.id, 0),
             "activity": {"buckets": counted, "chart": series.bar_chart([b.count for b in counted]),
                          "total": sum(b.count for b in counted), "latest": counted[-1].count,

@@ -47,14 +47,14 @@ async def save_event(request):
 
 
 @organisers_only
-async def save_session(request):
+async def save_slot(request):
     core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     slug = await core.read(first_event_slug)
-    session_id = await core.write(setup.save_session, actor, slug,
-                                  session_id=optional_int(form.get("session_id"), "session_id"),
-                                  title=form.get("title"), starts_at=form.get("starts_at"), ends_at=form.get("ends_at"))
-    return done(request, f"/organiser/setup#session-{session_id}",
+    slot_id = await core.write(setup.save_slot, actor, slug,
+                               slot_id=optional_int(form.get("session_id"), "session_id"),
+                               title=form.get("title"), starts_at=form.get("starts_at"), ends_at=form.get("ends_at"))
+    return done(request, f"/organiser/setup#session-{slot_id}",
                 f"The session “{str(form.get('title') or '').strip()}” was saved.")
 
 
@@ -65,7 +65,7 @@ async def save_room(request):
     capacity = optional_int(form.get("capacity"), "capacity")
     room_id = await core.write(
         setup.save_room, actor, room_id=optional_int(form.get("room_id"), "room_id"),
-        session_id=optional_int(form.get("session_id"), "session_id"), name=form.get("name"), topic=form.get("topic"),
+        slot_id=optional_int(form.get("session_id"), "session_id"), name=form.get("name"), topic=form.get("topic"),
         section_ids=[optional_int(v, "sections") for v in form.getlist("sections")], capacity=capacity,
         anonymous=bool(form.get("anonymous")),
         premoderation=bool(form.get("premoderation")), dots=optional_int(form.get("dots"), "dots") or 5)
@@ -146,7 +146,7 @@ routes = [
     Route("/organiser/demo-activity", demo_activity, methods=["POST"]),
     Route("/organiser/setup", setup_page),
     Route("/organiser/event", save_event, methods=["POST"]),
-    Route("/organiser/sessions", save_session, methods=["POST"]),
+    Route("/organiser/sessions", save_slot, methods=["POST"]),
     Route("/organiser/rooms", save_room, methods=["POST"]),
     Route("/organiser/rooms/{room_id:id}/code", new_code, methods=["POST"]),
     Route("/organiser/rooms/{room_id:id}/invite", invite, methods=["POST"]),

@@ -74,8 +74,7 @@ def update_event(session: Session, actor: Actor, slug: str, *, title, venue, sta
     return {"slug": slug}
 
 
-def save_session(session: Session, actor: Actor, event_slug: str, *, session_id: int | None, title, starts_at,
-                 ends_at) -> int:
+def save_slot(session: Session, actor: Actor, event_slug: str, *, slot_id: int | None, title, starts_at, ends_at) -> int:
     require_organiser(actor, doing=SETTING_UP)
     event = session.scalar(select(Event).where(Event.slug == event_slug))
     errors, title = {}, clean_line(title)
@@ -86,18 +85,18 @@ def save_session(session: Session, actor: Actor, event_slug: str, *, session_id:
         errors["ends_at"] = _("The end must come after the start.")
     if errors:
         raise Invalid(_("The session was not saved."), errors)
-    if session_id is None:
-        count = len(event.sessions)
-        agenda = ConferenceSession(event_id=event.id, position=count, title=title, starts_at=start, ends_at=end)
-        session.add(agenda)
+    if slot_id is None:
+        count = len(event.slots)
+        slot = ConferenceSession(event_id=event.id, position=count, title=title, starts_at=start, ends_at=end)
+        session.add(slot)
         session.flush()
     else:
-        agenda = session.get(ConferenceSession, session_id)
-        if agenda is None or agenda.event_id != event.id:
+        slot = session.get(ConferenceSession, slot_id)
+        if slot is None or slot.event_id != event.id:
             raise NotFound(_("No such session."))
-        agenda.title, agenda.starts_at, agenda.ends_at = title, start, end
-    audit.record(session, actor, "session.save", event_id=event.id, session_id=agenda.id, title=title)
-    return agenda.id
+        slot.title, slot.starts_at, slot.ends_at = title, start, end
+    audit.record(session, actor, "session.save", event_id=event.id, session_id=slot.id, title=title)
+    return slot.id
 
 
 def new_code(session: Session) -> str:
@@ -107,16 +106,16 @@ def new_code(session: Session) -> str:
             return code
 
 
-def save_room(session: Session, actor: Actor, *, room_id: int | None, session_id: int, name, topic,
+def save_room(session: Session, actor: Actor, *, room_id: int | None, slot_id: int, name, topic,
               section_ids: list[int], capacity: int | None, anonymous: bool, premoderation: bool, dots: int) -> int:
     require_organiser(actor, doing=SETTING_UP)
-    agenda = session.get(ConferenceSession, session_id)
-    if agenda is None:
+    slot = session.get(ConferenceSession, slot_id)
+    if slot is None:
         raise NotFound(_("No such session."))
     errors, name = {}, clean_line(name)
     if not name or len(name) > 120:
         errors["name"] = _("A name of 1 to 120 characters.")
-    valid_sections = set(session.scalars(select(Section.id).join(Document).where(Document.event_id == agenda.event_id)))
+    valid_sections = set(session.scalars(select(Section.id).join(Document).where(Document.event_id == slot.event_id)))
     if not section_ids or not set(section_ids) <= valid_sections:
         errors["sections"] = _("Choose at least one section of this event's documents.")
     if capacity is not None and not 1 <= capacity <= 10000:
@@ -126,13 +125,13 @@ def save_room(session: Session, actor: Actor, *, room_id: int | None, session_id
     if errors:
         raise Invalid(_("The room was not saved."), errors)
     if room_id is None:
-        room = Room(session_id=session_id, position=len(agenda.rooms), code=new_code(session), phase="setup")
+        room = Room(slot_id=slot_id, position=len(slot.rooms), code=new_code(session), phase="setup")
         session.add(room)
     else:
         room = session.get(Room, room_id)
         if room is None:
             raise NotFound(_("No such room."))
-    room.session_id, room.name, room.topic = session_id, name, clean_line(topic)[:300]
+    room.slot_id, room.name, room.topic = slot_id, name, clean_line(topic)[:300]
     room.capacity, room.anonymous, room.premoderation, room.dots = capacity, anonymous, premoderation, dots
     room.room_sections = [RoomSection(section_id=sid, position=i) for i, sid in enumerate(section_ids)]
     session.flush()
@@ -243,7 +242,7 @@ def setup_view(session: Session, actor: Actor, slug: str) -> dict:
                       "rooms": [{"id": r.id, "name": r.name, "topic": r.topic, "code": r.code, "phase": r.phase,
                                  "capacity": r.capacity, "anonymous": r.anonymous, "premoderation": r.premoderation,
                                  "dots": r.dots, "section_ids": [rs.section_id for rs in r.room_sections]}
-                                for r in s.rooms]} for s in event.sessions],
+                                for r in s.rooms]} for s in event.slots],
         "sections": [{"id": s.id, "label": f"{d.title}: {s.position + 1}. {s.title}"} for s, d in sections],
     }
 

@@ -25,9 +25,9 @@ async def _join_context(request: Request, code: str) -> dict:
         room = service.room_by_code(session, code)
         actor = request.state.actor
         profile = service.participant_profile(session, actor.participant_id) if actor.participant_id else None
-        if profile and session.get(service.Participant, actor.participant_id).event_id != room.session.event_id:
+        if profile and session.get(service.Participant, actor.participant_id).event_id != room.slot.event_id:
             profile = None
-        return {"room": {"name": room.name, "topic": room.topic, "session": room.session.title,
+        return {"room": {"name": room.name, "topic": room.topic, "session": room.slot.title,
                          "code_typed": code}, "profile": profile}
 
     return await core.read(load)

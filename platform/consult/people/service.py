@@ -77,7 +77,7 @@ def join(session: Session, actor: Actor, *, code: str, name, organisation, secto
     With a rapporteur's invitation, whoever joins becomes the room's rapporteur."""
     room = room_by_code(session, code)
     invitation = _invitation(session, room.id, invite) if invite else None
-    event_id = session.get(ConferenceSession, room.session_id).event_id
+    event_id = session.get(ConferenceSession, room.slot_id).event_id
     participant = session.get(Participant, actor.participant_id) if actor.participant_id else None
     token = None
     if participant is None or participant.event_id != event_id:

@@ -17,7 +17,8 @@ class Room(Base):
     __tablename__ = "rooms"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    # The agenda slot; the column keeps its name.
+    slot_id: Mapped[int] = mapped_column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(String(120))
     topic: Mapped[str] = mapped_column(String(300), default="")
@@ -35,7 +36,7 @@ class Room(Base):
     premoderation: Mapped[bool] = mapped_column(Boolean, default=False)
     countdown_ends_at: Mapped[dt.datetime | None]
 
-    session: Mapped["ConferenceSession"] = relationship(back_populates="rooms")  # noqa: F821
+    slot: Mapped["ConferenceSession"] = relationship(back_populates="rooms")  # noqa: F821
     room_sections: Mapped[list["RoomSection"]] = relationship(order_by="RoomSection.position",
                                                               cascade="all, delete-orphan")
 

@@ -97,8 +97,8 @@ def _summary(room: Room, with_code: bool) -> dict:
         "id": room.id,
         "name": room.name,
         "topic": room.topic,
-        "session": room.session.title,
-        "session_id": room.session_id,
+        "session": room.slot.title,
+        "session_id": room.slot_id,
         "phase": room.phase,
         "phase_label": _(PHASE_LABELS[room.phase]),
         "section_ids": [rs.section_id for rs in room.room_sections],
@@ -120,7 +120,7 @@ def list_rooms(session: Session, actor: Actor, event_slug: str) -> list[dict]:
     rooms = session.scalars(
         select(Room).join(ConferenceSession).where(ConferenceSession.event_id == event.id)
         .order_by(ConferenceSession.position, Room.position)
-        .options(selectinload(Room.room_sections), selectinload(Room.session))
+        .options(selectinload(Room.room_sections), selectinload(Room.slot))
     )
     return [_summary(room, actor.is_organiser) for room in rooms]
 
@@ -134,8 +134,8 @@ def room_detail(session: Session, access: RoomAccess) -> dict:
         select(Document).where(Document.id.in_({s.document_id for s in sections.values()})))}
     view = _summary(room, True)  # members may read the code: it is on the wall of their room
     view.update(
-        event_slug=room.session.event.slug,
-        event_title=room.session.event.title,
+        event_slug=room.slot.event.slug,
+        event_title=room.slot.event.title,
         last_seq=room.last_seq,
         members=member_count(session, room.id),
         role=access.role,

@@ -201,7 +201,7 @@ def synthesis(session: Session, actor: Actor, slug: str) -> dict:
 def room_themes(session: Session, actor: Actor, room_id: int) -> dict[int, list[dict]]:
     """Themes beside each paragraph on a room's workbench: from that room's comments only."""
     room = steering_access(session, actor, room_id).room
-    event = session.get(Event, room.session.event_id)
+    event = session.get(Event, room.slot.event_id)
     return by_paragraph(cached(session, event, room_id)["themes"])
 
 
