@@ -231,16 +231,19 @@ def test_the_organisers_pages_edit_leave_out_and_say_when_nothing_changed(api):
     audit = org.get("/organiser/audit").text
     assert "document.edit" in audit and "Shorter." in audit
     room_e = rooms(api)["Room E"]
-    org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org), "excluded": str(room_e["id"])})
+    saved = org.post(f"/documents/{doc}/excluded-rooms",
+                     data={"csrf_token": csrf_token(org), "excluded": str(room_e["id"])})
+    assert "1 room is left out of the next consolidations: Room E - " in saved.text   # what saving did
     index = org.get(f"/documents/{doc}/consolidated").text
-    assert f'value="{room_e["id"]}" checked' in index
+    assert f'value="{room_e["id"]}" checked' in index and "left out of the next" not in index
     assert f"<h1>{latest['document_title']}</h1>" in index                 # which document's versions
     # Each box sits beside its room's name (rooms E to H work on the call).
     assert index.count('<label class="check"><input type="checkbox" name="excluded"') == 4
     kept = org.post(f"/documents/{doc}/consolidations", data={"csrf_token": csrf_token(org), "confirm": "yes"})
     import html
     assert "1 organisers' edit kept" in html.unescape(kept.text) and "edit(s)" not in kept.text
-    org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org)})
+    saved = org.post(f"/documents/{doc}/excluded-rooms", data={"csrf_token": csrf_token(org)})
+    assert "Every room is in the next consolidations." in saved.text
     assert f'value="{room_e["id"]}" checked' not in org.get(f"/documents/{doc}/consolidated").text
 
 

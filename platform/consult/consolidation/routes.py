@@ -10,7 +10,7 @@ from consult.consolidation import compare as comparison, editorial, files, plena
 from consult.i18n import _, ngettext
 from consult.organiser import confirm
 from consult.rooms.phases import PHASE_LABELS
-from consult.web.forms import back_to, optional_int
+from consult.web.forms import back_to, done, optional_int
 from consult.web.templating import page
 
 
@@ -84,8 +84,13 @@ async def exclude(request: Request):
     document_id = request.path_params["document_id"]
     form = await request.form()
     ids = [optional_int(v, "room_ids") for v in form.getlist("excluded")]
-    await core.write(editorial.set_excluded_rooms, request.state.actor, document_id=document_id, room_ids=ids)
-    return back_to(f"/documents/{document_id}/consolidated")
+    rooms = await core.write(editorial.set_excluded_rooms, request.state.actor, document_id=document_id, room_ids=ids)
+    left_out = [r["name"] for r in rooms if r["excluded"]]
+    notice = (ngettext("%(num)s room is left out of the next consolidations: %(rooms)s.",
+                       "%(num)s rooms are left out of the next consolidations: %(rooms)s.", len(left_out),
+                       rooms=", ".join(left_out))
+              if left_out else _("Every room is in the next consolidations."))
+    return done(request, f"/documents/{document_id}/consolidated", notice)
 
 
 async def resolve(request: Request):
