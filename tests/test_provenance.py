@@ -74,6 +74,20 @@ def test_every_change_is_attributed_to_a_room_that_made_it_or_to_the_organisers(
     assert {who for op, _, who in runs if op != 0} == {"Room 1"}
 
 
+@settings(max_examples=100, deadline=None)
+@given(two_rooms(), st.booleans())
+def test_a_kept_paragraph_credits_no_change_to_a_room_that_wanted_it_deleted(case, reworded):
+    """Room 2 proposed deleting the paragraph, which stayed: in Room 1's text, or reworded by the
+    organisers (the end of it dropped). None of the changes is Room 2's."""
+    base, a, _ = case
+    final = " ".join(a.split()[:2]) + " agreed." if reworded else a
+    assume(final != base)
+    runs = change_authors(base, final, [room(1, a), room(2, "", deleted=True)])
+    authors = {who for op, _, who in runs if op != 0}
+    assert authors and not any("Room 2" in who for who in authors)
+    assert "".join(t for op, t, _ in runs if op != INSERT) == base
+
+
 def test_a_deletion_is_adopted_only_from_the_rooms_that_deleted():
     assert adoption("Some text.", None, [room(1, "", deleted=True), room(2, "Other text.")]) == (
         {1: "yes", 2: "no"}, False)

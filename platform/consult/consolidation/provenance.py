@@ -129,15 +129,14 @@ def change_authors(base: str | None, final: str | None, proposals: list[dict]) -
     if base is None:
         who = "; ".join(q["room_name"] for q in proposals if q["text"] == final) or ORGANISERS
         return [(INSERT, final, who)]
+    # The paragraph is kept, so a room that proposed deleting all of it made none of these
+    # changes: words dropped that no room's text drops are the organisers' doing.
     room_diffs = [(q["room_name"], word_diff(base, q["text"])) for q in proposals if not q["deleted"]]
-    deleted_by = [q["room_name"] for q in proposals if q["deleted"]]
     out = []
     for op, text in word_diff(base, final):
         if op == EQUAL:
             out.append((op, text, ""))
             continue
         who = [name for name, diff in room_diffs if any(o == op and text.strip() in t for o, t in diff)]
-        if op == DELETE and not who:
-            who = deleted_by
         out.append((op, text, "; ".join(who) or ORGANISERS))
     return out
