@@ -6,10 +6,11 @@ audiences that see contributions: the room, the public (published results, expor
 (organisers moderating)."""
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from typing import Callable, Literal, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from consult.db import POST_BUDGET
@@ -76,13 +77,44 @@ def current_membership(session: Session, actor: Actor, room_id: int) -> Membersh
 def room_access(session: Session, actor: Actor, room_id: int) -> RoomAccess:
     """Room members and organisers may read a room; anyone else learns nothing about it."""
     room = session.get(Room, room_id)
+    return _resolved(actor, room, current_membership(session, actor, room_id) if room is not None else None)
+
+
+def _resolved(actor: Actor, room, member) -> RoomAccess:
     if room is None:
         raise NotFound(_("No such room."))
-    member = current_membership(session, actor, room_id)
     if member is None and not actor.is_organiser:
         raise Forbidden(_("Join this room with its code to see it."))
     role = member.role if member is not None else "organiser"
     return RoomAccess(actor=actor, room=room, membership=member, role=role, privileged=role in PRIVILEGED)
+
+
+_ROOMS, _MEMBERS = Room.__table__, Membership.__table__
+# What write_access hands on: the rows, with the ORM objects' attribute names.
+_Room = namedtuple("_Room", [c.name for c in _ROOMS.c])
+_Member = namedtuple("_Member", [c.name for c in _MEMBERS.c])
+# The room and the actor's current membership in one statement, the room's row locked
+# (PostgreSQL; SQLite's IMMEDIATE write transaction already holds the database's lock), built
+# once: it starts every post, and building and keying a statement costs more than running it.
+_FOR_WRITING = (
+    select(_ROOMS, *(c.label(f"m_{c.name}") for c in _MEMBERS.c))
+    .select_from(_ROOMS.outerjoin(_MEMBERS, (_MEMBERS.c.room_id == _ROOMS.c.id)
+                                  & (_MEMBERS.c.participant_id == bindparam("participant_id"))
+                                  & _MEMBERS.c.removed_at.is_(None)))
+    .where(_ROOMS.c.id == bindparam("room_id")).with_for_update(of=_ROOMS)
+)
+
+
+def write_access(session: Session, actor: Actor, room_id: int) -> RoomAccess:
+    """The same rule as room_access for a write that goes on to check the room's phase: the room
+    (its row locked until commit, so that a phase change waits for the write or the write sees
+    it) and the membership as plain rows, read in one statement."""
+    row = session.connection().execute(_FOR_WRITING, {"room_id": room_id,
+                                                      "participant_id": actor.participant_id}).first()
+    if row is None:
+        return _resolved(actor, None, None)
+    n = len(_ROOMS.c)
+    return _resolved(actor, _Room(*row[:n]), _Member(*row[n:]) if row[n] is not None else None)
 
 
 def member_access(session: Session, actor: Actor, room_id: int) -> tuple[RoomAccess, Membership]:

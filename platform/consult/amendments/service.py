@@ -1,15 +1,15 @@
 """Amendments: propose, vote, decide. Check (may I, is it valid), then do (change, log)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from consult import clock, idempotency
 from consult.amendments.models import CHOICES, KINDS, Amendment, AmendmentVote
-from consult.access import RoomAccess, member_access, signed_as, spend_post_budget, steering_access, take_part
+from consult.access import RoomAccess, signed_as, steering_access, take_part
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS
+from consult.contributions.submission import Kind, submit
 from consult.drafting import service as drafting
 from consult.errors import Conflict, Invalid, NotFound
 from consult.idempotency import valid_key
@@ -49,17 +49,8 @@ def _view(session: Session, a: Amendment) -> dict:
     return amendment_view(a, session.get(Participant, a.author_id), session.get(Room, a.room_id))
 
 
-def propose(session: Session, actor: Actor, room_id: int, *, paragraph_id, kind, text, rationale,
-            attribution="sector", idempotency_key=None, language: str | None = None) -> tuple[dict, bool]:
-    access, member = member_access(session, actor, room_id)
-    room = access.room
-    if idempotency_key:
-        existing = session.scalar(select(Amendment).where(Amendment.author_id == member.participant_id,
-                                                          Amendment.idempotency_key == idempotency_key))
-        if existing is not None:
-            return _view(session, existing), False
-    spend_post_budget(session, member)
-    lock_room_for(session, room, "propose an amendment")
+def check_amendment(session: Session, room_id: int, *, paragraph_id, kind, text, rationale, attribution,
+                    key: str | None, language: str | None) -> dict:
     text, rationale, errors = clean_text(text), clean_text(rationale), {}
     if kind not in KINDS:
         errors["kind"] = _("Choose replace, insert after or delete.")
@@ -73,7 +64,7 @@ def propose(session: Session, actor: Actor, room_id: int, *, paragraph_id, kind,
         errors["rationale"] = _("Keep the rationale under %(max)s characters.", max=MAX_RATIONALE)
     if attribution not in ATTRIBUTIONS:
         errors["attribution"] = _("Choose how your amendment is signed.")
-    if not valid_key(idempotency_key):
+    if not valid_key(key):
         errors["idempotency_key"] = idempotency.PROBLEM
     if not isinstance(paragraph_id, int):
         errors["paragraph_id"] = _("Choose the paragraph to amend.")
@@ -86,32 +77,31 @@ def propose(session: Session, actor: Actor, room_id: int, *, paragraph_id, kind,
     original = drafting.text_of(content, paragraph_id)
     if kind == "replace" and text == original:
         raise Invalid(_("The amendment was not proposed."), {"text": _("This is the current text: change something.")})
-    amendment = Amendment(room_id=room_id, paragraph_id=paragraph_id, kind=kind,
-                          text="" if kind == "delete" else text, rationale=rationale, original=original,
-                          author_id=member.participant_id, attribution="sector" if room.anonymous else attribution,
-                          idempotency_key=idempotency_key, created_at=clock.now(), language=written_in,
-                          visibility="pending" if room.premoderation else "visible")
-    try:
-        with session.begin_nested():
-            session.add(amendment)
-    except IntegrityError:
-        return _view(session, session.scalar(select(Amendment).where(
-            Amendment.author_id == member.participant_id, Amendment.idempotency_key == idempotency_key))), False
-    if amendment.visibility == "pending":
-        view = _view(session, amendment)
-        log.record(session, room_id, "amendment_submitted", {"restricted": {"amendment": view}})
-        return view, True
-    return announce_amendment(session, amendment), True
+    return {"paragraph_id": paragraph_id, "kind": kind, "text": "" if kind == "delete" else text,
+            "rationale": rationale, "original": original, "attribution": attribution, "language": written_in}
 
 
-def announce_amendment(session: Session, amendment: Amendment) -> dict:
-    """Log a newly visible amendment (proposed, or approved by a moderator) for the room."""
-    view = _view(session, amendment)
-    count = session.scalar(select(func.count()).select_from(Amendment).where(
-        Amendment.room_id == amendment.room_id, Amendment.paragraph_id == amendment.paragraph_id,
-        Amendment.visibility == "visible"))
-    log.record(session, amendment.room_id, "amendment_proposed", {"amendment": view, "paragraph_count": count})
-    return view
+AMENDMENTS = Amendment.__table__
+_ON_PARAGRAPH = select(func.count()).select_from(AMENDMENTS).where(
+    AMENDMENTS.c.room_id == bindparam("room"), AMENDMENTS.c.paragraph_id == bindparam("paragraph"),
+    AMENDMENTS.c.visibility == "visible")
+
+
+def _counts(session: Session, amendment) -> dict:
+    return {"paragraph_count": session.connection().execute(
+        _ON_PARAGRAPH, {"room": amendment.room_id, "paragraph": amendment.paragraph_id}).scalar_one()}
+
+
+AMENDMENT = Kind("amendment", AMENDMENTS, action="propose an amendment", posted="amendment_proposed",
+                 submitted="amendment_submitted", view=amendment_view, counts=_counts)
+
+
+def propose(session: Session, actor: Actor, room_id: int, *, paragraph_id, kind, text, rationale,
+            attribution="sector", idempotency_key=None, language: str | None = None) -> tuple[dict, bool]:
+    """Returns the amendment and whether it is new; a retry with the same key returns the first."""
+    return submit(session, actor, room_id, AMENDMENT, key=idempotency_key, check=lambda session, room: check_amendment(
+        session, room_id, paragraph_id=paragraph_id, kind=kind, text=text, rationale=rationale,
+        attribution=attribution, key=idempotency_key, language=language))
 
 
 def tally_by_sector(session: Session, amendment_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:

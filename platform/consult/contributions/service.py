@@ -1,22 +1,22 @@
 """Comments and support: check (may I, is it valid), then do (change, log the event)."""
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from consult import clock, idempotency
-from consult.access import RoomAccess, member_access, signed_as, spend_post_budget, steering_access, take_part
+from consult.access import RoomAccess, signed_as, steering_access, take_part
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS, Comment, Support
+from consult.contributions.submission import Kind, submit
 from consult.errors import Forbidden, Invalid, NotFound
 from consult.idempotency import valid_key
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.models import Room
-from consult.rooms.service import lock_room_for, room_paragraph_ids
+from consult.rooms.service import lock_room_for, works_on
 from consult.text import clean_text
 from consult import i18n
 from consult.i18n import _
@@ -51,7 +51,7 @@ def comment_view(comment: Comment, author: Participant, room: Room, reveal: bool
     }
 
 
-def check_comment(session: Session, room_id: int, text: str | None, paragraph_id: int | None,
+def check_comment(session: Session, room_id: int, *, text: str | None, paragraph_id: int | None,
                   parent_id: int | None, attribution: str | None, key: str | None,
                   max_chars: int = MAX_COMMENT_CHARS, language: str | None = None) -> dict:
     text = clean_text(text)
@@ -67,21 +67,42 @@ def check_comment(session: Session, room_id: int, text: str | None, paragraph_id
         errors["attribution"] = _("Choose how your comment is signed.")
     if not valid_key(key):
         errors["idempotency_key"] = idempotency.PROBLEM
-    parent = None
+    connection = session.connection()
     if parent_id is not None:
-        parent = session.get(Comment, parent_id)
+        parent = connection.execute(_THREAD, {"id": parent_id}).first()
         if parent is None or parent.room_id != room_id:
             raise NotFound(_("The comment you reply to is not in this room."))
         # One level of replies: a reply to a reply joins the thread of the first comment.
         if parent.parent_id is not None:
-            parent = session.get(Comment, parent.parent_id)
-        paragraph_id = parent.paragraph_id
-    elif paragraph_id is not None and paragraph_id not in room_paragraph_ids(session, room_id):
+            parent = connection.execute(_THREAD, {"id": parent.parent_id}).first()
+        parent_id, paragraph_id = parent.id, parent.paragraph_id
+    elif paragraph_id is not None and not works_on(session, room_id, paragraph_id):
         raise NotFound(_("That paragraph is not one this room works on."))
     if errors:
         raise Invalid(_("The comment was not posted."), errors)
-    return {"text": text, "paragraph_id": paragraph_id, "parent_id": parent.id if parent else None,
-            "attribution": attribution, "idempotency_key": key, "language": written_in}
+    return {"text": text, "paragraph_id": paragraph_id, "parent_id": parent_id,
+            "attribution": attribution, "language": written_in}
+
+
+COMMENTS = Comment.__table__
+_THREAD = select(COMMENTS.c.id, COMMENTS.c.room_id, COMMENTS.c.parent_id, COMMENTS.c.paragraph_id).where(
+    COMMENTS.c.id == bindparam("id"))
+_VISIBLE = select(func.count()).select_from(COMMENTS).where(COMMENTS.c.room_id == bindparam("room"),
+                                                            COMMENTS.c.visibility == "visible")
+_IN_THREAD = _VISIBLE.where(COMMENTS.c.paragraph_id == bindparam("paragraph"))
+_GENERAL = _VISIBLE.where(COMMENTS.c.paragraph_id.is_(None))
+
+
+def _counts(session: Session, comment) -> dict:
+    connection = session.connection()
+    in_thread = (connection.execute(_GENERAL, {"room": comment.room_id}) if comment.paragraph_id is None else
+                 connection.execute(_IN_THREAD, {"room": comment.room_id, "paragraph": comment.paragraph_id}))
+    return {"thread_count": in_thread.scalar_one(),
+            "room_count": connection.execute(_VISIBLE, {"room": comment.room_id}).scalar_one()}
+
+
+COMMENT = Kind("comment", COMMENTS, action="comment", posted="comment_posted", submitted="comment_submitted",
+               view=comment_view, counts=_counts)
 
 
 def post_comment(session: Session, actor: Actor, room_id: int, *, text: str | None,
@@ -89,54 +110,9 @@ def post_comment(session: Session, actor: Actor, room_id: int, *, text: str | No
                  attribution: str | None = "sector", idempotency_key: str | None = None,
                  max_chars: int = MAX_COMMENT_CHARS, language: str | None = None) -> tuple[dict, bool]:
     """Returns the comment and whether it is new; a retry with the same key returns the first."""
-    access, member = member_access(session, actor, room_id)
-    room = access.room
-    if idempotency_key:
-        existing = _by_key(session, room, member.participant_id, idempotency_key)
-        if existing is not None:
-            return existing, False
-    spend_post_budget(session, member)
-    lock_room_for(session, room, "comment")
-    fields = check_comment(session, room_id, text, paragraph_id, parent_id, attribution, idempotency_key,
-                           max_chars, language)
-    if room.anonymous:
-        fields["attribution"] = "sector"
-    comment = Comment(room_id=room_id, author_id=member.participant_id, created_at=clock.now(),
-                      visibility="pending" if room.premoderation else "visible", **fields)
-    try:
-        with session.begin_nested():
-            session.add(comment)
-    except IntegrityError:
-        # The same key raced in from another request (PostgreSQL; SQLite serialises writers).
-        return _by_key(session, room, member.participant_id, idempotency_key), False
-    if comment.visibility == "pending":
-        view = comment_view(comment, session.get(Participant, member.participant_id), room)
-        # Only moderators and the room's rapporteurs hear of it until it is approved.
-        log.record(session, room_id, "comment_submitted", {"restricted": {"comment": view}})
-        return view, True
-    return announce_comment(session, comment), True
-
-
-def announce_comment(session: Session, comment: Comment) -> dict:
-    """Log a newly visible comment (posted, or approved by a moderator) for the room."""
-    room = session.get(Room, comment.room_id)
-    view = comment_view(comment, session.get(Participant, comment.author_id), room)
-    in_room = select(func.count()).select_from(Comment).where(Comment.room_id == comment.room_id,
-                                                               Comment.visibility == "visible")
-    log.record(session, comment.room_id, "comment_posted", {
-        "comment": view,
-        "thread_count": session.scalar(in_room.where(
-            Comment.paragraph_id.is_(None) if comment.paragraph_id is None
-            else Comment.paragraph_id == comment.paragraph_id)),
-        "room_count": session.scalar(in_room),
-    })
-    return view
-
-
-def _by_key(session: Session, room: Room, participant_id: int, key: str) -> dict | None:
-    comment = session.scalar(select(Comment).where(Comment.author_id == participant_id,
-                                                   Comment.idempotency_key == key))
-    return comment_view(comment, session.get(Participant, participant_id), room) if comment else None
+    return submit(session, actor, room_id, COMMENT, key=idempotency_key, check=lambda session, room: check_comment(
+        session, room_id, text=text, paragraph_id=paragraph_id, parent_id=parent_id, attribution=attribution,
+        key=idempotency_key, max_chars=max_chars, language=language))
 
 
 def set_support(session: Session, actor: Actor, comment_id: int, *, on: bool) -> dict:

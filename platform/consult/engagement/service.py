@@ -22,7 +22,7 @@ from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.models import Room
-from consult.rooms.service import actor_label, lock_room_for, room_paragraph_ids
+from consult.rooms.service import actor_label, lock_room_for, works_on
 from consult.rooms.phases import allows
 from consult.text import clean_line
 from consult.i18n import _, ngettext
@@ -55,7 +55,7 @@ def react(session: Session, actor: Actor, room_id: int, *, paragraph_id: int, st
     access, member = take_part(session, actor, room_id)
     room = access.room
     lock_room_for(session, room, "react")
-    if paragraph_id not in room_paragraph_ids(session, room_id):
+    if not works_on(session, room_id, paragraph_id):
         raise NotFound(_("That paragraph is not one this room works on."))
     if stance not in (None, "", *STANCES):
         raise Invalid(_("React agree, disagree or pass."), {"stance": _("Unknown stance.")})

@@ -11,13 +11,14 @@ from consult.access import require_organiser, signed_as, take_part
 from consult import clock
 from consult.amendments.models import Amendment
 from consult.consolidation.numbering import working_number
-from consult.amendments.service import announce_amendment
+from consult.amendments.service import AMENDMENT
 from consult.audit import service as audit
 from consult.audit.models import AuditEntry
 from consult.conference.models import ConferenceSession
 from consult.documents.models import Paragraph, Section
 from consult.contributions.models import Comment
-from consult.contributions.service import announce_comment
+from consult.contributions.service import COMMENT
+from consult.contributions.submission import announce
 from consult.errors import Invalid, NotFound
 from consult.moderation.models import TARGETS, Flag
 from consult.people.actor import Actor
@@ -117,7 +118,8 @@ def _described(session: Session, target_type: str, item) -> dict:
 
 def _announce(session: Session, target_type: str, item) -> None:
     """A contribution becoming visible reaches the room as if just posted."""
-    (announce_comment if target_type == "comment" else announce_amendment)(session, item)
+    kind = COMMENT if target_type == "comment" else AMENDMENT
+    announce(session, kind, item, kind.view(item, session.get(Participant, item.author_id), session.get(Room, item.room_id)))
 
 
 def flag(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None) -> dict:

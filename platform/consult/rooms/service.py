@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from consult import clock
@@ -152,6 +152,16 @@ def room_paragraph_ids(session: Session, room_id: int) -> set[int]:
     return set(session.scalars(
         select(Paragraph.id).join(RoomSection, RoomSection.section_id == Paragraph.section_id)
         .where(RoomSection.room_id == room_id)))
+
+
+_WORKS_ON = (select(Paragraph.__table__.c.id)
+             .join(RoomSection.__table__, RoomSection.__table__.c.section_id == Paragraph.__table__.c.section_id)
+             .where(RoomSection.__table__.c.room_id == bindparam("room"), Paragraph.__table__.c.id == bindparam("id")))
+
+
+def works_on(session: Session, room_id: int, paragraph_id: int) -> bool:
+    """Whether the paragraph is in one of the room's sections (asked on every post to one)."""
+    return session.connection().execute(_WORKS_ON, {"room": room_id, "id": paragraph_id}).first() is not None
 
 
 def set_countdown(session: Session, actor: Actor, room_id: int, *, minutes: int | str | None) -> dict:
