@@ -167,6 +167,12 @@ def format_number(value) -> str:
     return format_decimal(value, locale=_locale())
 
 
+def and_list(items) -> str:
+    """'A, B and C' the way the reader's language joins a list ('A, B et C', 'A, B und C')."""
+    from babel.lists import format_list
+    return format_list(list(items), locale=_locale()) if items else ""
+
+
 def percent(value) -> str:
     return format_percent(value, locale=_locale())
 

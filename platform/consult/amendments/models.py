@@ -8,8 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.contributions.models import Contribution
 from consult.db import Base
+from consult.i18n import N_
 
 KINDS = ("replace", "insert_after", "delete")
+# How a kind reads inside a sentence ("Amendment 4 (Room A, insert after)"); gettext on the value.
+KIND_WORDS = {"replace": N_("replace"), "insert_after": N_("insert after"), "delete": N_("delete")}
 CHOICES = ("agree", "disagree", "abstain")
 STATUSES = ("pending", "accepted", "rejected")
 

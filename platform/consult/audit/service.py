@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from consult.access import require_organiser
 from consult import clock
 from consult.audit.models import AuditEntry
-from consult.audit.words import KIND_LABELS, actions_of, describe, kind_of
+from consult.audit.words import KIND_LABELS, actions_of, describe, kind_of, role_of
 from consult.conference.models import ConferenceSession
 from consult.documents.models import Document
 from consult.errors import Invalid
@@ -86,8 +86,8 @@ def entries(session: Session, actor: Actor, event_id: int, *, kind: str | None =
         query = query.where(AuditEntry.at <= until)
     rows = list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
     names = _names(session, rows)
-    return [{"id": e.id, "at": e.at, "actor": e.actor, "role": e.actor_role, "action": e.action,
-             "kind": KIND_LABELS.get(kind_of(e.action), "Other"), "room": rooms.get(e.room_id, ""),
+    return [{"id": e.id, "at": e.at, "actor": e.actor, "role": role_of(e.actor_role), "action": e.action,
+             "kind": _(KIND_LABELS.get(kind_of(e.action), N_("Other"))), "room": rooms.get(e.room_id, ""),
              "what": describe(e.action, e.detail, names), "detail": e.detail} for e in rows]
 
 

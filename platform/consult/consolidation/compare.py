@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from consult.consolidation.service import get_version
+from consult import i18n
+from consult.i18n import _
 from consult.people.actor import Actor
 from consult.textdiff import diff_html
 
@@ -32,24 +34,25 @@ def compare(session: Session, actor: Actor, document_id: int, old: int, new: int
                "changed": was is None or was_status != p["status"] or (was_text or "") != (now_text or "")}
         pr = p["provenance"]
         if p["status"] == "conflict":
-            row["what"] = "In conflict between rooms, not yet resolved"
+            row["what"] = _("In conflict between rooms, not yet resolved")
             row["alternatives"] = [(c["room_name"], None if c["deleted"] else diff_html(p["base_text"] or "", c["text"]))
                                    for c in p["candidates"]]
         else:
             row["diff"] = diff_html(was_text or "", now_text or "")
             if was_status == "conflict":
-                took = (f"took {' and '.join(pr['adopted_rooms'])}'s text" if pr["adopted_rooms"]
-                        else "deleted the paragraph" if p["status"] == "deleted" else "the organisers' own wording")
-                row["what"] = f"Conflict resolved: {took}"
+                took = (_("took %(rooms)s's text", rooms=i18n.and_list(pr["adopted_rooms"]))
+                        if pr["adopted_rooms"] else _("deleted the paragraph") if p["status"] == "deleted"
+                        else _("the organisers' own wording"))
+                row["what"] = _("Conflict resolved: %(note)s", note=took)
             elif len(pr["edits"]) > len((was or {}).get("edits") or []):
-                row["what"] = f"Edited by the organisers: {pr['edits'][-1]['note']}"
+                row["what"] = _("Edited by the organisers: %(note)s", note=pr["edits"][-1]["note"])
             elif was is None:
-                row["what"] = "Inserted" if old == 0 else "Not in the other version"
+                row["what"] = _("Inserted") if old == 0 else _("Not in the other version")
             elif p["status"] == "deleted" and was_status != "deleted":
-                row["what"] = "Deleted"
+                row["what"] = _("Deleted")
         rows.append(row)
     for key, p in before.items():
         rows.append({"key": key, "number": p.get("number") or p.get("base_number", ""), "status": "absent",
-                     "was": p["status"], "alternatives": [], "what": "Not in this version", "changed": True,
+                     "was": p["status"], "alternatives": [], "what": _("Not in this version"), "changed": True,
                      "diff": diff_html(p.get("text") or "", "")})
     return rows

@@ -30,10 +30,11 @@ def check_edit(session: Session, actor: Actor, *, document_id: int, version: int
     source = service._version(session, document_id, version)
     latest = service._latest(session, document_id)
     if source.published_at is not None:
-        raise Invalid(f"Version {version} is published and stays as it was: consolidate again to edit.",
+        raise Invalid(_("Version %(version)s is published and stays as it was: consolidate again to edit.", version=version),
                       {"version": _("Published.")})
     if latest.version != version:
-        raise Invalid(f"Version {version} is not the latest (version {latest.version} is): edit that one.",
+        raise Invalid(_("Version %(version)s is not the latest (version %(latest)s is): edit that one.", version=version,
+                        latest=latest.version),
                       {"version": _("Not the latest.")})
     content = copy.deepcopy(source.content)
     target = next((p for p in content["paragraphs"] if p["key"] == key), None)
@@ -89,7 +90,7 @@ def set_excluded_rooms(session: Session, actor: Actor, *, document_id: int, room
     working = {r.id: r.name for r in service._rooms(session, document)}
     unknown = sorted(set(room_ids) - set(working))
     if unknown:
-        raise Invalid(f"Room(s) {', '.join(map(str, unknown))} do not work on this document.",
+        raise Invalid(_("These rooms do not work on this document: %(rooms)s.", rooms=", ".join(map(str, unknown))),
                       {"room_ids": _("Not a room of this document.")})
     wanted = set(room_ids)
     before = service.excluded_ids(session, document_id)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from consult.amendments.models import KIND_WORDS
 from consult.consolidation.provenance import ORGANISERS, change_authors
-from consult.drafting.markdown import CITATION
+from consult.drafting.markdown import CITATION, cited
+from consult.i18n import N_, _, ngettext
 from consult.textdiff import DELETE, EQUAL, INSERT, tokens
 
 LINE_CHARS = 96          # characters per numbered line in print: fills A4 at 10.5 pt without wrapping
@@ -85,15 +87,15 @@ def _hunk_runs(p: dict) -> list[Run]:
             continue
         h = by_id[segment["hunk"]]
         if h["resolution"] is None:
-            options = tuple((", ".join(a["room_names"]), "delete the paragraph" if a["text"] is None
-                             else a["text"].strip() or "remove these words") for a in h["alternatives"])
+            options = tuple((", ".join(a["room_names"]), _("delete the paragraph") if a["text"] is None
+                             else a["text"].strip() or _("remove these words")) for a in h["alternatives"])
             out.append(Run(CONFLICT, h["base"], "", options))
             continue
         words = h["resolution"]["text"] or ""
         if words == h["base"]:
             out.append(Run(EQUAL, words))
             continue
-        who = next((", ".join(a["room_names"]) for a in h["alternatives"] if a["text"] == words), ORGANISERS)
+        who = next((", ".join(a["room_names"]) for a in h["alternatives"] if a["text"] == words), _(ORGANISERS))
         out += [Run(op, text, who.replace(", ", "; ")) for op, text in ((DELETE, h["base"]), (INSERT, words)) if text]
     return out
 
@@ -112,38 +114,47 @@ def _alternatives(p: dict) -> list[tuple[str, str]]:
     """A conflict without hunks: every room's whole text."""
     if p["status"] != "conflict" or p.get("segments"):
         return []
-    return [(c["room_name"], "(deletes the paragraph)" if c["deleted"] else c["text"]) for c in p.get("candidates", [])]
+    return [(c["room_name"], _("(deletes the paragraph)") if c["deleted"] else c["text"]) for c in p.get("candidates", [])]
+
+
+ADOPTION = {"yes": N_("adopted"), "partly": N_("partly adopted"), "no": N_("not adopted"), "pending": N_("in conflict")}
 
 
 def annex(p: dict) -> list[str]:
     """The provenance of one paragraph as sentences, the same facts as on the page."""
     pr = p["provenance"]
     out = []
-    labels = {"yes": "adopted", "partly": "partly adopted", "no": "not adopted", "pending": "in conflict"}
     for r in pr["rooms"]:
-        what = "deleting the paragraph" if r["proposed"] == "deletion" else "a new text"
-        out.append(f"{r['room_name']} proposed {what}: {labels[r['adopted']]}" + (f" ({r['reason']})." if r["reason"] else "."))
+        said = (_("%(room)s proposed deleting the paragraph: %(outcome)s", room=r["room_name"], outcome=_(ADOPTION[r["adopted"]]))
+                if r["proposed"] == "deletion" else
+                _("%(room)s proposed a new text: %(outcome)s", room=r["room_name"], outcome=_(ADOPTION[r["adopted"]])))
+        out.append(said + (f" ({r['reason']})." if r["reason"] else "."))
     if pr["organisers"]:
         notes = "; ".join(e["note"] for e in pr["edits"])
-        out.append(f"{pr['organisers'].capitalize()}" + (f": {notes}." if notes else "."))
+        out.append(f"{pr['organisers'][:1].upper()}{pr['organisers'][1:]}" + (f": {notes}." if notes else "."))
     resolution = p.get("resolution")
     if resolution and resolution.get("note"):
-        out.append(f"Conflict resolved: {resolution['note']}")
+        out.append(_("Conflict resolved: %(note)s", note=resolution["note"]))
     for a in pr["amendments"]:
         t = a["tally"]
-        out.append(f"Amendment {a['id']} ({a['room_name']}, {a['kind'].replace('_', ' ')}): {labels[a['adopted']]}; "
-                   f"{t['agree']} agree, {t['disagree']} disagree, {t['abstain']} abstain.")
+        out.append(_("Amendment %(id)s (%(room)s, %(kind)s): %(outcome)s; %(agree)s agree, %(disagree)s disagree, "
+                     "%(abstain)s abstain.", id=a["id"], room=a["room_name"], kind=_(KIND_WORDS[a["kind"]]),
+                     outcome=_(ADOPTION[a["adopted"]]), agree=t["agree"], disagree=t["disagree"], abstain=t["abstain"]))
     for a in pr["not_adopted"]:
-        out.append(f"Amendment {a['id']} ({a['room_name']}, {a['kind'].replace('_', ' ')}): not adopted, {a['reason']}.")
+        out.append(_("Amendment %(id)s (%(room)s, %(kind)s): not adopted, %(reason)s.", id=a["id"], room=a["room_name"],
+                     kind=_(KIND_WORDS[a["kind"]]), reason=a["reason"]))
     if pr["amendments"]:
         s = pr["support"]
-        out.append(f"Support behind the adopted text: {s['agree']} agree, {s['disagree']} disagree, "
-                   f"{s['abstain']} abstain ({s['amendments']} amendment{'' if s['amendments'] == 1 else 's'}).")
+        out.append(ngettext("Support behind the adopted text: %(agree)s agree, %(disagree)s disagree, %(abstain)s "
+                            "abstain (%(num)s amendment).",
+                            "Support behind the adopted text: %(agree)s agree, %(disagree)s disagree, %(abstain)s "
+                            "abstain (%(num)s amendments).", s["amendments"],
+                            agree=s["agree"], disagree=s["disagree"], abstain=s["abstain"]))
     for c in pr["comments"]:
-        out.append(f"Comment {c['id']} ({c['room_name']}, {c['author']}, {c['support']} support) taken into account: "
-                   f"“{c['text']}”")
+        out.append(_("Comment %(id)s (%(room)s, %(author)s, %(support)s support) taken into account: “%(text)s”",
+                     id=c["id"], room=c["room_name"], author=c["author"], support=c["support"], text=c["text"]))
     if pr["base_number"] != p["number"]:
-        out.append(f"Number in the base document: {pr['base_number']}.")
+        out.append(_("Number in the base document: %(number)s.", number=pr["base_number"]))
     return out
 
 
@@ -158,8 +169,9 @@ def layout(v: dict, event_title: str) -> Layout:
                               _alternatives(p), annex(p))
         authors |= set(paragraph.changed_by)
         sections[-1].paragraphs.append(paragraph)
-    when = f"Published {v['published_at_local']}" if v["published"] else f"Draft of {v['created_at_local']}"
-    header = f"{event_title} · {v['document_title']} · version {v['version']} · {when}"
+    when = (_("Published %(when)s", when=v["published_at_local"]) if v["published"]
+            else _("Draft of %(when)s", when=v["created_at_local"]))
+    header = f"{event_title} · {v['document_title']} · {_('version %(n)s', n=v['version'])} · {when}"
     return Layout(event_title, v["document_title"], v["version"], when, header, sections, v["conclusions"],
                   sorted(authors))
 
@@ -168,10 +180,10 @@ def plain_conclusions(source: str | None) -> list[tuple[str, str]]:
     """A room's Markdown conclusions for a word processor: ("bullet" | "text", text) blocks,
     emphasis marks dropped and citations (#a5, #c12) spelt out."""
     if not source:
-        return [("text", "No conclusions written.")]
+        return [("text", _("No conclusions written."))]
     out = []
     for line in source.splitlines():
-        line = CITATION.sub(lambda m: ("amendment " if m.group(1) == "a" else "comment ") + m.group(2), line.strip())
+        line = CITATION.sub(lambda m: cited(m.group(1), m.group(2)), line.strip())
         line = line.replace("**", "").replace("__", "")
         if line.startswith(("- ", "* ")):
             out.append(("bullet", line[2:]))

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections import Counter
 
 from consult.consolidation.merge import Edit, contains, edits
+from consult.i18n import N_, _
 from consult.textdiff import DELETE, EQUAL, INSERT, tokens, word_diff
 
-ORGANISERS = "The organisers"
+# An author's name in change marks; translated where it is written (gettext on the value).
+ORGANISERS = N_("The organisers")
 
 
 def _applied(words: list[str], edit: Edit) -> list[str]:
@@ -70,13 +72,13 @@ def _words_kept(proposed: str, final: str) -> bool:
 
 def _reason(p: dict, status: str, outcome: dict[int, str], names: dict[int, str], organisers: bool) -> str:
     if status == "conflict":
-        return "in conflict, not yet resolved"
+        return _("in conflict, not yet resolved")
     winners = [names[r] for r, v in outcome.items() if v != "no" and r != p["room_id"]]
     if winners:
-        return f"lost a conflict to {', '.join(winners)}"
+        return _("lost a conflict to %(rooms)s", rooms=", ".join(winners))
     if status == "deleted":
-        return "the paragraph was deleted"
-    return "replaced by the organisers' wording" if organisers else "not in the final text"
+        return _("the paragraph was deleted")
+    return _("replaced by the organisers' wording") if organisers else _("not in the final text")
 
 
 def describe(p: dict) -> dict:
@@ -99,11 +101,11 @@ def describe(p: dict) -> dict:
         room = by_room.get(a["room_id"])
         if a.get("status", "accepted") == "rejected":
             # The rapporteur's own full stop goes: every reader of the reason ends the sentence.
-            said = (a.get("decision_reason") or "").rstrip(". ") or "no reason given"
-            not_adopted.append(dict(a, reason=f"rejected in the room: {said}"))
+            said = (a.get("decision_reason") or "").rstrip(". ") or _("no reason given")
+            not_adopted.append(dict(a, reason=_("rejected in the room: %(why)s", why=said)))
         elif room is None:
             # Accepted in the room, but the room's text no longer carries it (a later edit there).
-            not_adopted.append(dict(a, reason="no longer in the room's text"))
+            not_adopted.append(dict(a, reason=_("no longer in the room's text")))
         elif room["adopted"] in ("yes", "partly"):
             adopted.append(dict(a, adopted=room["adopted"]))
         else:
@@ -112,7 +114,7 @@ def describe(p: dict) -> dict:
     edited = p.get("edits") or []
     wording = None
     if organisers or edited or (p.get("resolution") or {}).get("choice") == "custom":
-        wording = "edited by the organisers" if edited else "the organisers' own wording"
+        wording = _("edited by the organisers") if edited else _("the organisers' own wording")
     return {"rooms": rooms, "adopted_rooms": [r["room_name"] for r in rooms if r["adopted"] in ("yes", "partly")],
             "amendments": adopted, "not_adopted": not_adopted, "support": dict(support, amendments=len(adopted)),
             "organisers": wording, "edits": edited, "comments": raw.get("comments", []),
@@ -124,10 +126,10 @@ def change_authors(base: str | None, final: str | None, proposals: list[dict]) -
     -1 deleted, 1 inserted); a change is attributed to every room whose text makes it, else
     to the organisers."""
     if final is None:
-        who = "; ".join(q["room_name"] for q in proposals if q["deleted"]) or ORGANISERS
+        who = "; ".join(q["room_name"] for q in proposals if q["deleted"]) or _(ORGANISERS)
         return [(DELETE, base or "", who)]
     if base is None:
-        who = "; ".join(q["room_name"] for q in proposals if q["text"] == final) or ORGANISERS
+        who = "; ".join(q["room_name"] for q in proposals if q["text"] == final) or _(ORGANISERS)
         return [(INSERT, final, who)]
     # The paragraph is kept, so a room that proposed deleting all of it made none of these
     # changes: words dropped that no room's text drops are the organisers' doing.
@@ -138,5 +140,5 @@ def change_authors(base: str | None, final: str | None, proposals: list[dict]) -
             out.append((op, text, ""))
             continue
         who = [name for name, diff in room_diffs if any(o == op and text.strip() in t for o, t in diff)]
-        out.append((op, text, "; ".join(who) or ORGANISERS))
+        out.append((op, text, "; ".join(who) or _(ORGANISERS)))
     return out

@@ -281,7 +281,8 @@ def _open_latest(session: Session, actor: Actor, document_id: int, version: int)
     source = _version(session, document_id, version)
     latest = _latest(session, document_id)
     if latest.version != version:
-        raise Invalid(f"Version {version} is not the latest (version {latest.version} is): resolve conflicts there.",
+        raise Invalid(_("Version %(version)s is not the latest (version %(latest)s is): resolve conflicts there.",
+                        version=version, latest=latest.version),
                       {"version": _("Not the latest.")})
     return by, document, copy.deepcopy(source.content)
 
@@ -376,7 +377,7 @@ def _version(session: Session, document_id: int, version: int) -> ConsolidatedVe
     row = session.scalar(select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document_id,
                                                            ConsolidatedVersion.version == version))
     if row is None:
-        raise NotFound(f"No consolidated version {version} of this document.")
+        raise NotFound(_("No consolidated version %(version)s of this document.", version=version))
     return row
 
 
@@ -391,8 +392,8 @@ def get_version(session: Session, actor: Actor, document_id: int, version: int |
         query = query.where(ConsolidatedVersion.version == version)
     row = session.scalar(query.order_by(ConsolidatedVersion.version.desc()).limit(1))
     if row is None:
-        raise NotFound("This version is not published." if not actor.is_organiser else
-                       "No consolidated version yet.")
+        raise NotFound(_("This version is not published.") if not actor.is_organiser else
+                       _("No consolidated version yet."))
     view = version_view(row, document)
     if not actor.is_organiser:
         # Who among the staff resolved what stays with the organisers.

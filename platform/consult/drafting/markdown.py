@@ -11,6 +11,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from consult.i18n import _
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
 CITATION = re.compile(r"(?<![\w&/#])#([ca])(\d+)\b")
 TAGS = {"p", "br", "strong", "em", "del", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "h5", "h6",
@@ -26,10 +28,14 @@ def citations(source: str) -> dict[str, set[int]]:
     return found
 
 
+def cited(kind: str, number: str) -> str:
+    """A citation (#c12, #a5) spelt out in the reader's language."""
+    return _("comment %(number)s", number=number) if kind == "c" else _("amendment %(number)s", number=number)
+
+
 def _link(match: re.Match) -> str:
     kind, number = match.groups()
-    label = "comment" if kind == "c" else "amendment"
-    return f"[{label} {number}](#{'c' if kind == 'c' else 'a'}-{number})"
+    return f"[{cited(kind, number)}](#{'c' if kind == 'c' else 'a'}-{number})"
 
 
 HEADING = re.compile(r"<(/?)h([1-6])>")

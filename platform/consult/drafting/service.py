@@ -126,7 +126,7 @@ def save(session: Session, actor: Actor, room_id: int, *, base_version: int, par
                           {"paragraphs": _("Wrong types.")})
         target = by_id.get(edit["id"])
         if target is None:
-            raise NotFound(f"No paragraph {edit['id']!r} in this room's text.")
+            raise NotFound(_("No paragraph %(id)s in this room's text.", id=repr(edit["id"])))
         text = clean_text(edit.get("text", target["text"]))
         if len(text) > MAX_PARAGRAPH_CHARS:
             errors[target["id"]] = f"Keep a paragraph under {MAX_PARAGRAPH_CHARS} characters."
@@ -219,7 +219,7 @@ def content_at(session: Session, room_id: int, version: int) -> dict:
         return base_content(session, room_id)
     row = session.scalar(select(DraftVersion).where(DraftVersion.room_id == room_id, DraftVersion.version == version))
     if row is None:
-        raise NotFound(f"No version {version} of this room's text.")
+        raise NotFound(_("No version %(version)s of this room's text.", version=version))
     return row.content
 
 

@@ -137,8 +137,9 @@ def set_dots(session: Session, actor: Actor, room_id: int, *, target_type: str, 
     row = session.get(Dot, (room_id, member.participant_id, target_type, target_id))
     if used_elsewhere + dots > room.dots:
         left = room.dots - used_elsewhere - (row.dots if row else 0)
-        raise Invalid(f"{dots_left_text(left, room.dots)} Take a dot from something else first."
-                      if left <= 0 else f"{dots_left_text(left, room.dots)}", {"dots": _("Not enough dots.")})
+        said = dots_left_text(left, room.dots)
+        raise Invalid(f"{said} {_('Take a dot from something else first.')}" if left <= 0 else said,
+                      {"dots": _("Not enough dots.")})
     if dots == 0:
         if row is not None:
             session.delete(row)

@@ -13,9 +13,14 @@ from consult.moderation.models import TARGETS
 from consult.web.guards import organisers_only
 from consult.web.forms import back_to, done, is_htmx, local_path, optional_int, panel
 from consult.web.templating import page
-from consult.i18n import _
+from consult.i18n import N_, _
 
-ACTIONS = {"hide": "hidden", "restore": "shown again", "dismiss": "kept; its reports were dismissed"}
+# What the organiser is told after acting on an item ("comment 12 hidden.").
+DONE = {("comment", "hide"): N_("Comment %(id)s hidden."), ("comment", "restore"): N_("Comment %(id)s shown again."),
+        ("comment", "dismiss"): N_("Comment %(id)s kept; its reports were dismissed."),
+        ("amendment", "hide"): N_("Amendment %(id)s hidden."),
+        ("amendment", "restore"): N_("Amendment %(id)s shown again."),
+        ("amendment", "dismiss"): N_("Amendment %(id)s kept; its reports were dismissed.")}
 
 
 async def _queue(core, actor, **filters) -> dict:
@@ -55,7 +60,8 @@ async def _item(request, core, actor, errors=None, status=200, back=None):
         raise NotFound(_("Moderation applies to comments and amendments."))
     found = await _queue(core, actor, target=(target_type, target_id))
     if not found["items"]:
-        raise NotFound(f"No such {target_type} in this event.")
+        raise NotFound(_("No such comment in this event.") if target_type == "comment"
+                       else _("No such amendment in this event."))
     back = back or _came_from(request)
     return page(request, "organiser/moderate_item.html",
                 dict(found, item=found["items"][0], next=back, errors=errors or {}), status=status)
@@ -81,7 +87,7 @@ async def moderate(request):
         return await _item(request, core, actor, errors=dict(error.fields, form=error.detail), status=error.status,
                            back=local_path(form.get("next"), "/organiser/moderation"))
     return done(request, local_path(form.get("next"), "/organiser/moderation"),
-                f"{target_type.capitalize()} {target_id} {ACTIONS[action]}.")
+                _(DONE[target_type, action], id=target_id))
 
 
 async def flag(request):

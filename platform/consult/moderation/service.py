@@ -41,7 +41,7 @@ def _target(session: Session, target_type: str, target_id: int):
         raise Invalid(_("Moderation applies to comments and amendments."), {"target_type": _("Unknown.")})
     item = session.get(MODELS[target_type], target_id)
     if item is None:
-        raise NotFound(f"No such {target_type}.")
+        raise NotFound(_("No such comment.") if target_type == "comment" else _("No such amendment."))
     return item
 
 

@@ -13,7 +13,7 @@ from consult.organiser import confirm, setup
 from consult.web.forms import done, optional_int
 from consult.web.guards import organisers_only
 from consult.web.templating import page
-from consult.i18n import _
+from consult.i18n import _, ngettext
 
 
 @organisers_only
@@ -55,7 +55,7 @@ async def save_slot(request):
                                slot_id=optional_int(form.get("session_id"), "session_id"),
                                title=form.get("title"), starts_at=form.get("starts_at"), ends_at=form.get("ends_at"))
     return done(request, f"/organiser/setup#session-{slot_id}",
-                f"The session “{str(form.get('title') or '').strip()}” was saved.")
+                _("The session “%(title)s” was saved.", title=str(form.get("title") or "").strip()))
 
 
 @organisers_only
@@ -70,7 +70,8 @@ async def save_room(request):
         anonymous=bool(form.get("anonymous")),
         premoderation=bool(form.get("premoderation")), dots=optional_int(form.get("dots"), "dots") or 5)
     return done(request, f"/organiser/setup#room-{room_id}",
-                f"The room “{str(form.get('name') or '').strip()}” was {'saved' if form.get('room_id') else 'added'}.")
+                _("The room “%(name)s” was saved.", name=str(form.get("name") or "").strip()) if form.get("room_id")
+                else _("The room “%(name)s” was added.", name=str(form.get("name") or "").strip()))
 
 
 @organisers_only
@@ -88,7 +89,7 @@ async def new_code(request):
                       "Anyone still on their way needs the new code."],
             button="Make a new code")
     code = await core.write(setup.regenerate_code, actor, room_id)
-    return done(request, f"/organiser/setup#room-{room_id}", f"{plan['name']} has a new join code: {code}.")
+    return done(request, f"/organiser/setup#room-{room_id}", _("%(room)s has a new join code: %(code)s.", room=plan["name"], code=code))
 
 
 @organisers_only
@@ -112,11 +113,15 @@ async def bulk_phase(request):
     plan = await core.read(setup.plan_phase, actor, ids, phase)
     if not confirm.confirmed(form):
         n = plan["moving"]
-        return confirm.ask(request, form, heading=f"Move {n} room{'' if n == 1 else 's'} to {plan['label']}?",
+        return confirm.ask(request, form,
+                           heading=ngettext("Move %(num)s room to %(phase)s?", "Move %(num)s rooms to %(phase)s?", n,
+                                            phase=plan["label"]),
                            changes=plan["changes"], warnings=plan["warnings"], cancel="/organiser",
-                           button=f"Move {n} room{'' if n == 1 else 's'} to {plan['label']}")
+                           button=ngettext("Move %(num)s room to %(phase)s", "Move %(num)s rooms to %(phase)s", n,
+                                           phase=plan["label"]))
     moved = await core.write(setup.bulk_phase, actor, room_ids=ids, phase=phase)
-    return done(request, "/organiser", f"{moved} room{'' if moved == 1 else 's'} moved to {plan['label']}.")
+    return done(request, "/organiser", ngettext("%(num)s room moved to %(phase)s.", "%(num)s rooms moved to %(phase)s.",
+                                                moved, phase=plan["label"]))
 
 
 @organisers_only
@@ -139,7 +144,7 @@ async def remove_member(request):
                          reason=form.get("reason"))
     except Invalid as error:
         return confirm.ask(request, form, **questions, errors=error.fields, status=error.status)
-    return done(request, cancel, f"{plan['name']} was removed from {plan['room']}.")
+    return done(request, cancel, _("%(person)s was removed from %(room)s.", person=plan["name"], room=plan["room"]))
 
 
 routes = [

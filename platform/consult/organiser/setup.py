@@ -23,7 +23,7 @@ from consult.rooms.models import PHASES, Membership, RapporteurInvite, Room, Roo
 from consult.rooms.phases import ALLOWS, PHASE_LABELS
 from consult.text import clean_line, clean_text
 from consult import i18n
-from consult.i18n import N_, _
+from consult.i18n import N_, _, ngettext
 
 SETTING_UP = N_("set the conference up")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
@@ -177,6 +177,9 @@ def invite_rapporteur(session: Session, actor: Actor, room_id: int) -> str:
 # confirmation uses; the rapporteur's own tools are left out.
 PARTICIPANT_ACTIONS = ("comment", "support", "propose an amendment", "vote", "react", "place priority dots",
                        "answer polls")
+ACTION_WORDS = {"comment": N_("comment"), "support": N_("support"),
+                "propose an amendment": N_("propose an amendment"), "vote": N_("vote"), "react": N_("react"),
+                "place priority dots": N_("place priority dots"), "answer polls": N_("answer polls")}
 
 
 def phase_effects(before: str, after: str) -> tuple[list[str], list[str]]:
@@ -198,26 +201,32 @@ def plan_phase(session: Session, actor: Actor, room_ids: list[int], phase: str) 
         raise NotFound(_("One of the rooms does not exist any more. Reload the page."))
     moving = [found[i] for i in dict.fromkeys(room_ids) if found[i].phase != phase]
     changes, warnings = [], []
+    label = _(PHASE_LABELS[phase])
     for room in moving:
-        changes.append(f"move {room.name} from {PHASE_LABELS[room.phase]} to {PHASE_LABELS[phase]}")
+        changes.append(_("move %(room)s from %(before)s to %(after)s", room=room.name,
+                         before=_(PHASE_LABELS[room.phase]), after=label))
         lose, gain = phase_effects(room.phase, phase)
         backwards = PHASES.index(phase) < PHASES.index(room.phase)
         if lose:
-            warnings.append(f"In {room.name}, participants can no longer {_and(lose)}.")
+            warnings.append(_("In %(room)s, participants can no longer %(actions)s.", room=room.name,
+                              actions=_and(lose)))
         if gain:
-            warnings.append(f"In {room.name}, participants can {_and(gain)}{' again' if backwards else ''}.")
+            warnings.append(_("In %(room)s, participants can %(actions)s again.", room=room.name, actions=_and(gain))
+                            if backwards else
+                            _("In %(room)s, participants can %(actions)s.", room=room.name, actions=_and(gain)))
         if backwards:
-            warnings.append(f"{room.name} goes back to an earlier phase: what was done stays (comments, votes, "
-                            "decisions); nothing is deleted.")
+            warnings.append(_("%(room)s goes back to an earlier phase: what was done stays (comments, votes, "
+                              "decisions); nothing is deleted.", room=room.name))
     unchanged = [found[i].name for i in dict.fromkeys(room_ids) if found[i].phase == phase]
     if unchanged:
-        changes.append(f"leave {_and(unchanged)} as {'it is' if len(unchanged) == 1 else 'they are'}: "
-                       f"already {PHASE_LABELS[phase]}")
-    return {"moving": len(moving), "label": PHASE_LABELS[phase], "changes": changes, "warnings": warnings}
+        changes.append(ngettext("leave %(rooms)s as it is: already %(phase)s",
+                                "leave %(rooms)s as they are: already %(phase)s", len(unchanged),
+                                rooms=i18n.and_list(unchanged), phase=label))
+    return {"moving": len(moving), "label": label, "changes": changes, "warnings": warnings}
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _and(actions: list[str]) -> str:
+    return i18n.and_list(_(ACTION_WORDS[a]) for a in actions)
 
 
 def bulk_phase(session: Session, actor: Actor, *, room_ids: list[int], phase: str) -> int:

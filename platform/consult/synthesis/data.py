@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from consult.amendments.models import Amendment, AmendmentVote
+from consult.amendments.models import KIND_WORDS, Amendment, AmendmentVote
 from consult.conference.models import ConferenceSession
 from consult.contributions.models import Comment
 from consult.documents.models import Document, Paragraph, Section
 from consult.engagement.models import Reaction
+from consult.i18n import _
 from consult.people.models import Participant
 from consult.rooms.models import Room, RoomSection
 
@@ -120,9 +121,9 @@ def load(session: Session, event_id: int, room_id: int | None = None) -> EventDa
                              .where(Amendment.room_id.in_(scope), Amendment.visibility == "visible")
                              .order_by(Amendment.id)):
         number, document = numbers[a.paragraph_id]
-        what = {"replace": "replace", "insert_after": "insert after", "delete": "delete"}[a.kind]
-        items[f"a{a.id}"] = Item(f"a{a.id}", "amendment", a.id, a.paragraph_id, number, document,
-                                 f"Amendment {a.id} ({what} {number}): {_opening(a.text or a.rationale)}", {a.room_id})
+        title = _("Amendment %(id)s (%(kind)s %(number)s): %(opening)s", id=a.id, kind=_(KIND_WORDS[a.kind]),
+                  number=number, opening=_opening(a.text or a.rationale))
+        items[f"a{a.id}"] = Item(f"a{a.id}", "amendment", a.id, a.paragraph_id, number, document, title, {a.room_id})
         writing.append(Writing(f"a{a.id}", a.room_id, a.paragraph_id, sectors[a.author_id], a.rationale))
     for amendment_id, participant_id, choice in session.execute(
             select(AmendmentVote.amendment_id, AmendmentVote.participant_id, AmendmentVote.choice)

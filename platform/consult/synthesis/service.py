@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consult.access import require_organiser, steering_access
-from consult import clock
+from consult import clock, i18n
 from consult.conference.models import Event
 from consult.documents.models import Document, Paragraph, Section
 from consult.errors import NotFound
@@ -184,8 +184,9 @@ def build(session: Session, event: Event, room_id: int | None = None) -> dict:
 
 
 def cached(session: Session, event: Event, room_id: int | None = None) -> dict:
-    """Built once per change of the event; concurrent readers wait for one build."""
-    key = (str(session.get_bind().url), event.id, room_id)
+    """Built once per change of the event and per language (its labels are written in the
+    reader's); concurrent readers wait for one build."""
+    key = (str(session.get_bind().url), event.id, room_id, i18n.current())
     mark = queries.change_mark(session, event.id)
     with _lock:
         entry = _cache.get(key)

@@ -38,6 +38,7 @@ env.filters["clock"] = i18n.time_of_day
 env.filters["local_time"] = i18n.date_time
 env.filters["number"] = i18n.format_number
 env.filters["percent"] = i18n.percent
+env.filters["and_list"] = i18n.and_list
 env.globals["N_"] = i18n.N_
 env.filters["language_name"] = i18n.language_name
 
