@@ -159,3 +159,41 @@ def test_deeply_nested_json_is_a_bad_request(client):
     response = client.post("/api/v1/rooms/1/comments", content=b"[" * 30000 + b"]" * 30000,
                            headers={**headers, "Idempotency-Key": "nested-json-1", "Content-Type": "application/json"})
     assert response.status_code in (400, 413) and response.json()["error"]
+
+
+def test_the_next_write_refuses_a_revoked_token_a_renewed_link_and_a_removed_member(client):
+    """A write looks its bearer up in its own transaction, so nothing remembered outlives a
+    revocation, a renewed personal link or a removal: the very next post is refused."""
+    from consult.moderation.service import remove_member
+    from consult.people.actor import Actor
+    from consult.people.models import Organiser
+    from sqlalchemy import func, select
+
+    login = client.post("/api/v1/auth/login", json={"email": "organiser@example.org",
+                                                    "password": "brussels-demo-2024"}).json()
+    staff = {"Authorization": f"Bearer {login['token']}"}
+    ana, ana_headers = join(client, name="Ana")
+    bob, bob_headers = join(client, name="Bob")
+    room_id = ana["room_id"]
+    assert post(client, ana_headers, room_id, key="revoke-0001").status_code == 201
+    assert post(client, bob_headers, room_id, key="revoke-0002").status_code == 201
+    # An organiser who has not joined is known by the token, and refused as a non-member.
+    assert post(client, staff, room_id, key="revoke-0003").status_code == 403
+
+    token_id = client.get("/api/v1/auth/tokens", headers=staff).json()["tokens"][0]["id"]
+    assert client.delete(f"/api/v1/auth/tokens/{token_id}", headers=staff).status_code == 204
+    assert post(client, staff, room_id, key="revoke-0004").status_code == 401
+
+    staff = {"Authorization": "Bearer " + client.post("/api/v1/auth/login", json={
+        "email": "organiser@example.org", "password": "brussels-demo-2024"}).json()["token"]}
+    renewed = client.post(f"/api/v1/participants/{ana['participant_id']}/link", headers=staff)
+    assert renewed.status_code == 200
+    assert post(client, ana_headers, room_id, key="revoke-0005").status_code == 401
+    assert post(client, {"Authorization": f"Bearer {renewed.json()['token']}"}, room_id,
+                key="revoke-0005").status_code == 201
+
+    organiser_id = client.app.state.core.db.read(lambda session: session.scalar(select(func.min(Organiser.id))))
+    client.app.state.core.db.write(remove_member, Actor(organiser_id=organiser_id), room_id,
+                                   participant_id=bob["participant_id"], reason="Off topic")
+    refused = post(client, bob_headers, room_id, key="revoke-0006")
+    assert refused.status_code == 403 and refused.json()["error"] == "forbidden"

@@ -27,16 +27,44 @@ def domain_error(error: DomainError) -> JSONResponse:
     return error_response(error.status, error.code, error.detail, error.fields, headers)
 
 
-async def bearer(request: Request, required: bool = True) -> Actor:
+NO_BEARER = "Send 'Authorization: Bearer <token>' from joining a room or signing in."
+
+
+def _token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
+async def bearer(request: Request, required: bool = True) -> Actor:
+    """Who the request's token names, for a read (a write looks them up itself: bearer_write)."""
+    token = _token(request)
     core = request.app.state.core
     actor = await core.read(actor_for_token, token)
     if actor.is_organiser:
         await core.write(touch_api_token, token)
     if required and actor.is_anonymous:
-        raise Unauthorized("Send 'Authorization: Bearer <token>' from joining a room or signing in.")
+        raise Unauthorized(NO_BEARER)
     return actor
+
+
+async def bearer_write(request: Request, fn, *args, **kwargs):
+    """Run the write fn(session, actor, ...) as whoever the request's token names, looked up in
+    the write's own transaction: one transaction where a look-up and then the write took two,
+    and nothing to cache, so a token revoked or a link renewed the moment before is refused by
+    the very next write (in any worker)."""
+    token = _token(request)
+    if not token:
+        raise Unauthorized(NO_BEARER)
+    return await request.app.state.core.write(_as_bearer, token, fn, args, kwargs)
+
+
+def _as_bearer(session, token: str, fn, args, kwargs):
+    actor = actor_for_token(session, token)
+    if actor.is_anonymous:
+        raise Unauthorized(NO_BEARER)
+    if actor.is_organiser:
+        touch_api_token(session, token)
+    return fn(session, actor, *args, **kwargs)
 
 
 async def json_body(request: Request) -> dict:

@@ -10,6 +10,7 @@ from consult.access import in_room, room_access
 from consult.amendments import service as amendments
 from consult.api.common import (
     bearer,
+    bearer_write,
     domain_error,
     error_response,
     int_field,
@@ -117,14 +118,13 @@ async def comments(request):
 
 async def post_comment(request):
     core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
     key = request.headers.get("idempotency-key")
     if not key:
         raise Invalid("Send an Idempotency-Key header, so that a retry cannot post twice.",
                       {"Idempotency-Key": "Required."})
-    comment, created = await core.write(
-        contributions.post_comment, actor, request.path_params["room_id"], text=str_field(data, "text"),
+    comment, created = await bearer_write(
+        request, contributions.post_comment, request.path_params["room_id"], text=str_field(data, "text"),
         paragraph_id=int_field(data, "paragraph_id"), parent_id=int_field(data, "parent_id"),
         attribution=str_field(data, "attribution") or "sector", idempotency_key=key,
         max_chars=core.settings.comment_max_chars)
@@ -132,10 +132,8 @@ async def post_comment(request):
 
 
 async def support(request):
-    core = request.app.state.core
-    actor = await bearer(request)
-    result = await core.write(contributions.set_support, actor, request.path_params["comment_id"],
-                              on=request.method == "PUT")
+    result = await bearer_write(request, contributions.set_support, request.path_params["comment_id"],
+                                on=request.method == "PUT")
     return JSONResponse(result)
 
 
@@ -179,12 +177,10 @@ async def list_amendments(request):
 
 
 async def propose_amendment(request):
-    core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
     key = request.headers.get("idempotency-key") or str_field(data, "idempotency_key")
-    view, created = await core.write(
-        amendments.propose, actor, request.path_params["room_id"],
+    view, created = await bearer_write(
+        request, amendments.propose, request.path_params["room_id"],
         paragraph_id=int_field(data, "paragraph_id", required=True),
         kind=str_field(data, "kind"), text=str_field(data, "text"), rationale=str_field(data, "rationale"),
         attribution=str_field(data, "attribution") or "sector", idempotency_key=key)
@@ -192,11 +188,9 @@ async def propose_amendment(request):
 
 
 async def vote(request):
-    core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
-    return JSONResponse(await core.write(amendments.vote, actor, request.path_params["amendment_id"],
-                                         choice=str_field(data, "choice")))
+    return JSONResponse(await bearer_write(request, amendments.vote, request.path_params["amendment_id"],
+                                           choice=str_field(data, "choice")))
 
 
 async def decide(request):

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 import pycountry
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from consult.db import queue_kick
@@ -128,16 +128,22 @@ def update_profile(session: Session, actor: Actor, *, name, organisation, sector
     return participant
 
 
+_PEOPLE, _TOKENS = Participant.__table__, ApiToken.__table__
+# Built once: every API request starts with them.
+_PARTICIPANT_TOKEN = select(_PEOPLE.c.id).where(_PEOPLE.c.token_hash == bindparam("digest"))
+_ORGANISER_TOKEN = select(_TOKENS.c.organiser_id).where(_TOKENS.c.token_hash == bindparam("digest"),
+                                                        _TOKENS.c.expires_at > bindparam("now"))
+
+
 def actor_for_token(session: Session, token: str | None) -> Actor:
     """A bearer token is a participant's personal token or an organiser's API token."""
     if not token:
         return Actor()
-    digest = token_hash(token)
-    participant_id = session.scalar(select(Participant.id).where(Participant.token_hash == digest))
+    digest, connection = token_hash(token), session.connection()
+    participant_id = connection.execute(_PARTICIPANT_TOKEN, {"digest": digest}).scalar()
     if participant_id is not None:
         return Actor(participant_id=participant_id)
-    organiser_id = session.scalar(select(ApiToken.organiser_id).where(ApiToken.token_hash == digest,
-                                                                      ApiToken.expires_at > clock.now()))
+    organiser_id = connection.execute(_ORGANISER_TOKEN, {"digest": digest, "now": clock.now()}).scalar()
     if organiser_id is not None:
         return Actor(organiser_id=organiser_id)
     return Actor()

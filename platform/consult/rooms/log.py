@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Text, insert, select, type_coerce, update
+from sqlalchemy import Text, bindparam, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from consult import clock
@@ -27,6 +27,10 @@ EVENT_TYPES = (
 
 
 ROOMS, EVENTS = Room.__table__, RoomEvent.__table__
+# Built once: building and keying the two statements cost more than running them.
+_NEXT_SEQ = update(ROOMS).where(ROOMS.c.id == bindparam("room")).values(
+    last_seq=ROOMS.c.last_seq + 1).returning(ROOMS.c.last_seq)
+_APPEND = insert(EVENTS)
 
 
 def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -> Committed:
@@ -39,12 +43,10 @@ def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -
     # and the ORM's update synchronisation and unit of work cost more than the two statements.
     # (The Room object a write may hold keeps its old last_seq; nothing reads it in a write.)
     connection = session.connection()
-    seq = connection.execute(
-        update(ROOMS).where(ROOMS.c.id == room_id).values(last_seq=ROOMS.c.last_seq + 1).returning(ROOMS.c.last_seq)
-    ).scalar_one()
+    seq = connection.execute(_NEXT_SEQ, {"room": room_id}).scalar_one()
     created_at = clock.now()
-    connection.execute(insert(EVENTS).values(room_id=room_id, seq=seq, type=type, payload=payload,
-                                             created_at=created_at))
+    connection.execute(_APPEND, {"room_id": room_id, "seq": seq, "type": type, "payload": payload,
+                                 "created_at": created_at})
     event = Committed(room_id, seq, type, payload, created_at.isoformat())
     session.info.setdefault("room_events", []).append(event)
     return event
