@@ -157,3 +157,24 @@ def test_the_docx_and_odt_name_each_rooms_rapporteur_under_its_conclusions_as_pr
         conclusions = text[text.index("Conclusions of the rooms"):text.index("Annex: provenance")]
         for r in rooms:
             assert f"Rapporteur: {', '.join(r['rapporteurs'])}" in conclusions
+
+
+def test_the_docx_and_odt_are_written_in_the_readers_language(resolved):
+    """A French organiser's files: headings, the footer, the provenance annex and the note on
+    tracked changes in French (the file is built off the event loop, in the request's language);
+    the document's own text stays as the rooms wrote it."""
+    api, headers, version = resolved
+    fr = {**headers, "Accept-Language": "fr"}
+    url = f"/api/v1/documents/1/consolidations/{version['version']}/export"
+    docx = zipfile.ZipFile(io.BytesIO(api.get(f"{url}.docx", headers=fr).content))
+    odt = zipfile.ZipFile(io.BytesIO(api.get(f"{url}.odt", headers=fr).content))
+    body = docx.read("word/document.xml").decode() + odt.read("content.xml").decode()
+    footers = "".join(docx.read(n).decode() for n in docx.namelist() if "footer" in n) + odt.read("styles.xml").decode()
+    assert body.count("Annexe : provenance de chaque paragraphe") == 2 and "Conclusions des salles" in body
+    assert "a proposé un nouveau texte" in body and "Version consolidée" in body
+    assert "Page " in footers and " sur " in footers and " of " not in footers
+    for english in ("Annex: provenance", "proposed a new text", "Consolidated version", "Conclusions of the rooms",
+                    "Rapporteur: ", "Changes against the base text"):
+        assert english not in body, english
+    paragraph = next(p for p in version["paragraphs"] if p["status"] == "unchanged")
+    assert paragraph["text"][:40] in body

@@ -293,3 +293,162 @@ def test_every_page_renders_in_every_language_without_a_missing_message(client, 
         page = client.get(path, headers={"Accept-Language": language})
         assert page.status_code == 200 and f'<html lang="{language}">' in page.text, path
     assert not missing, f"looked up but not in the {language} catalogue: {sorted(missing)[:10]}"
+
+
+# Words a template may write as they are: the product's name and file formats.
+AS_IS = {"Consult", "PDF", "Word", "OpenDocument", "Word (.docx)", "OpenDocument (.odt)"}
+
+
+def _template_words(source: str) -> list[str]:
+    """The words a template writes itself, outside {% trans %}, {{ }} and {% %}: text between
+    tags and the attributes people read (title, aria-label, placeholder, alt). <code> is left
+    out: it names columns and syntax that files must use as they are."""
+    from consult.web.templating import env
+
+    parts, in_trans, after_begin = [], False, False
+    for _line, kind, value in env.lex(source):
+        if kind == "whitespace":
+            continue
+        if kind == "block_begin":     # {% if %} may sit inside a tag: the tag stays whole
+            after_begin = True
+            continue
+        if kind == "name" and after_begin:
+            in_trans = True if value == "trans" else False if value == "endtrans" else in_trans
+        after_begin = False
+        if kind == "data" and not in_trans:
+            parts.append(value)
+        elif kind == "variable_begin":
+            parts.append("\x01")
+    markup = re.sub(r"<(script|style|code)\b.*?</\1>", "\x01", "".join(parts), flags=re.S)
+    found = [w for attr in re.findall(r'\b(?:title|aria-label|aria-roledescription|placeholder|alt)="([^"]*)"', markup)
+             for w in attr.split("\x01")]
+    found += re.sub(r"&[#\w]+;", " ", re.sub(r"<[^>]*>", "\x01", markup)).split("\x01")
+    words = (" ".join(w.split()).strip(" ·,.:;") for w in found)
+    # A macro that writes attributes (aria-invalid="true") is markup, not words.
+    return [w for w in words if re.search(r"[A-Za-z]{2}", w) and w not in AS_IS and not re.search(r'="|"$', w)]
+
+
+def test_no_template_writes_words_outside_the_catalogue():
+    """A word typed straight into a template's markup is English on every page; the catalogue
+    test cannot see it, because nothing marks it. Branches no demo page reaches are read too."""
+    from consult.settings import ROOT
+
+    found = {f"{path.relative_to(ROOT)}: {word!r}" for path in (ROOT / "templates").rglob("*.html")
+             for word in _template_words(path.read_text())}
+    assert not found, sorted(found)
+
+
+def test_the_check_of_templates_sees_a_word_typed_in_markup():
+    assert _template_words('<p title="Close">{{ _("Hi") }} <b>Only</b> {% trans %}Ok{% endtrans %}</p>') == [
+        "Close", "Only"]
+
+
+OPEN, CLOSE = "\u27e6", "\u27e7"
+
+
+class _Marked:
+    """A catalogue whose every message comes back between markers: what a page shows outside
+    them was never looked up."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def ugettext(self, message):
+        return OPEN + self.inner.ugettext(message) + CLOSE
+
+    def ungettext(self, singular, plural, n):
+        return OPEN + self.inner.ungettext(singular, plural, n) + CLOSE
+
+    def upgettext(self, context, message):
+        return OPEN + self.inner.upgettext(context, message) + CLOSE
+
+
+def _stored_text(session) -> str:
+    """Every text the database holds that people wrote (names, titles, documents, comments),
+    without the codes (phases, statuses, roles), which the interface must put into words."""
+    from sqlalchemy import inspect, text
+
+    out = []
+    inspector = inspect(session.bind)
+    for table in inspector.get_table_names():
+        for column in inspector.get_columns(table):
+            if any(k in str(column["type"]).upper() for k in ("CHAR", "TEXT", "JSON", "STRING")):
+                for (value,) in session.execute(text(f'select "{column["name"]}" from "{table}"')):
+                    for piece in re.findall(r'"((?:[^"\\]|\\.)*)"', value) if str(value).startswith(("{", "[")) else [value]:
+                        if piece and not re.fullmatch(r"[a-z0-9_.:/-]+", str(piece)):
+                            out.append(" ".join(str(piece).split()))
+    return "\n".join(out)
+
+
+def _pieces(text: str) -> list[str]:
+    return re.split(r"\s*(?:·|,|;|:|\(|\)|…|\[|\]|\||\.\s|—|–)\s*", " ".join(text.split()))
+
+
+def _not_looked_up(page: str, stored: str, allowed: set[str], language: str) -> list[str]:
+    from lxml import html as lxml_html
+
+    while True:     # innermost first: a message can hold another (a label inside a sentence)
+        unmarked = re.sub(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}", "\x02", page)
+        if unmarked == page:
+            break
+        page = unmarked
+    tree = lxml_html.fromstring(page.encode())
+    # <code>: the audit's action names and the columns files must have, as they are.
+    for element in tree.xpath(f"//script|//style|//code|//*[@lang and @lang!='{language}']"):
+        element.getparent().remove(element)
+    fragments = [f for t in tree.xpath("//text()") for f in t.split("\x02")]
+    fragments += [f for e in tree.iter() if isinstance(e.tag, str) for name, value in e.attrib.items()
+                  if name in ("title", "aria-label", "placeholder", "alt") for f in value.split("\x02")]
+    folded = stored.casefold()
+    left = []
+    for fragment in fragments:
+        for piece in _pieces(fragment):
+            piece = piece.strip(" .#§*-'\"“”«»„‘’!?")
+            if not re.search(r"[A-Za-z]{3}", piece) or piece in allowed or piece.startswith(("http", "//")):
+                continue
+            if all(word in allowed for word in re.findall(r"[^\W\d_]+", piece)):     # "26 nov", "mar 26 nov"
+                continue
+            if re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", stored):
+                continue
+            if piece == piece.lower() and piece.casefold() in folded:    # a theme's words, lower-cased
+                continue
+            left.append(piece)
+    return left
+
+
+def test_every_page_shows_no_text_that_was_not_looked_up_in_the_catalogue(client, monkeypatch):
+    """Pseudo-localised pages: each message comes back marked, and what is left on the page,
+    once the people's own texts (the document, which carries lang="en", names, comments) are
+    taken out, is text built in English without the catalogue: an f-string in a service, a
+    status code shown as it is stored, a word typed in a template."""
+    from babel import Locale
+    from consult.rooms.models import Room
+    from sqlalchemy import select
+
+    real = i18n.translations
+    monkeypatch.setattr(i18n, "translations", lambda code: _Marked(real(code)) if code == "fr" else real(code))
+    fr = {"Accept-Language": "fr"}
+    client.post("/organiser/login", data={"csrf_token": csrf_token(client, "/organiser/login"),
+                                          "email": "organiser@example.org", "password": "brussels-demo-2024"})
+    client.post("/organiser/demo-activity", data={"csrf_token": csrf_token(client, "/organiser")})
+    for document in (1, 2):
+        client.post(f"/documents/{document}/consolidations", data={"csrf_token": csrf_token(client, "/organiser"),
+                                                                  "confirm": "yes"})
+    db = client.app.state.core.db
+    code = db.read(lambda s: s.scalar(select(Room.code).order_by(Room.id).limit(1)))
+    pages = [*PAGES, *(f"/rooms/{n}" for n in range(2, 9)), *(f"/rooms/{n}/workbench" for n in range(2, 9)),
+             *(f"/documents/{d}/consolidated/1{part}" for d in (1, 2)
+               for part in ("", "/print", "/plenary", "/compare?with=0")),
+             "/organiser/moderation/comment/1", "/no/such/page", f"/join?code={code}"]
+    answers = {path: client.get(path, headers=fr) for path in pages}
+    stored = db.read(_stored_text)
+    locale = Locale("fr")
+    with i18n.speaking("fr"):
+        allowed = {*i18n.LANGUAGES.values(), *AS_IS, "docx", "odt", "CET", "CEST",
+                   *(piece.strip(".") for name in i18n.country_names().values() for piece in _pieces(name)),
+                   *(w.strip(".") for table in (locale.months, locale.days) for ctx in table.values()
+                     for width in ctx.values() for w in width.values())}
+    left = {path: found for path, answer in answers.items()
+            if (found := _not_looked_up(answer.text, stored, allowed, "fr"))}
+    assert all(a.status_code in (200, 404) for a in answers.values())
+    assert not left, "\n".join(f"{path}: {found}" for path, found in left.items())

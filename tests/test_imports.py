@@ -125,7 +125,7 @@ def test_the_import_page_explains_the_columns_and_posts_the_file_with_htmx(organ
     assert form.status_code == 200
     assert 'enctype="multipart/form-data"' in form.text and 'hx-post="/organiser/import/participants"' in form.text
     assert 'name="csrf_token"' in form.text and '<label for="f-file">' in form.text
-    assert all(f'<th scope="row">{column}' in form.text for column in HEADER)
+    assert all(f'<th scope="row"><code>{column}</code>' in form.text for column in HEADER)
 
 
 def test_openpyxl_parses_with_defusedxml():

@@ -46,7 +46,7 @@ from consult.web.limits import BodyLimitMiddleware, over
 from consult.web.sessions import ServerSessionMiddleware
 from consult.web.forms import refused
 from consult.web.templating import page
-from consult.i18n import _
+from consult.i18n import N_, _
 
 log = logging.getLogger("consult")
 
@@ -65,7 +65,7 @@ async def on_unstorable(request: Request, error: Exception):
     """Text that no encoding or database column can hold (a lone surrogate, a NUL), found only
     where it is hashed or stored: bad input, answered as such, with nothing written."""
     return await on_domain_error(request, BadRequest(
-        "Some of the text sent cannot be stored (a lone surrogate or a NUL character); remove it and try again."))
+        _("Some of the text sent cannot be stored (a lone surrogate or a NUL character); remove it and try again.")))
 
 
 async def on_unreachable(request: Request, error: Exception):
@@ -73,10 +73,16 @@ async def on_unreachable(request: Request, error: Exception):
     return await on_domain_error(request, Unavailable())
 
 
+# The router's own refusals, in the reader's words (Starlette's details are English).
+HTTP_HEADINGS = {404: N_("There is no page at this address."),
+                 405: N_("This page cannot be used that way: go back and use its buttons.")}
+
+
 async def on_http_error(request: Request, error: HTTPException):
     if _is_api(request):
         return error_response(error.status_code, "http_error", str(error.detail))
-    return page(request, "message.html", {"heading": str(error.detail), "message": "",
+    heading = _(HTTP_HEADINGS[error.status_code]) if error.status_code in HTTP_HEADINGS else str(error.detail)
+    return page(request, "message.html", {"heading": heading, "message": "",
                                           "link": "/", "link_text": _("Back to the event")}, status=error.status_code)
 
 

@@ -32,6 +32,9 @@ DEFAULT = "en"
 LANGUAGES = {"en": "English", "fr": "Français", "de": "Deutsch", "nl": "Nederlands"}
 
 ZONE = "Europe/Brussels"
+# The conference's documents are written in English whatever language the interface speaks:
+# their text carries this lang, so that screen readers and hyphenation read it as English.
+CONTENT = "en"
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT)
 # The event's time zone, set with the language: times people read are the event's local times.

@@ -11,6 +11,7 @@ import zipfile
 from xml.sax.saxutils import escape
 
 from consult.consolidation.layout import CONFLICT, Layout, Paragraph, plain_conclusions
+from consult.i18n import _
 from consult.textdiff import DELETE, EQUAL, INSERT
 
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -47,7 +48,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:master-styles>
  <style:master-page style:name="Standard" style:page-layout-name="A4">
   <style:header><text:p text:style-name="Header">{{header}}</text:p></style:header>
-  <style:footer><text:p text:style-name="Footer">Page <text:page-number text:select-page="current"/> of <text:page-count/></text:p></style:footer>
+  <style:footer><text:p text:style-name="Footer">{{footer}}</text:p></style:footer>
  </style:master-page>
 </office:master-styles>
 </office:document-styles>"""
@@ -104,7 +105,7 @@ def _paragraph(p: Paragraph, changes: _Changes) -> str:
             body.append(changes.deletion(run.text, run.author))
     out = [_p("Clause", "".join(body))]
     if p.alternatives:
-        note = ['<text:span text:style-name="Number">In conflict, not yet resolved. </text:span>']
+        note = [f'<text:span text:style-name="Number">{escape(_("In conflict, not yet resolved."))} </text:span>']
         for rooms, text in p.alternatives:
             note.append(f'<text:span text:style-name="Note">{escape(rooms)}: </text:span>{escape(text)} ')
         out.append(_p("Annex", "".join(note)))
@@ -115,24 +116,25 @@ def write_odt(layout: Layout, date: str) -> bytes:
     """date: ISO 8601 UTC (without zone letter, as ODF wants), the time the changes are dated."""
     changes = _Changes(date.rstrip("Z"))
     body = [_p("Title", escape(layout.title)),
-            _p("Standard", escape(f"{layout.event}. Consolidated version {layout.version}. {layout.status}."))]
+            _p("Standard", escape(f"{layout.event}. {_('Consolidated version %(version)s', version=layout.version)}. "
+                                  f"{layout.status}."))]
     if layout.authors:
-        body.append(_p("Standard", escape("Changes against the base text are tracked, each under the name of the "
-                                          f"room that made it: {', '.join(layout.authors)}. Accept or reject them "
-                                          "under Edit, Track Changes, Manage.")))
+        body.append(_p("Standard", escape(_("Changes against the base text are tracked, each under the name of the "
+                                            "room that made it: %(authors)s. Accept or reject them under Edit, "
+                                            "Track Changes, Manage.", authors=", ".join(layout.authors)))))
     for section in layout.sections:
         body.append(_h(1, f"{section.number}. {section.title}"))
         body.extend(_paragraph(p, changes) for p in section.paragraphs)
     if layout.conclusions:
-        body.append(_h(1, "Conclusions of the rooms"))
+        body.append(_h(1, _("Conclusions of the rooms")))
         for s in layout.conclusions:
             for r in s["rooms"]:
                 body.append(_h(2, f"{r['room']} ({s['session']})"))
                 if r.get("rapporteurs"):                  # who wrote them, as in the print view
-                    body.append(_p("Standard", escape(f"Rapporteur: {', '.join(r['rapporteurs'])}")))
+                    body.append(_p("Standard", escape(_("Rapporteur: %(names)s", names=", ".join(r["rapporteurs"])))))
                 for kind, text in plain_conclusions(r["conclusions"]):
                     body.append(_p("Standard", escape(("• " if kind == "bullet" else "") + text)))
-    body.append(_h(1, "Annex: provenance of each paragraph"))
+    body.append(_h(1, _("Annex: provenance of each paragraph")))
     for section in layout.sections:
         for p in section.paragraphs:
             if p.annex:
@@ -143,7 +145,7 @@ def write_odt(layout: Layout, date: str) -> bytes:
                f"<office:body><office:text>{tracked}{''.join(body)}</office:text></office:body>"
                "</office:document-content>")
     meta = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {NS}><office:meta>'
-            f"<dc:title>{escape(layout.title)}, version {layout.version}</dc:title>"
+            f"<dc:title>{escape(layout.title)}, {escape(_('version %(n)s', n=layout.version))}</dc:title>"
             f"<meta:generator>Consult</meta:generator></office:meta></office:document-meta>")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -151,7 +153,10 @@ def write_odt(layout: Layout, date: str) -> bytes:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text",
                    compress_type=zipfile.ZIP_STORED)
         z.writestr("content.xml", content)
-        z.writestr("styles.xml", STYLES.replace("{header}", escape(layout.header)))
+        # "Page 2 of 5" in the reader's words, the numbers as fields wherever the language puts them.
+        footer = escape(_("Page %(page)s of %(pages)s", page="\0PAGE\0", pages="\0NUMPAGES\0")).replace(
+            "\0PAGE\0", '<text:page-number text:select-page="current"/>').replace("\0NUMPAGES\0", "<text:page-count/>")
+        z.writestr("styles.xml", STYLES.replace("{header}", escape(layout.header)).replace("{footer}", footer))
         z.writestr("meta.xml", meta)
         z.writestr("META-INF/manifest.xml", MANIFEST)
     return out.getvalue()

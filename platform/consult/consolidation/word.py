@@ -16,6 +16,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from consult.consolidation.layout import CONFLICT, Layout, Paragraph, plain_conclusions
+from consult.consolidation.provenance import ORGANISERS
+from consult.i18n import _
 from consult.textdiff import DELETE, EQUAL, INSERT
 
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -80,7 +82,7 @@ def _paragraph(doc, p: Paragraph, revisions: _Revisions) -> None:
     if p.alternatives:
         note = doc.add_paragraph(style="Body Text")
         note.paragraph_format.left_indent = Cm(1.2)
-        lead = note.add_run("In conflict, not yet resolved. ")
+        lead = note.add_run(_("In conflict, not yet resolved.") + " ")
         lead.bold = True
         for rooms, text in p.alternatives:
             note.add_run(f"{rooms}: ").italic = True
@@ -113,10 +115,13 @@ def _page_setup(doc, layout: Layout) -> None:
     header.runs[0].font.size, header.runs[0].font.color.rgb = Pt(8), GREY
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Page ")
-    _field(footer, "PAGE")
-    footer.add_run(" of ")
-    _field(footer, "NUMPAGES")
+    # "Page 2 of 5" in the reader's words, the numbers as fields wherever the language puts them.
+    said = _("Page %(page)s of %(pages)s", page="\0PAGE\0", pages="\0NUMPAGES\0")
+    for part in said.split("\0"):
+        if part in ("PAGE", "NUMPAGES"):
+            _field(footer, part)
+        elif part:
+            footer.add_run(part)
     # Line numbers in the margin, restarting on each page, as motions are printed.
     numbering = OxmlElement("w:lnNumType")
     numbering.set(qn("w:countBy"), "1")
@@ -133,30 +138,32 @@ def write_docx(layout: Layout, date: str) -> bytes:
     numbers = styles.add_style("Line Number", WD_STYLE_TYPE.CHARACTER)
     numbers.font.size, numbers.font.color.rgb = Pt(7), GREY
     _page_setup(doc, layout)
-    doc.core_properties.title = f"{layout.title}, version {layout.version}"
-    doc.core_properties.author = "The organisers"
+    doc.core_properties.title = f"{layout.title}, {_('version %(n)s', n=layout.version)}"
+    doc.core_properties.author = _(ORGANISERS)
     doc.add_heading(layout.title, level=0)
-    intro = doc.add_paragraph(f"{layout.event}. Consolidated version {layout.version}. {layout.status}.")
+    intro = doc.add_paragraph(f"{layout.event}. {_('Consolidated version %(version)s', version=layout.version)}. "
+                              f"{layout.status}.")
     intro.runs[0].font.color.rgb = GREY
     if layout.authors:
-        doc.add_paragraph("Changes against the base text are tracked, each under the name of the room that "
-                          f"made it: {', '.join(layout.authors)}. Accept or reject them in the Review tab.")
+        doc.add_paragraph(_("Changes against the base text are tracked, each under the name of the room that "
+                            "made it: %(authors)s. Accept or reject them in the Review tab.",
+                            authors=", ".join(layout.authors)))
     revisions = _Revisions(date)
     for section in layout.sections:
         doc.add_heading(f"{section.number}. {section.title}", level=1)
         for p in section.paragraphs:
             _paragraph(doc, p, revisions)
     if layout.conclusions:
-        doc.add_heading("Conclusions of the rooms", level=1)
+        doc.add_heading(_("Conclusions of the rooms"), level=1)
         for s in layout.conclusions:
             for r in s["rooms"]:
                 doc.add_heading(f"{r['room']} ({s['session']})", level=2)
                 if r.get("rapporteurs"):                  # who wrote them, as in the print view
-                    doc.add_paragraph(f"Rapporteur: {', '.join(r['rapporteurs'])}")
+                    doc.add_paragraph(_("Rapporteur: %(names)s", names=", ".join(r["rapporteurs"])))
                 for kind, text in plain_conclusions(r["conclusions"]):
                     doc.add_paragraph(text, style="List Bullet" if kind == "bullet" else None)
     doc.add_page_break()
-    doc.add_heading("Annex: provenance of each paragraph", level=1)
+    doc.add_heading(_("Annex: provenance of each paragraph"), level=1)
     for section in layout.sections:
         for p in section.paragraphs:
             if not p.annex:

@@ -29,7 +29,7 @@ env.install_gettext_callables(
     pgettext=lambda context, message: i18n.translations(i18n.current()).upgettext(context, message))
 # `sector_names_in_files`: what an imported workbook may hold, English whatever the page's language.
 env.globals.update(sectors=i18n.Translated(SECTORS), sector_names_in_files=SECTORS, countries=COUNTRIES, phase_labels=i18n.Translated(PHASE_LABELS),
-                   language=i18n.current, languages=i18n.LANGUAGES, country_names=i18n.country_names)
+                   language=i18n.current, languages=i18n.LANGUAGES, content_lang=i18n.CONTENT, country_names=i18n.country_names)
 
 # Times people read: in the event's zone, written the way their language writes them; the
 # exact UTC time stays in the <time> element's datetime attribute.
