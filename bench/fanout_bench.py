@@ -51,6 +51,18 @@ def cpu_seconds(pid: int, thread: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU of a process and its children: run.py --workers N is a supervisor and N workers."""
+    total = cpu_seconds(pid)
+    for child in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                total += cpu_seconds(int(child))
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -115,9 +127,9 @@ class Load:
                 "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000}
 
 
-async def ours(base: str, sockets: int, rate: float, seconds: float) -> dict:
+async def ours(base: str, sockets: int, rate: float, seconds: float, pid: int | None = None) -> dict:
     port = int(base.rsplit(":", 1)[1])
-    pid = server_pid(port)
+    pid = pid or server_pid(port)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=64)) as api:
         by_room = await join_many(api, sockets)
         ws_base = base.replace("http", "ws")
@@ -162,13 +174,13 @@ async def bare(port: int, sockets: int, rate: float, seconds: float) -> dict:
 
 
 async def _measure(name, load: Load, rooms, post, pid, readers, conns, sockets: int) -> dict:
-    cpu_before, loop_before = cpu_seconds(pid), cpu_seconds(pid, pid)
+    cpu_before, loop_before = tree_cpu(pid), cpu_seconds(pid, pid)
     await load.drive(rooms, post)
     expected = len(load.sent) * sockets // len(rooms)
     deadline = time.perf_counter() + 30
     while len(load.latencies) < expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.2)
-    cpu, loop_cpu = cpu_seconds(pid) - cpu_before, cpu_seconds(pid, pid) - loop_before
+    cpu, loop_cpu = tree_cpu(pid) - cpu_before, cpu_seconds(pid, pid) - loop_before
     for task in readers:
         task.cancel()
     for ws in conns:
@@ -244,10 +256,10 @@ async def write_path_bare(port: int, posts: int, parallel: int) -> dict:
     return {"per_s": posts / elapsed, "cpu_ms": 1000 * cpu / posts}
 
 
-async def replay(base: str, events: int, times: int) -> tuple[float, float, int]:
+async def replay(base: str, events: int, times: int) -> dict[str, tuple[float, float, int]]:
     """Server CPU for a socket that connects with after=0 to a room holding `events` comments,
-    until it has them all; the mean of `times` connections (one at a time), since a single one
-    is a few of the kernel's 10 ms clock ticks."""
+    until it has them all, one event a message and with batch=1; the mean of `times`
+    connections (one at a time), since a single one is a few of the kernel's 10 ms clock ticks."""
     pid = server_pid(int(base.rsplit(":", 1)[1]))
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=16)) as api:
         code = "K7MPQ2"
@@ -263,22 +275,27 @@ async def replay(base: str, events: int, times: int) -> tuple[float, float, int]
             assert r.status_code == 201, r.text
         last = (await api.get(f"/api/v1/rooms/{room}/events?after=0",
                               headers={"Authorization": f"Bearer {posters[0]['token']}"})).json()["last_seq"]
-        spent, loop, got = 0.0, 0.0, 0
-        for _ in range(times):
-            before, loop_before = cpu_seconds(pid), cpu_seconds(pid, pid)
-            ws = await websockets.connect(f"{base.replace('http', 'ws')}/api/v1/rooms/{room}/stream?after=0"
-                                          f"&token={posters[0]['token']}", max_queue=None, compression=None)
-            got = 0
-            async for raw in ws:
-                seq = json.loads(raw).get("seq")
-                if seq is not None:
-                    got += 1
-                    if seq == last:
+        found = {}
+        for query in ("", "&batch=1"):
+            spent, loop, got = 0.0, 0.0, 0
+            for _ in range(times):
+                before, loop_before = cpu_seconds(pid), cpu_seconds(pid, pid)
+                ws = await websockets.connect(f"{base.replace('http', 'ws')}/api/v1/rooms/{room}/stream?after=0"
+                                              f"&token={posters[0]['token']}{query}", max_queue=None, compression=None)
+                seqs = []
+                async for raw in ws:
+                    message = json.loads(raw)
+                    seqs += [e["seq"] for e in message["events"]] if message.get("type") == "batch" else \
+                        [message["seq"]] if "seq" in message else []
+                    if seqs and seqs[-1] == last:
                         break
-            spent += cpu_seconds(pid) - before
-            loop += cpu_seconds(pid, pid) - loop_before
-            await ws.close()
-        return spent / times, loop / times, got
+                spent += cpu_seconds(pid) - before
+                loop += cpu_seconds(pid, pid) - loop_before
+                await ws.close()
+                assert seqs == list(range(1, last + 1)), "a replay lost or reordered events"
+                got = len(seqs)
+            found[query] = (spent / times, loop / times, got)
+        return found
 
 
 async def storm(sockets: int, missed: int) -> dict:
@@ -305,7 +322,7 @@ async def storm(sockets: int, missed: int) -> dict:
         proc.wait(15)
         proc = launch(data, port)
         pid = server_pid(port)
-        before, started = cpu_seconds(pid), time.perf_counter()
+        before, started, own = cpu_seconds(pid), time.perf_counter(), cpu_seconds(os.getpid())
 
         async def reconnect(room: int, member: dict) -> bool:
             for _ in range(50):   # a refused or reset connect is retried, as the page does
@@ -327,10 +344,37 @@ async def storm(sockets: int, missed: int) -> dict:
 
         whole = await asyncio.gather(*(reconnect(room, m) for room, members in by_room.items() for m in members))
         return {"seconds": time.perf_counter() - started, "cpu": cpu_seconds(pid) - before,
-                "whole": sum(whole), "sockets": len(whole)}
+                "generator": cpu_seconds(os.getpid()) - own, "whole": sum(whole), "sockets": len(whole)}
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+def workers(url: str, counts: list[int], sockets: int, rate: float, seconds: float) -> None:
+    """The same load on run.py --workers 1 and 2 over PostgreSQL (BROADCAST_URL too): delivered
+    per second, latency, and CPU per delivery summed over the supervisor and its workers."""
+    import signal
+
+    from conftest_server import reset_postgres
+    print("\n| PostgreSQL, same load | " + " | ".join(f"--workers {n}" for n in counts) + " | ratio |")
+    print("| --- |" + " ---: |" * (len(counts) + 1))
+    results = []
+    for n in counts:
+        reset_postgres(url)
+        port = free_port()
+        proc = launch(Path(tempfile.mkdtemp()), port, "--workers", str(n), DATABASE_URL=url, BROADCAST_URL=url)
+        try:
+            time.sleep(3)   # the workers start after the supervisor listens
+            results.append(asyncio.run(ours(f"http://127.0.0.1:{port}", sockets, rate, seconds, pid=proc.pid)))
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(20)
+    first, last = results[0], results[-1]
+    for label, key, fmt in (("delivered", "delivered", "d"), ("p50 post → socket (ms)", "p50_ms", ".1f"),
+                            ("p99 post → socket (ms)", "p99_ms", ".1f"),
+                            ("server CPU per delivery, all processes (µs)", "cpu_per_delivery_us", ".0f")):
+        values = " | ".join(f"{r[key]:{fmt}}" for r in results)
+        print(f"| N={sockets}, {rate:g} posts/s per room: {label} | {values} | {last[key] / first[key]:.2f}x |")
 
 
 def row(label: str, bare_value: float, ours_value: float, fmt: str) -> str:
@@ -347,9 +391,12 @@ def main() -> None:
     parser.add_argument("--replay", type=int, default=1800,
                         help="comments to post before a socket replays the whole room log (0: skip); with "
                              "the joins the log stays under the 2,000 a socket replays before asking for a reload")
-    parser.add_argument("--replays", type=int, default=10, help="connections whose replay CPU is averaged")
+    parser.add_argument("--replays", type=int, default=30, help="connections whose replay CPU is averaged")
     parser.add_argument("--storm", type=int, default=2000, help="sockets reconnecting at once after a restart (0: skip)")
     parser.add_argument("--missed", type=int, default=20, help="events each storm socket missed")
+    parser.add_argument("--postgres", help="a PostgreSQL URL the bench may empty: compare run.py --workers 1 and 2 "
+                                           "on it (BROADCAST_URL too) under the first non-zero --sockets load (else 1000)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     print("| | bare Starlette | ours | ratio |\n| --- | ---: | ---: | ---: |")
     for n in [n for n in args.sockets if n > 0]:
@@ -383,18 +430,22 @@ def main() -> None:
         server = start_server(Path(tempfile.mkdtemp()))
         base = next(server)
         try:
-            spent, loop, got = asyncio.run(replay(base, args.replay, args.replays))
+            found = asyncio.run(replay(base, args.replay, args.replays))
         finally:
             next(server, None)
-        print(f"| replay of {got} events to a socket connecting with after=0: server CPU (ms, mean of "
-              f"{args.replays}) | | {spent * 1000:.1f} | |")
-        print(f"| replay: of which the event loop's thread (sending; the rest is reading the log) | | "
-              f"{loop * 1000:.1f} | |", flush=True)
+        for query, how in (("", "one event a message"), ("&batch=1", "batch=1")):
+            spent, loop, got = found[query]
+            print(f"| replay of {got} events to a socket connecting with after=0, {how}: server CPU (ms, mean "
+                  f"of {args.replays}; of which the event loop's thread, the rest reading the log) | | "
+                  f"{spent * 1000:.1f} ({loop * 1000:.1f}) | |", flush=True)
     if args.storm:
         result = asyncio.run(storm(args.storm, args.missed))
         print(f"| reconnect storm after a restart: {result['sockets']} sockets, {args.missed} missed events each: "
-              f"seconds until the last is live (server CPU s) | | {result['seconds']:.1f} ({result['cpu']:.1f}) | |")
+              f"seconds until the last is live (server CPU s; the load generator's own CPU s, on the same "
+              f"2 cores) | | {result['seconds']:.1f} ({result['cpu']:.1f}; {result['generator']:.1f}) | |")
         print(f"| reconnect storm: replays whole and in order | | {result['whole']}/{result['sockets']} | |")
+    if args.postgres:
+        workers(args.postgres, args.workers, next((n for n in args.sockets if n), 1000), args.rate, args.seconds)
 
 
 @contextlib.contextmanager

@@ -85,3 +85,63 @@ def test_someone_removed_through_one_process_loses_their_socket_on_the_other(two
             with pytest.raises(ConnectionClosed):
                 for _ in range(20):
                     socket.recv(timeout=10)
+
+
+def _join(api, code: str, name: str) -> dict:
+    joined = api.post("/api/v1/rooms/join", json={"code": code, "name": name, "organisation": "",
+                                                  "sector": "health", "country": "BE"})
+    assert joined.status_code == 201, joined.text
+    return joined.json()
+
+
+def test_a_participants_post_budget_is_one_budget_across_both_processes(two_servers):
+    """The budget is a burst of 20 refilled at 30 a minute: 30 posts sent alternately through
+    the two processes would all pass with a budget in each process's memory."""
+    import time
+    one, two = two_servers
+    with httpx.Client(base_url=one, timeout=30) as first, httpx.Client(base_url=two, timeout=30) as second:
+        poster = _join(first, "H9WDF3", "Budget")
+        headers = {"Authorization": f"Bearer {poster['token']}"}
+        started, statuses = time.monotonic(), []
+        for n in range(30):
+            api = (first, second)[n % 2]
+            r = api.post(f"/api/v1/rooms/{poster['room_id']}/comments", json={"text": f"budget {n}"},
+                         headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+            statuses.append((n % 2, r.status_code))
+        refilled = (time.monotonic() - started) * 30 / 60
+    accepted = sum(status == 201 for _, status in statuses)
+    assert 20 <= accepted <= 20 + int(refilled) + 1, statuses
+    assert {which for which, status in statuses if status == 429} == {0, 1}, statuses
+
+
+def _here(socket, want: int, timeout: float = 15.0) -> int:
+    """The presence count the socket last heard, once it says `want` (or the deadline passes)."""
+    import time
+    deadline, here = time.monotonic() + timeout, None
+    while here != want and time.monotonic() < deadline:
+        try:
+            message = json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic())))
+        except TimeoutError:
+            break
+        if message.get("type") == "presence":
+            here = message["here"]
+    return here
+
+
+def test_both_processes_count_the_same_people_here(two_servers):
+    one, two = two_servers
+    with httpx.Client(base_url=one, timeout=30) as api:
+        a, b, c = (_join(api, "Z2LBV6", name) for name in ("Here A", "Here B", "Here C"))
+    room = a["room_id"]
+
+    def stream(base: str, member: dict) -> str:
+        return f"{base.replace('http', 'ws')}/api/v1/rooms/{room}/stream?token={member['token']}"
+
+    with connect(stream(one, a), open_timeout=10) as on_one, connect(stream(two, b), open_timeout=10) as on_two:
+        assert (_here(on_one, 2), _here(on_two, 2)) == (2, 2)
+        with connect(stream(two, c), open_timeout=10), connect(stream(one, c), open_timeout=10):
+            # C on both processes at once is one person.
+            assert (_here(on_one, 3), _here(on_two, 3)) == (3, 3)
+        assert (_here(on_one, 2), _here(on_two, 2)) == (2, 2)
+    with connect(stream(two, c), open_timeout=10) as alone:
+        assert _here(alone, 1) == 1

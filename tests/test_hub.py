@@ -171,3 +171,41 @@ def test_a_send_that_fails_ends_that_socket_alone():
         return subs[0].ended, subs[0].queue.get_nowait(), fine.sent
     ended, woken_with, sent = asyncio.run(scenario())
     assert ended and woken_with is hub_module.GONE and sent == [1, 2]
+
+
+def test_a_watcher_hears_every_room_is_here_in_none_and_a_slow_one_is_let_go_alone():
+    async def scenario():
+        hub = Hub(queue_size=4)
+        watcher, member = hub.watch("o:1"), hub.subscribe(1, "p:1", "participant")
+        hub.publish([event(1, 1), event(2, 1)])
+        heard = [(m.event.room_id, m.seq) for m in drain(watcher.queue)]
+        here = (hub.presence(1), hub.presence(2))
+        hub.publish([event(2, seq) for seq in range(2, 8)])   # more than its queue holds
+        return heard, here, drain(watcher.queue), hub.watchers, hub.rooms[1] == {member}
+    heard, here, slow, watchers, member_kept = asyncio.run(scenario())
+    assert heard == [(1, 1), (2, 1)] and here == (1, 0)
+    assert slow == [CLOSE] and watchers == set() and member_kept
+
+
+def test_a_socket_being_admitted_keeps_what_is_published_meanwhile_and_is_here_only_once_admitted():
+    async def scenario():
+        hub = Hub()
+        sub = hub.expect(1)
+        hub.publish([event(1, 5)])   # committed while its access and replay are read
+        before = hub.presence(1)
+        hub.admit(sub, "p:1", "participant", None)
+        return [m.seq for m in drain(sub.queue)], before, hub.presence(1)
+    assert asyncio.run(scenario()) == ([5], 0, 1)
+
+
+def test_a_socket_refused_at_admission_leaves_no_trace():
+    async def scenario():
+        hub = Hub()
+        hub.subscribe(1, "p:1", "participant")
+        await asyncio.sleep(hub_module.PRESENCE_SECONDS + 0.1)
+        member = next(iter(hub.rooms[1]))
+        drain(member.queue)
+        hub.unsubscribe(hub.expect(1))
+        await asyncio.sleep(hub_module.PRESENCE_SECONDS + 0.1)
+        return hub.presence(1), drain(member.queue)
+    assert asyncio.run(scenario()) == (1, [])

@@ -14,7 +14,7 @@ from consult.errors import DomainError
 from consult.i18n import N_
 from consult.people import service as people
 from consult.people.service import normalise_email
-from consult.ratelimit import Limiter
+from consult.ratelimit import limiter
 from consult.settings import Settings
 
 T = TypeVar("T")
@@ -25,17 +25,18 @@ class Core:
         self.settings = settings
         # Posts, supports, votes, reactions, dots, poll answers and flags share one budget per
         # participant, spent inside the write (consult/access.py, take_part).
-        self.post_limit = Limiter(settings.post_burst, settings.post_per_minute,
+        url = settings.database_url
+        self.post_limit = limiter(url, "post", settings.post_burst, settings.post_per_minute,
                                   N_("Too many posts in a short time; try again in %(wait)s s."))
         self.db = Database(settings.database_url, post_budget=self.post_limit,
                            before_commit=broadcast.before_commit(settings.broadcast_url))
         self.hub = Hub(settings.socket_queue)
         self.broadcast = broadcast.make(settings.broadcast_url, self.hub, self.db)
-        self.join_limit = Limiter(settings.join_per_minute_per_address // 4,
+        self.join_limit = limiter(url, "join", settings.join_per_minute_per_address // 4,
                                   settings.join_per_minute_per_address, N_("Too many joins from this network in a short time; try again in %(wait)s s."))
-        self.login_limit = Limiter(5, 6, N_("Too many sign-in attempts for this account in a short time; try again in %(wait)s s."))
+        self.login_limit = limiter(url, "login", 5, 6, N_("Too many sign-in attempts for this account in a short time; try again in %(wait)s s."))
         # A venue's organisers may share one address; a guesser spreading over accounts may not.
-        self.login_network_limit = Limiter(20, 30, N_("Too many sign-in attempts from this network in a short time; try again in %(wait)s s."))
+        self.login_network_limit = limiter(url, "login_network", 20, 30, N_("Too many sign-in attempts from this network in a short time; try again in %(wait)s s."))
 
     async def sign_in(self, *, address: str, email: str, password: str, via: str) -> int:
         """The organiser's id, or a DomainError; every attempt is audited. Only failures count

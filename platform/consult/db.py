@@ -66,7 +66,11 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     path = make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **JSON_TEXT)
+    # As many pooled connections as worker threads (anyio's 40): with fewer, every connection
+    # past the pool is opened, set up and closed per use, which a storm of reconnects after a
+    # restart paid hundreds of times over (the WAL pragma takes the database's lock).
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                           pool_size=40, max_overflow=20, **JSON_TEXT)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -102,8 +102,12 @@ PATHS = {
         "summary": "WebSocket: replays events after `after`, then streams them as they commit",
         "description": "Open as a WebSocket with ?after=SEQ&token=T. Messages are JSON room events, "
                        "{\"type\": \"presence\", \"here\": N}, or {\"type\": \"reload\"} when too far behind. "
+                       "With batch=1 the replay comes as {\"type\": \"batch\", \"events\": [...]}, many events a "
+                       "message, each as it would come alone. "
                        "Send {\"type\": \"ping\"} to get {\"type\": \"pong\"}.",
-        "parameters": [_path("room_id"), AFTER, {"name": "token", "in": "query", "required": True, "schema": S}],
+        "parameters": [_path("room_id"), AFTER, {"name": "token", "in": "query", "required": True, "schema": S},
+                       {"name": "batch", "in": "query", "schema": {"enum": ["1"]},
+                        "description": "1: replay many events a message"}],
         "responses": {"101": {"description": "Switching protocols"},
                       "404": {"description": "Not a WebSocket handshake: a plain GET finds nothing here",
                               **_json({"$ref": "#/components/schemas/Error"})}}}},

@@ -28,10 +28,10 @@ from consult.drafting import service as drafting
 from consult.errors import DomainError, Invalid
 from consult.export import service as export
 from consult.export.routes import file_response
+from consult.live import replay
 from consult.live.fragments import event_json
 from consult.live.routes import api_stream
 from consult.people import service as people
-from consult.rooms import log
 from consult.rooms import service as rooms_service
 from consult.rooms.service import list_rooms, room_detail
 from consult.synthesis.service import synthesis as build_synthesis
@@ -145,7 +145,7 @@ async def room_events(request):
 
     def load(session):
         access = room_access(session, actor, room_id)
-        return log.after(session, room_id, after, PAGE), access.room.last_seq, access.privileged
+        return replay.missed(session, room_id, after, PAGE), access.room.last_seq, access.privileged
 
     found, last_seq, privileged = await core.read(load)
     return JSONResponse({"events": [event_json(e, privileged) for e in found], "last_seq": last_seq,

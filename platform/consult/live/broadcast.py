@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from consult.db import Committed, Database
+from consult.live import presence
 from consult.live.hub import Hub
 from consult.rooms import log
 
@@ -56,6 +57,9 @@ class PostgresBroadcast:
         # psycopg speaks libpq URLs; SQLAlchemy's driver suffix is not one.
         self.url = url.replace("postgresql+psycopg://", "postgresql://")
         self.task: asyncio.Task | None = None
+        # Who is here is counted over every process too (live/presence.py).
+        self.presence = hub.here = presence.SharedPresence(db, hub.here_locally, hub.announce_presence,
+                                                           lambda: list(hub.rooms))
 
     def committed(self, events: list[Committed]) -> None:
         """Nothing to do here: this process hears its own NOTIFY like every other."""
@@ -68,10 +72,12 @@ class PostgresBroadcast:
 
     async def start(self) -> None:
         self.task = asyncio.create_task(self._listen())
+        self.presence.start()
 
     async def stop(self) -> None:
         if self.task is not None:
             self.task.cancel()
+        await self.presence.stop()
 
     async def _listen(self) -> None:
         import psycopg
@@ -80,7 +86,11 @@ class PostgresBroadcast:
                 async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     await conn.execute(f"LISTEN {KICKS}")
+                    await conn.execute(f"LISTEN {presence.CHANNEL}")
                     async for note in conn.notifies():
+                        if note.channel == presence.CHANNEL:
+                            self.presence.heard(int(note.payload))
+                            continue
                         data = json.loads(note.payload)
                         if note.channel == KICKS:
                             self.hub.kick(data["room_id"], data["who"])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
 from consult.db import Committed
+from consult.live.presence import LocalPresence
 
 logger = logging.getLogger("consult.hub")
 
@@ -66,10 +67,10 @@ class Outlet(Protocol):
 
 
 @dataclass(eq=False)
-class Subscriber:
-    room_id: int
-    who: str  # "p:<id>" or "o:<id>": presence counts people, not devices
-    role: str
+class Follower:
+    """A socket's place in the hub: its queue, and whether the sender may write to it directly."""
+
+    who: str  # "p:<id>" or "o:<id>"
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue())
     outlet: Outlet | None = None
     # Set by the socket's writer while its queue is empty: the room's sender may then write to
@@ -97,12 +98,25 @@ class Subscriber:
                 self.queue.get_nowait()
 
 
+@dataclass(eq=False, kw_only=True)
+class Subscriber(Follower):
+    """A socket following one room, counted as here in it (presence counts people, not devices)."""
+
+    room_id: int
+    role: str
+
+
+@dataclass(eq=False)
+class Watcher(Follower):
+    """A socket following every room, the organisers' dashboard: in no room, so never counted
+    as here, and sent a note of each event rather than its content."""
+
+
 class Hub:
     def __init__(self, queue_size: int = 256):
         self.queue_size = queue_size
         self.rooms: dict[int, set[Subscriber]] = defaultdict(set)
-        # The organisers' dashboard follows every room.
-        self.watchers: set[Subscriber] = set()
+        self.watchers: set[Watcher] = set()
         self._pending: dict[int, dict[tuple, Committed]] = defaultdict(dict)
         self._flush_handles: dict[int, asyncio.TimerHandle] = {}
         self._presence_handles: dict[int, asyncio.TimerHandle] = {}
@@ -113,18 +127,34 @@ class Hub:
         self._senders: dict[int, asyncio.Task] = {}
         self.delivered = 0
         self.dropped_subscribers = 0
+        # Who is here: this process's sockets, or (several processes) live/presence.py's shared count.
+        self.here = LocalPresence(self.here_locally, self.announce_presence)
 
     # -- subscriptions -------------------------------------------------------------
     def subscribe(self, room_id: int, who: str, role: str, outlet: Outlet | None = None) -> Subscriber:
-        sub = Subscriber(room_id, who, role, asyncio.Queue(maxsize=self.queue_size), outlet)
-        self.rooms[room_id].add(sub)
-        self._presence_changed(room_id)
+        sub = self.expect(room_id)
+        self.admit(sub, who, role, outlet)
         return sub
 
-    def watch(self, who: str, outlet: Outlet | None = None) -> Subscriber:
-        sub = Subscriber(0, who, "organiser", asyncio.Queue(maxsize=self.queue_size), outlet)
-        self.watchers.add(sub)
+    def expect(self, room_id: int) -> Subscriber:
+        """A socket about to be admitted: handed the room's events from now on, so that none
+        committed while its access and its replay are being read is missed (its queue holds
+        them), but not counted as here, nor written to directly, until admitted."""
+        sub = Subscriber("", asyncio.Queue(maxsize=self.queue_size), room_id=room_id, role="")
+        self.rooms[room_id].add(sub)
         return sub
+
+    def admit(self, sub: Subscriber, who: str, role: str, outlet: Outlet) -> None:
+        sub.who, sub.role, sub.outlet = who, role, outlet
+        self._presence_changed(sub.room_id)
+
+    def watch(self, who: str, outlet: Outlet | None = None) -> Watcher:
+        watcher = Watcher(who, asyncio.Queue(maxsize=self.queue_size), outlet)
+        self.watchers.add(watcher)
+        return watcher
+
+    def unwatch(self, watcher: Watcher) -> None:
+        self.watchers.discard(watcher)
 
     def kick(self, room_id: int | None, who: str) -> None:
         """Close the sockets of someone removed from a room, or (room_id None) all of theirs,
@@ -135,18 +165,19 @@ class Hub:
             self._evict(sub, counted=False)
 
     def unsubscribe(self, sub: Subscriber) -> None:
-        if sub.room_id == 0:
-            self.watchers.discard(sub)
-            return
         subs = self.rooms.get(sub.room_id)
         if subs is not None:
             subs.discard(sub)
             if not subs:
                 del self.rooms[sub.room_id]
-        self._presence_changed(sub.room_id)
+        if sub.who:
+            self._presence_changed(sub.room_id)
+
+    def here_locally(self, room_id: int) -> set[str]:
+        return {s.who for s in self.rooms.get(room_id, ()) if s.who}
 
     def presence(self, room_id: int) -> int:
-        return len({s.who for s in self.rooms.get(room_id, ())})
+        return self.here.count(room_id)
 
     # -- publishing ----------------------------------------------------------------
     def publish(self, events: Iterable[Committed]) -> None:
@@ -221,7 +252,7 @@ class Hub:
             if room_id not in self._senders:
                 self._senders[room_id] = asyncio.get_running_loop().create_task(self._send_out(room_id))
 
-    def _offer(self, sub: Subscriber, message: Message) -> None:
+    def _offer(self, sub: Follower, message: Message) -> None:
         if sub.offer(message):
             self.delivered += 1
         else:
@@ -255,7 +286,7 @@ class Hub:
             if not box:
                 self._outbox.pop(room_id, None)
 
-    def _evict(self, sub: Subscriber, counted: bool = True) -> None:
+    def _evict(self, sub: Follower, counted: bool = True) -> None:
         """A full queue means a socket too slow to follow: drop what it holds and tell its
         writer to close; the client reconnects and replays from the log."""
         sub.live, sub.ended = False, True
@@ -263,7 +294,10 @@ class Hub:
         while not sub.queue.empty():
             sub.queue.get_nowait()
         sub.queue.put_nowait(CLOSE)
-        self.unsubscribe(sub)
+        if isinstance(sub, Watcher):
+            self.unwatch(sub)
+        else:
+            self.unsubscribe(sub)
 
     def _presence_changed(self, room_id: int) -> None:
         if room_id in self._presence_handles:
@@ -276,7 +310,10 @@ class Hub:
 
     def _send_presence(self, room_id: int) -> None:
         self._presence_handles.pop(room_id, None)
-        self._deliver(room_id, self.presence_message(room_id))
+        self.here.changed(room_id)
+
+    def announce_presence(self, room_id: int, here: int) -> None:
+        self._deliver(room_id, Message(None, "presence", {"here": here, "room_id": room_id}))
 
     def presence_message(self, room_id: int) -> Message:
         return Message(None, "presence", {"here": self.presence(room_id), "room_id": room_id})

@@ -21,6 +21,7 @@ from consult import i18n
 from consult.live.hub import Message
 
 RAW_SEND = "consult.raw_send"
+BATCH_BYTES = 256 * 1024
 
 
 class RawSocketSend:
@@ -51,6 +52,28 @@ class SocketOutlet:
         context = contextvars.copy_context()
         self._render = lambda message: context.run(render, message, role)
         self.after = after
+
+    async def replay(self, events, batch: Callable[[list[str]], str] | None) -> None:
+        """The log a client missed, in order: in messages of many events where its format has
+        them (`batch` joins rendered events into one message), else one message each. A
+        batch is kept under BATCH_BYTES, below the 1 MiB a websockets client takes by default."""
+        if batch is None:
+            for event in events:
+                await self.send(Message(event))
+            return
+        texts, size = [], 0
+        for event in events:
+            if event.seq <= self.after:
+                continue
+            text = self._render(Message(event))
+            texts.append(text)
+            size += len(text)
+            if size > BATCH_BYTES:
+                await self._send({"type": "websocket.send", "text": batch(texts)})
+                texts, size = [], 0
+            self.after = event.seq
+        if texts:
+            await self._send({"type": "websocket.send", "text": batch(texts)})
 
     async def send(self, message: Message) -> None:
         if self.after is not None and message.seq is not None:

@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from consult.errors import DomainError
-from consult.live import fragments
-from consult.live.hub import CLOSE, GONE, Message, Subscriber
+from consult.live import fragments, replay
+from consult.live.hub import CLOSE, GONE, Follower
 from consult.live.outlet import SocketOutlet
 from consult.people.actor import Actor
 from consult.people.service import actor_for_token
-from consult.rooms import log
 from consult.access import PRIVILEGED, room_access
 from consult.rooms.service import actor_label
 from consult.web.csrf import same_origin
@@ -37,8 +36,13 @@ async def page_stream(websocket: WebSocket):
 
 
 async def api_stream(websocket: WebSocket):
+    """With batch=1 the replay comes as {"type": "batch", "events": [...]} messages of many
+    events, each as it would come alone: a client catching up on thousands of events costs
+    one send per batch rather than one per event. Without it, one event per message, as v1
+    has always sent them."""
     token = websocket.query_params.get("token")
-    await _stream(websocket, lambda session: actor_for_token(session, token), fragments.api_json)
+    batch = fragments.api_batch if websocket.query_params.get("batch") == "1" else None
+    await _stream(websocket, lambda session: actor_for_token(session, token), fragments.api_json, batch)
 
 
 async def dashboard_stream(websocket: WebSocket):
@@ -49,16 +53,16 @@ async def dashboard_stream(websocket: WebSocket):
     if not same_origin(websocket.headers) or not actor.is_organiser:
         return await websocket.close(code=4403)
     await websocket.accept()
-    sub = core.hub.watch(f"o:{actor.organiser_id}", SocketOutlet(websocket, fragments.note, "organiser"))
+    watcher = core.hub.watch(f"o:{actor.organiser_id}", SocketOutlet(websocket, fragments.note, "organiser"))
     gone = asyncio.create_task(_until_disconnect(websocket))
-    gone.add_done_callback(lambda _: sub.end())
+    gone.add_done_callback(lambda _: watcher.end())
     try:
-        await _write(websocket, sub)
+        await _write(websocket, watcher)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass
     finally:
         gone.cancel()
-        core.hub.unsubscribe(sub)
+        core.hub.unwatch(watcher)
 
 
 async def _until_disconnect(websocket: WebSocket) -> None:
@@ -70,7 +74,7 @@ async def _until_disconnect(websocket: WebSocket) -> None:
         pass
 
 
-async def _write(websocket: WebSocket, sub: Subscriber) -> None:
+async def _write(websocket: WebSocket, sub: Follower) -> None:
     """The socket's writer: sends what the hub queued for it, and marks it live whenever its
     queue is empty, so that the room's sender writes to it directly meanwhile."""
     while True:
@@ -83,9 +87,12 @@ async def _write(websocket: WebSocket, sub: Subscriber) -> None:
         await sub.outlet.send(message)
 
 
-async def _stream(websocket: WebSocket, identify: Callable[[Session], Actor], render: Callable[..., str]):
-    """`identify` finds who connects inside the same read as their access to the room: a storm of
-    reconnects after a restart costs one read transaction less per socket."""
+async def _stream(websocket: WebSocket, identify: Callable[[Session], Actor], render: Callable[..., str],
+                  batch: Callable[[list[str]], str] | None = None):
+    """Who connects, their access to the room and the log they missed are read in one
+    transaction, one trip to a worker thread: a storm of reconnects after a restart is that
+    read per socket. The socket is in the room's channel before the read, so that an event
+    committed meanwhile waits in its queue; it counts as here once admitted."""
     core = websocket.app.state.core
     if not same_origin(websocket.headers):
         return await websocket.close(code=4403, reason="foreign origin")
@@ -94,37 +101,38 @@ async def _stream(websocket: WebSocket, identify: Callable[[Session], Actor], re
         after = optional_int(websocket.query_params.get("after"), "after") or 0
     except DomainError:
         return await websocket.close(code=4400, reason="bad sequence")
+    sub = core.hub.expect(room_id)
+    reader = None
     try:
-        actor, role, name = await core.read(_who, identify, room_id)
-    except DomainError as error:
-        return await websocket.close(code=4000 + error.status, reason=error.detail[:100])
-
-    await websocket.accept()
-    who = f"o:{actor.organiser_id}" if actor.participant_id is None else f"p:{actor.participant_id}"
-    outlet = SocketOutlet(websocket, render, role, after)
-    sub = core.hub.subscribe(room_id, who, role, outlet)
-    reader = asyncio.create_task(_read(websocket, core, actor, room_id, role, name))
-    reader.add_done_callback(lambda _: sub.end())
-    try:
-        missed = await core.read(log.after, room_id, after, REPLAY_LIMIT + 1)
+        try:
+            actor, role, name, missed = await core.read(_admission, identify, room_id, after)
+        except DomainError as error:
+            return await websocket.close(code=4000 + error.status, reason=error.detail[:100])
+        await websocket.accept()
         if len(missed) > REPLAY_LIMIT:
             # Too far behind to replay piece by piece: the page reloads, the API client refetches.
             await websocket.send_text(json.dumps({"type": "reload", "last_seq": missed[-1].seq}))
             return await websocket.close(code=1000)
-        for event in missed:
-            await outlet.send(Message(event))
+        who = f"o:{actor.organiser_id}" if actor.participant_id is None else f"p:{actor.participant_id}"
+        outlet = SocketOutlet(websocket, render, role, after)
+        core.hub.admit(sub, who, role, outlet)
+        reader = asyncio.create_task(_read(websocket, core, actor, room_id, role, name))
+        reader.add_done_callback(lambda _: sub.end())
+        await outlet.replay(missed, batch)
         await outlet.send(core.hub.presence_message(room_id))
         await _write(websocket, sub)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass
     finally:
-        reader.cancel()
+        if reader is not None:
+            reader.cancel()
         core.hub.unsubscribe(sub)
 
 
-def _who(session: Session, identify: Callable[[Session], Actor], room_id: int) -> tuple[Actor, str, str]:
+def _admission(session: Session, identify: Callable[[Session], Actor], room_id: int, after: int):
     actor = identify(session)
-    return actor, room_access(session, actor, room_id).role, actor_label(session, actor)
+    role = room_access(session, actor, room_id).role
+    return actor, role, actor_label(session, actor), replay.missed(session, room_id, after, REPLAY_LIMIT + 1)
 
 
 async def _read(websocket: WebSocket, core, actor: Actor, room_id: int, role: str, name: str) -> None:

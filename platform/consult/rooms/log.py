@@ -1,14 +1,12 @@
 """The room event log: a gapless per-room sequence, written in the change's own transaction."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Text, bindparam, insert, select, type_coerce, update
+from sqlalchemy import Text, bindparam, cast, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from consult import clock
-from consult.amendments.models import Amendment
-from consult.contributions.models import Comment
 from consult.db import Committed
 from consult.jsontext import loads
 from consult.rooms.models import Room, RoomEvent
@@ -31,6 +29,9 @@ ROOMS, EVENTS = Room.__table__, RoomEvent.__table__
 _NEXT_SEQ = update(ROOMS).where(ROOMS.c.id == bindparam("room")).values(
     last_seq=ROOMS.c.last_seq + 1).returning(ROOMS.c.last_seq)
 _APPEND = insert(EVENTS)
+_AFTER = select(EVENTS.c.seq, EVENTS.c.type, cast(EVENTS.c.payload, Text), type_coerce(EVENTS.c.created_at, Text)) \
+    .where(EVENTS.c.room_id == bindparam("room"), EVENTS.c.seq > bindparam("after")) \
+    .order_by(EVENTS.c.seq).limit(bindparam("limit"))
 
 
 def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -> Committed:
@@ -52,38 +53,33 @@ def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -
     return event
 
 
+class Logged(NamedTuple):
+    """A log row as stored: the payload still the JSON text it was written as."""
+
+    seq: int
+    type: str
+    payload: str
+    created_at: str
+
+
 def after(session: Session, room_id: int, seq: int, limit: int) -> list[Committed]:
-    """The log after a sequence, as it may be shown now: what a moderator hid since an event
-    was logged is taken out of the replayed payloads (the log row itself stays as written)."""
-    # Core rows on the session's connection, not ORM objects, and the payload as its text,
-    # parsed here in one pass: a reconnecting socket may replay thousands of events, and the
-    # ORM's per-row and per-value processing cost more than reading them. (PostgreSQL's driver
-    # parses JSON itself, so a payload may arrive parsed.)
-    rows = session.connection().execute(
-        select(EVENTS.c.seq, EVENTS.c.type, type_coerce(EVENTS.c.payload, Text), EVENTS.c.created_at)
-        .where(EVENTS.c.room_id == room_id, EVENTS.c.seq > seq).order_by(EVENTS.c.seq).limit(limit)
-    ).all()
-    events = [Committed(room_id, seq, type, loads(payload) if isinstance(payload, (str, bytes)) else payload,
-                        created_at.isoformat()) for seq, type, payload, created_at in rows]
-    hidden = _hidden(session, room_id)
-    if not any(hidden.values()):
-        return events
-    return [e._replace(payload=_redact(e.type, e.payload, hidden)) for e in events]
+    """The log after a sequence, as written (live/replay.py takes out what was hidden since)."""
+    return [Committed(room_id, row.seq, row.type, loads(row.payload), row.created_at)
+            for row in rows_after(session, room_id, seq, limit)]
 
 
-def _hidden(session: Session, room_id: int) -> dict[str, set[int]]:
-    """The room's comments and amendments not visible now: few, and one indexed query each,
-    where asking about every id the replayed events name costs a parameter per event."""
-    return {kind: set(session.scalars(select(model.id).where(model.room_id == room_id, model.visibility != "visible")))
-            for kind, model in (("comment", Comment), ("amendment", Amendment))}
+def rows_after(session: Session, room_id: int, seq: int, limit: int) -> list[Logged]:
+    """Plain rows on the session's connection, not ORM objects, with the payload as its stored
+    text and SQLite's timestamp as its text: a reconnecting socket may replay thousands of
+    events, and the ORM's, the JSON column's and the date's per-row processing cost more than
+    the read; a socket can send most payloads without parsing them at all."""
+    rows = session.connection().execute(_AFTER, {"room": room_id, "after": seq, "limit": limit}).all()
+    return [Logged(seq, type, payload, _iso(created_at)) for seq, type, payload, created_at in rows]
 
 
-def _redact(type: str, payload: dict[str, Any], hidden: dict[str, set[int]]) -> dict[str, Any]:
-    if type == "comment_posted" and payload["comment"]["id"] in hidden["comment"]:
-        return dict(payload, comment=dict(payload["comment"], text=None, author="", visibility="hidden"))
-    if type == "amendment_proposed" and payload["amendment"]["id"] in hidden["amendment"]:
-        return dict(payload, amendment=dict(payload["amendment"], text=None, rationale=None, author="",
-                                            visibility="hidden"))
-    if type == "priorities_changed":
-        return dict(payload, ranking=[r for r in payload["ranking"] if r["id"] not in hidden[r["type"]]])
-    return payload
+def _iso(created_at) -> str:
+    """The timestamp as record() gave it (datetime.isoformat): PostgreSQL's driver hands a
+    datetime whatever the column is read as; SQLite's stored text always has microseconds."""
+    if not isinstance(created_at, str):
+        return created_at.isoformat()
+    return created_at.replace(" ", "T", 1).removesuffix(".000000")
