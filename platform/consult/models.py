@@ -7,6 +7,7 @@ from consult.contributions.models import Comment, Support  # noqa: F401
 from consult.documents.models import Document, Paragraph, Section  # noqa: F401
 from consult.drafting.models import DraftVersion  # noqa: F401
 from consult.engagement.models import Dot, Poll, PollVote, Reaction  # noqa: F401
+from consult.export.models import ExportJob  # noqa: F401
 from consult.live.presence import Here  # noqa: F401
 from consult.moderation.models import Flag  # noqa: F401
 from consult.people.models import ApiToken, Organiser, Participant, SignInSession  # noqa: F401

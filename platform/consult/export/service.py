@@ -14,7 +14,7 @@ from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
 from consult.errors import NotFound
 from consult.export import tables
-from consult.export.workbook import write_csv, write_xlsx
+from consult.export.workbook import Progress, write_csv, write_xlsx
 from consult.people.actor import Actor
 from consult.rooms.models import Room
 from consult.i18n import N_
@@ -48,15 +48,16 @@ def _name(event: Event, room_id: int | None, generated, suffix: str, hidden: boo
 
 
 def xlsx(session: Session, actor: Actor, slug: str | None = None, room_id: int | None = None,
-         include_hidden: bool = False) -> tuple[str, str]:
-    """Writes the workbook to a temporary file; returns its path and the file name to give it."""
+         include_hidden: bool = False, progress: Progress | None = None) -> tuple[str, str]:
+    """Writes the workbook to a temporary file; returns its path and the file name to give it.
+    `progress` is told how far the writing has got (export/jobs.py, Reporter)."""
     event = check_export(session, actor, slug, room_id)
     hidden = include_hidden and actor.is_organiser
     built, generated = tables.all_tables(session, event, room_id, hidden)
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        write_xlsx(built, path)
+        write_xlsx(built, path, progress)
     except BaseException:
         os.unlink(path)
         raise

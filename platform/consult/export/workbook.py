@@ -89,12 +89,19 @@ class _Writer:
         return out
 
 
-def write_xlsx(tables: list[Table], target) -> dict[str, int]:
+# progress(sheet, sheets, sheet name, rows written in it): told at each sheet and every so many rows.
+Progress = Callable[[int, int, str, int], None]
+PROGRESS_ROWS = 1000
+
+
+def write_xlsx(tables: list[Table], target, progress: Progress | None = None) -> dict[str, int]:
     """Writes every table as a sheet; returns the number of data rows per sheet."""
     wb = Workbook(write_only=True)
     counts = {}
     bold = Font(bold=True)
-    for table in tables:
+    for index, table in enumerate(tables, start=1):
+        if progress is not None:
+            progress(index, len(tables), table.name, 0)
         # Names and headers are English in the code (marked N_), written in the reader's language.
         ws = wb.create_sheet(gettext(table.name)[:31])
         for i, column in enumerate(table.columns, start=1):
@@ -116,6 +123,8 @@ def write_xlsx(tables: list[Table], target) -> dict[str, int]:
             for part in _chunks(row):
                 ws.append(writer.row(part))
                 n += 1
+            if progress is not None and n % PROGRESS_ROWS == 0:
+                progress(index, len(tables), table.name, n)
         if table.records:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{n + 1}"
         if table.chart is not None and n:

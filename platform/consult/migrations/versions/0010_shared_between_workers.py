@@ -1,5 +1,6 @@
 """shared between workers: the token buckets and who is here, in tables every worker process
-shares on PostgreSQL (SQLite serves one process and keeps both in memory)
+shares on PostgreSQL (SQLite serves one process and keeps both in memory), and the progress
+of exports written in a worker thread
 
 Revision ID: 0010
 Revises: 0009
@@ -33,9 +34,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('process', 'room_id', 'who', name=op.f('pk_here')),
     )
     op.create_index(op.f('ix_here_room_id'), 'here', ['room_id'], unique=False)
+    op.create_table(
+        'export_jobs',
+        sa.Column('id', sa.String(length=32), nullable=False),
+        sa.Column('owner', sa.String(length=40), nullable=False),
+        sa.Column('sheet', sa.Integer(), nullable=False),
+        sa.Column('sheets', sa.Integer(), nullable=False),
+        sa.Column('sheet_name', sa.String(length=80), nullable=False),
+        sa.Column('rows', sa.Integer(), nullable=False),
+        sa.Column('path', sa.String(length=400), nullable=True),
+        sa.Column('filename', sa.String(length=200), nullable=True),
+        sa.Column('failed', sa.Boolean(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_export_jobs')),
+    )
+    op.create_index(op.f('ix_export_jobs_created_at'), 'export_jobs', ['created_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_export_jobs_created_at'), table_name='export_jobs')
+    op.drop_table('export_jobs')
     op.drop_index(op.f('ix_here_room_id'), table_name='here')
     op.drop_table('here')
     op.drop_index(op.f('ix_rate_buckets_at'), table_name='rate_buckets')
