@@ -197,3 +197,27 @@ def test_the_next_write_refuses_a_revoked_token_a_renewed_link_and_a_removed_mem
                                    participant_id=bob["participant_id"], reason="Off topic")
     refused = post(client, bob_headers, room_id, key="revoke-0006")
     assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+
+
+def test_comments_and_amendments_keep_their_language_through_the_api(client):
+    """A program posting for a Dutch speaker says so; left out, the author's interface language
+    counts (the browser's, here French); a language the event does not know is refused."""
+    joined, headers = join(client)
+    room = joined["room_id"]
+    paragraph = client.get(f"/api/v1/rooms/{room}", headers=headers).json()["sections"][0]["paragraphs"][0]["id"]
+    said = post(client, headers, room, text="Buurtwerk hoort erbij.", paragraph_id=paragraph, language="nl")
+    assert said.status_code == 201 and said.json()["language"] == "nl"
+    unsaid = client.post(f"/api/v1/rooms/{room}/comments", json={"text": "Il faut les associer."},
+                         headers={**headers, "Idempotency-Key": "api-key-0002", "Accept-Language": "fr"})
+    assert unsaid.status_code == 201 and unsaid.json()["language"] == "fr"
+    bad = post(client, headers, room, key="api-key-0003", language="xx")
+    assert bad.status_code == 422 and "language" in bad.json()["fields"]
+    listed = {c["text"]: c["language"] for c in client.get(f"/api/v1/rooms/{room}/comments", headers=headers).json()["comments"]}
+    assert listed == {"Buurtwerk hoort erbij.": "nl", "Il faut les associer.": "fr"}
+    amendment = client.post(f"/api/v1/rooms/{room}/amendments", headers={**headers, "Idempotency-Key": "api-key-0004"},
+                            json={"paragraph_id": paragraph, "kind": "insert_after", "text": "Straßensozialarbeit zählt.",
+                                  "rationale": "Sie kennt die Szene.", "language": "de"})
+    assert amendment.status_code == 201 and amendment.json()["language"] == "de"
+    assert [a["language"] for a in client.get(f"/api/v1/rooms/{room}/amendments", headers=headers).json()["amendments"]] == ["de"]
+    schemas = DOCUMENT["paths"][f"/api/v1/rooms/{{room_id}}/comments"]
+    assert "language" in schemas["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]

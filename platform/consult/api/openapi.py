@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse
 
+from consult.i18n import LANGUAGES
 from consult.people.models import SECTORS
 from consult.rooms.log import EVENT_TYPES
 from consult.synthesis.schema import SYNTHESIS
@@ -13,9 +14,13 @@ def _obj(**props) -> dict:
 
 
 S, I, B = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+# The language a contribution is written in; when a post leaves it out, the author's interface
+# language (their stored choice, else Accept-Language).
+LANGUAGE = {"enum": list(LANGUAGES), "description": "the language it is written in"}
 ERROR = _obj(error=S, detail=S, fields={"type": "object", "additionalProperties": S})
 COMMENT = _obj(id=I, room_id=I, paragraph_id={"type": ["integer", "null"]}, parent_id={"type": ["integer", "null"]},
-               text=S, attribution={"enum": ["name", "sector"]}, author=S, sector=S, country=S, support=I,
+               text=S, attribution={"enum": ["name", "sector"]}, language=LANGUAGE, author=S, sector=S, country=S,
+               support=I,
                created_at={"type": "string", "format": "date-time"})
 PARAGRAPH = _obj(id=I, number=S, text=S)
 SECTION = _obj(id=I, number=I, title=S, paragraphs={"type": "array", "items": PARAGRAPH})
@@ -87,7 +92,8 @@ PATHS = {
                    params=[_path("room_id"), {"name": "sort", "in": "query", "schema": {"enum": ["new", "support"]}}]),
         "post": _op("Post a comment or a reply; the same Idempotency-Key returns the same comment",
                     COMMENT, status="201",
-                    body=_obj(text=S, paragraph_id=I, parent_id=I, attribution={"enum": ["name", "sector"]}),
+                    body=_obj(text=S, paragraph_id=I, parent_id=I, attribution={"enum": ["name", "sector"]},
+                              language=LANGUAGE),
                     params=[_path("room_id"), {"name": "Idempotency-Key", "in": "header", "required": True,
                                                "schema": S}]),
     },
@@ -114,7 +120,7 @@ PATHS = {
 }
 
 AMENDMENT = _obj(id=I, room_id=I, paragraph_id=I, kind={"enum": ["replace", "insert_after", "delete"]}, text=S,
-                 rationale=S, original=S, status={"enum": ["pending", "accepted", "rejected"]}, author=S,
+                 rationale=S, original=S, status={"enum": ["pending", "accepted", "rejected"]}, language=LANGUAGE, author=S,
                  tally=_obj(agree=I, disagree=I, abstain=I), decided_by=S, decision_reason=S, accepted_text=S,
                  by_sector={"type": "object", "description": "rapporteurs and organisers only"})
 DRAFT = _obj(version=I, conclusions=S, conclusions_html=S,
@@ -136,7 +142,8 @@ PATHS.update({
                    params=[ROOM_ID]),
         "post": _op("Propose an amendment while the room is open (Idempotency-Key header)", AMENDMENT,
                     status="201", body=_obj(paragraph_id=I, kind={"enum": ["replace", "insert_after", "delete"]},
-                                            text=S, rationale=S, attribution={"enum": ["name", "sector"]}),
+                                            text=S, rationale=S, attribution={"enum": ["name", "sector"]},
+                                            language=LANGUAGE),
                     params=[ROOM_ID])},
     "/api/v1/amendments/{amendment_id}/vote": {"put": _op(
         "Vote while the room votes; one per person, changeable", _obj(amendment_id=I, choice=S,

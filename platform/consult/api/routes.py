@@ -127,7 +127,7 @@ async def post_comment(request):
         request, contributions.post_comment, request.path_params["room_id"], text=str_field(data, "text"),
         paragraph_id=int_field(data, "paragraph_id"), parent_id=int_field(data, "parent_id"),
         attribution=str_field(data, "attribution") or "sector", idempotency_key=key,
-        max_chars=core.settings.comment_max_chars)
+        max_chars=core.settings.comment_max_chars, language=str_field(data, "language"))
     return JSONResponse(comment, status_code=201 if created else 200)
 
 
@@ -183,7 +183,8 @@ async def propose_amendment(request):
         request, amendments.propose, request.path_params["room_id"],
         paragraph_id=int_field(data, "paragraph_id", required=True),
         kind=str_field(data, "kind"), text=str_field(data, "text"), rationale=str_field(data, "rationale"),
-        attribution=str_field(data, "attribution") or "sector", idempotency_key=key)
+        attribution=str_field(data, "attribution") or "sector", idempotency_key=key,
+        language=str_field(data, "language"))
     return JSONResponse(view, status_code=201 if created else 200)
 
 
