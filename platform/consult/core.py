@@ -2,6 +2,9 @@
 ties them together: run the service in a transaction, then publish what it committed."""
 from __future__ import annotations
 
+import asyncio
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +34,11 @@ class Core:
         self.db = Database(settings.database_url, post_budget=self.post_limit,
                            before_commit=broadcast.before_commit(settings.broadcast_url))
         self.hub = Hub(settings.socket_queue)
+        # SQLite lets one writer in at a time: its writes queue for one thread in order, where
+        # forty pool threads each waiting on the lock would sleep and retry it (SQLite's busy
+        # handler) and contend for the GIL. Still one transaction, one commit and its fsync per
+        # write. (PostgreSQL writers run side by side.)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer") if self.db.is_sqlite else None
         self.broadcast = broadcast.make(settings.broadcast_url, self.hub, self.db)
         self.join_limit = limiter(url, "join", settings.join_per_minute_per_address // 4,
                                   settings.join_per_minute_per_address, N_("Too many joins from this network in a short time; try again in %(wait)s s."))
@@ -59,7 +67,11 @@ class Core:
         return organiser_id
 
     async def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
-        (result, kicks), room_events = await run_in_threadpool(self.db.write, _with_kicks, fn, args, kwargs)
+        if self._writer is None:
+            (result, kicks), room_events = await run_in_threadpool(self.db.write, _with_kicks, fn, args, kwargs)
+        else:
+            (result, kicks), room_events = await asyncio.get_running_loop().run_in_executor(
+                self._writer, contextvars.copy_context().run, self.db.write, _with_kicks, fn, args, kwargs)
         self.broadcast.committed(room_events)
         for room_id, who in kicks:
             await self.broadcast.kick(room_id, who)
