@@ -12,7 +12,7 @@ from consult.amendments.models import Amendment
 from consult.contributions.models import Comment
 from consult.errors import Forbidden
 from consult.export import service
-from consult.export.workbook import CELL_LIMIT, Column, Table, write_csv, write_xlsx
+from consult.workbook import CELL_LIMIT, Column, Table, write_csv, write_xlsx
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms.models import Membership

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from consult.app import create_app
-from consult.export.workbook import csv_value
+from consult.workbook import csv_value
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from web_helpers import HTMX, csrf_token, join, room_id

@@ -11,7 +11,7 @@ from consult.access import in_room
 from consult.amendments import service as amendments
 from consult.contributions import service as contributions
 from consult.drafting import service as drafting
-from consult.drafting.markdown import render
+from consult.markdown import render
 from consult.engagement import service as engagement
 from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.people.actor import Actor

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pycountry
 from babel import Locale
 from babel.core import negotiate_locale
 from babel.dates import format_date as _format_date, format_datetime as _format_datetime, \
@@ -30,6 +31,9 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DEFAULT = "en"
 # Each language named in itself: that is how someone who does not read the current one finds theirs.
 LANGUAGES = {"en": "English", "fr": "Français", "de": "Deutsch", "nl": "Nederlands"}
+# The countries a participant may give, by ISO code, with their English names (country_names() names them
+# in the reader's language).
+COUNTRIES = {c.alpha_2: c.name for c in sorted(pycountry.countries, key=lambda c: c.name)}
 
 ZONE = "Europe/Brussels"
 # The conference's documents are written in English whatever language the interface speaks:
@@ -147,7 +151,6 @@ def negotiate(accept_language: str | None, offered=None) -> str | None:
 def country_names() -> dict[str, str]:
     """Countries named in the current language, in its alphabetical order (pycountry's list
     decides which codes exist; Babel's data how each language writes them)."""
-    from consult.people.service import COUNTRIES
     territories = _locale().territories
     names = {code: territories.get(code, english) for code, english in COUNTRIES.items()}
     return dict(sorted(names.items(), key=lambda item: _sort_key(item[1])))

@@ -1,30 +1,17 @@
-"""What every API route shares: JSON errors, bearer tokens, JSON bodies."""
+"""What every API route shares: bearer tokens, JSON bodies."""
 from __future__ import annotations
 
 import json
 import re
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
-from consult.errors import BadRequest, DomainError, Invalid, Unauthorized
+from consult.errors import BadRequest, Invalid, Unauthorized
 from consult.people.actor import Actor
 from consult.people.service import actor_for_token, touch_api_token
 from consult.web.forms import MAX_ID
 
 MAX_BODY = 64 * 1024
-
-
-def error_response(status: int, error: str, detail: str, fields: dict | None = None, headers=None) -> JSONResponse:
-    body = {"error": error, "detail": detail}
-    if fields:
-        body["fields"] = fields
-    return JSONResponse(body, status_code=status, headers=headers)
-
-
-def domain_error(error: DomainError) -> JSONResponse:
-    headers = {"Retry-After": str(error.retry_after)} if hasattr(error, "retry_after") else None
-    return error_response(error.status, error.code, error.detail, error.fields, headers)
 
 
 NO_BEARER = "Send 'Authorization: Bearer <token>' from joining a room or signing in."

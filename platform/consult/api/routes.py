@@ -11,13 +11,12 @@ from consult.amendments import service as amendments
 from consult.api.common import (
     bearer,
     bearer_write,
-    domain_error,
-    error_response,
     int_field,
     json_body,
     str_field,
 )
 from consult.api.openapi import openapi
+from consult.web.api_errors import domain_error, error_response
 from consult.conference.service import event_id, list_events
 from consult.consolidation import editorial
 from consult.consolidation import routes as consolidation_routes

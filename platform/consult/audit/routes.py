@@ -11,7 +11,7 @@ from consult.audit.service import entries, filters_from
 from consult.audit.words import KIND_LABELS
 from consult.conference.models import ConferenceSession
 from consult.conference.service import event_id, first_event_slug
-from consult.export.workbook import Column, Table, write_csv
+from consult.workbook import Column, Table, write_csv
 from consult.web.guards import organisers_only
 from consult.rooms.models import Room
 from consult.web.templating import page

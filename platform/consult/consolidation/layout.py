@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from consult.amendments.models import KIND_WORDS
 from consult.consolidation.provenance import ORGANISERS, change_authors
-from consult.drafting.markdown import CITATION, cited
+from consult.markdown import CITATION, cited
 from consult.i18n import N_, _, ngettext
 from consult.textdiff import DELETE, EQUAL, INSERT, tokens
 

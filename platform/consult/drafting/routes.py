@@ -7,7 +7,7 @@ from starlette.routing import Route
 
 from consult.access import room_access, steering_access
 from consult.drafting import service as drafting
-from consult.drafting.markdown import citations
+from consult.markdown import citations
 from consult.rooms import service as rooms
 from consult.web.forms import back_to, is_htmx, optional_int
 from consult.web.templating import page

@@ -17,7 +17,7 @@ from consult.audit import service as audit
 from consult.amendments.models import Amendment
 from consult.contributions.models import Comment
 from consult.documents.models import Paragraph, Section
-from consult.drafting.markdown import citations, render
+from consult.markdown import citations, render
 from consult.drafting.models import DraftVersion
 from consult.errors import Conflict, Invalid, NotFound
 from consult.people.actor import Actor

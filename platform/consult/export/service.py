@@ -14,7 +14,7 @@ from consult.audit import service as audit
 from consult.conference.models import ConferenceSession, Event
 from consult.errors import NotFound
 from consult.export import tables
-from consult.export.workbook import Progress, write_csv, write_xlsx
+from consult.workbook import Progress, write_csv, write_xlsx
 from consult.people.actor import Actor
 from consult.rooms.models import Room
 from consult.i18n import N_

@@ -26,7 +26,7 @@ from consult.contributions.models import Comment, Support
 from consult.documents.models import Document, Paragraph, Section
 from consult.drafting import service as drafting
 from consult.engagement.models import Dot, Poll, PollVote, Reaction
-from consult.export.workbook import Column, Table
+from consult.workbook import Column, Table
 from consult.people.models import SECTORS, Participant
 from consult.rooms.models import Membership, Room, RoomSection
 from consult.rooms.phases import PHASE_LABELS

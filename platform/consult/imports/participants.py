@@ -21,7 +21,8 @@ from consult.errors import Invalid
 from consult.imports.files import Problem, Row, map_columns, refuse_if_problems
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
-from consult.people.service import COUNTRIES, normalise_code
+from consult.i18n import COUNTRIES
+from consult.people.service import normalise_code
 from consult.people.tokens import new_token, token_hash
 from consult.rooms import log
 from consult.rooms.models import ROLES, Membership, Room

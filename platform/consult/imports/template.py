@@ -17,7 +17,7 @@ from consult.conference.service import event_id as find_event_id
 from consult.imports.participants import COLUMNS, IMPORTING, OPTIONAL_COLUMNS
 from consult.people.actor import Actor
 from consult.people.models import SECTORS
-from consult.people.service import COUNTRIES
+from consult.i18n import COUNTRIES
 from consult.rooms.models import ROLES, Room
 
 ROWS_WITH_LISTS = 2000  # the drop-downs reach this far down the sheet

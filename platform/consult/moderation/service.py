@@ -23,7 +23,7 @@ from consult.errors import Invalid, NotFound
 from consult.moderation.models import TARGETS, Flag
 from consult.people.actor import Actor
 from consult.people.models import Participant
-from consult.people.service import COUNTRIES
+from consult.i18n import COUNTRIES
 from consult.rooms import log
 from consult.rooms.models import Membership, Room
 from consult.rooms.service import member_count

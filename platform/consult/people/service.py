@@ -5,7 +5,6 @@ import datetime as dt
 import re
 import unicodedata
 
-import pycountry
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
@@ -23,9 +22,8 @@ from consult.rooms import log
 from consult.rooms.models import Membership, RapporteurInvite, Room
 from consult.rooms.service import member_count
 from consult.text import clean_line
-from consult.i18n import N_, _
+from consult.i18n import COUNTRIES, N_, _
 
-COUNTRIES = {c.alpha_2: c.name for c in sorted(pycountry.countries, key=lambda c: c.name)}
 _CODE = re.compile(r"[^A-Z0-9]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

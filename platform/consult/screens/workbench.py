@@ -8,7 +8,7 @@ from consult.access import steering_access
 from consult.amendments import service as amendments
 from consult.contributions import service as contributions
 from consult.drafting import service as drafting
-from consult.drafting.markdown import citations
+from consult.markdown import citations
 from consult.engagement import service as engagement
 from consult.rooms import service as rooms
 from consult.web.forms import panel

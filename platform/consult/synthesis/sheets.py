@@ -5,7 +5,7 @@ from __future__ import annotations
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
-from consult.export.workbook import Column, Table
+from consult.workbook import Column, Table
 from consult.people.models import SECTORS
 from consult.synthesis.service import cached
 from consult.i18n import N_

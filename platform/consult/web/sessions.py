@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 
-from consult.api.common import domain_error
+from consult.web.api_errors import domain_error
 from consult.db import UNREACHABLE
 from consult.errors import Unavailable
 from consult.people import sessions

@@ -8,10 +8,8 @@ from jinja2_fragments.starlette import Jinja2Blocks
 
 from consult import i18n
 from consult.i18n import N_
-from consult.drafting.markdown import render as render_markdown
-from consult.engagement.service import dots_left_text
+from consult.markdown import render as render_markdown
 from consult.people.models import SECTORS
-from consult.people.service import COUNTRIES
 from consult.rooms.phases import PHASE_LABELS, refusal
 from consult.settings import ROOT
 from consult.textdiff import diff_html
@@ -28,7 +26,7 @@ env.install_gettext_callables(
     newstyle=True,
     pgettext=lambda context, message: i18n.translations(i18n.current()).upgettext(context, message))
 # `sector_names_in_files`: what an imported workbook may hold, English whatever the page's language.
-env.globals.update(sectors=i18n.Translated(SECTORS), sector_names_in_files=SECTORS, countries=COUNTRIES, phase_labels=i18n.Translated(PHASE_LABELS),
+env.globals.update(sectors=i18n.Translated(SECTORS), sector_names_in_files=SECTORS, countries=i18n.COUNTRIES, phase_labels=i18n.Translated(PHASE_LABELS),
                    language=i18n.current, languages=i18n.LANGUAGES, content_lang=i18n.CONTENT, country_names=i18n.country_names)
 
 # Times people read: in the event's zone, written the way their language writes them; the
@@ -68,7 +66,7 @@ def _diff(old: str | None, new: str | None):
     return diff_html(old or "", new or "")
 
 
-env.globals.update(diff_html=_diff, render_markdown=render_markdown, dict=dict, dots_left_text=dots_left_text)
+env.globals.update(diff_html=_diff, render_markdown=render_markdown, dict=dict)
 # Why the phase disables a control, in the reader's language (a live push is rendered per language).
 env.globals["phase_refusal"] = refusal
 
