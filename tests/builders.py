@@ -8,7 +8,7 @@ import secrets
 from consult.conference.models import ConferenceSession, Event
 from consult.documents.models import Document, Paragraph, Section
 from consult.people.actor import Actor
-from consult.people.service import join
+from consult.accounts.joining import join
 from consult.rooms.models import Room, RoomSection
 
 _n = itertools.count()

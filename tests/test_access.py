@@ -8,7 +8,7 @@ from consult.access import signed_as
 from consult.db import Database
 from consult.people.actor import Actor
 from consult.people.models import Participant
-from consult.rooms import service as rooms
+from consult.steering import service as steering
 from consult.rooms.models import Membership, Room
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
@@ -49,7 +49,7 @@ def test_a_room_page_resolves_access_once(client, settings, statements, path):
 
 def _make_rapporteur(session, room: int) -> None:
     member = session.scalar(select(Membership).where(Membership.room_id == room))
-    rooms.make_rapporteur(session, Actor(organiser_id=1), room, participant_id=member.participant_id)
+    steering.make_rapporteur(session, Actor(organiser_id=1), room, participant_id=member.participant_id)
 
 
 def _author(named_in_results: bool) -> Participant:

@@ -104,12 +104,12 @@ def test_signing_out_everywhere_and_filling_the_demo_are_logged_in_words(client)
 
 
 def test_account_changes_are_logged_revoking_a_token_and_resetting_a_password(client):
-    from consult.people import service as people
+    from consult.accounts import organisers
     issued = client.post("/api/v1/auth/login", json={"email": "organiser@example.org", "password": "brussels-demo-2024",
                                                      "name": "Laptop script"}).json()
     assert client.delete(f"/api/v1/auth/tokens/{issued['id']}",
                          headers={"Authorization": f"Bearer {issued['token']}"}).status_code in (200, 204)
-    client.app.state.core.db.write(people.create_organiser, "organiser@example.org", "brussels-demo-2024")
+    client.app.state.core.db.write(organisers.create_organiser, "organiser@example.org", "brussels-demo-2024")
     org = sign_in(TestClient(client.app))
     what = [r["What"] for r in audit_csv(org, "?kind=sign-in")]
     assert "Revoked the API token “Laptop script”." in what

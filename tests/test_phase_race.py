@@ -16,9 +16,9 @@ from consult.contributions.models import Comment
 from consult.engagement import service as engagement
 from consult.errors import Conflict
 from consult.people.actor import Actor
-from consult.people.service import create_organiser
+from consult.accounts.organisers import create_organiser
 from consult.rooms import log
-from consult.rooms import service as rooms
+from consult.steering import service as steering
 from sqlalchemy import func, select
 
 ORGANISER = Actor(organiser_id=1)
@@ -49,7 +49,7 @@ def _race(db, room_id: int, close_to: str, attempts: list):
     def close():
         start.wait()
         time.sleep(0.15)
-        db.write(rooms.set_phase, ORGANISER, room_id, phase=close_to)
+        db.write(steering.set_phase, ORGANISER, room_id, phase=close_to)
 
     with ThreadPoolExecutor(max_workers=len(attempts) + 1) as pool:
         futures = [pool.submit(attempt, fn) for fn in attempts] + [pool.submit(close)]
@@ -71,11 +71,11 @@ def _assert_cut_clean(events, event_type: str, accepted: int):
 
 def test_150_parallel_votes_against_a_close_leave_no_vote_after_the_close(db):
     world, room_id, people = _world(db, "voting", BURST)
-    db.write(rooms.set_phase, ORGANISER, room_id, phase="open")
+    db.write(steering.set_phase, ORGANISER, room_id, phase="open")
     amendment = db.write(amendments.propose, people[0], room_id, paragraph_id=world["paragraphs"][0],
                          kind="replace", text="New words.",
                          rationale="Clearer.", attribution="sector", idempotency_key="race-amendment")[0][0]
-    db.write(rooms.set_phase, ORGANISER, room_id, phase="voting")
+    db.write(steering.set_phase, ORGANISER, room_id, phase="voting")
     before = db.read(log.after, room_id, 0, 10_000)[-1].seq
     accepted, events = _race(db, room_id, "closed", [
         (lambda p=p: db.write(amendments.vote, p, amendment["id"], choice="agree")) for p in people])

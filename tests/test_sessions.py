@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from consult import clock
-from consult.people import service as people
+from consult.accounts import organisers
 from consult.people.models import ApiToken
 from starlette.testclient import TestClient
 from web_helpers import csrf_token, join, room_id
@@ -77,7 +77,7 @@ def test_sign_out_everywhere_ends_every_browser_of_that_organiser(client):
 def test_a_password_reset_ends_sessions_and_tokens(client):
     copied = sign_in(client)
     token = client.post("/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD}).json()["token"]
-    client.app.state.core.db.write(people.create_organiser, EMAIL, "a brand new password")
+    client.app.state.core.db.write(organisers.create_organiser, EMAIL, "a brand new password")
     assert not is_organiser(browser(client, copied))
     assert client.get("/api/v1/auth/tokens", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 

@@ -11,7 +11,7 @@ from consult.contributions import service as contributions
 from consult.engagement import service as engagement
 from consult.errors import Forbidden, NotFound
 from consult.people.actor import Actor
-from consult.rooms import service as rooms
+from consult.steering import service as steering
 from consult.synthesis import service
 
 ORGANISER = Actor(organiser_id=1)
@@ -44,7 +44,7 @@ def event(db):
                                 ("h3", room2, "Police data needs a legal basis before any sharing.")]:
             contributions.post_comment(session, people[who], room, text=text, paragraph_id=p0, parent_id=None,
                                        attribution="name", idempotency_key=next(keys))
-        rooms.make_rapporteur(session, ORGANISER, room1, participant_id=people["h1"].participant_id)
+        steering.make_rapporteur(session, ORGANISER, room1, participant_id=people["h1"].participant_id)
         return ev, people
     return db.write(build)[0]
 

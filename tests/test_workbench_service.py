@@ -15,7 +15,7 @@ from consult.markdown import render
 from consult.engagement import service as engagement
 from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.people.actor import Actor
-from consult.rooms import service as rooms
+from consult.steering import service as steering
 from html_checks import assert_harmless
 
 ORGANISER = Actor(organiser_id=1)
@@ -27,17 +27,17 @@ def room(db):
     anna, _ = db.write(build_member, world["codes"][0], "Anna", "health")
     rita, _ = db.write(build_member, world["codes"][0], "Rita", "law_enforcement")
     db.write(_organiser)
-    db.write(rooms.make_rapporteur, ORGANISER, world["rooms"][0], participant_id=rita.participant_id)
+    db.write(steering.make_rapporteur, ORGANISER, world["rooms"][0], participant_id=rita.participant_id)
     return dict(world, id=world["rooms"][0], anna=anna, rita=rita, p1=world["paragraphs"][0], p2=world["paragraphs"][1])
 
 
 def _organiser(session):
-    from consult.people.service import create_organiser
+    from consult.accounts.organisers import create_organiser
     create_organiser(session, "org@example.org", "long enough password")
 
 
 def phase(db, room, value):
-    db.write(rooms.set_phase, ORGANISER, room["id"], phase=value)
+    db.write(steering.set_phase, ORGANISER, room["id"], phase=value)
 
 
 def propose(db, room, kind="replace", text="New wording.", key="amend-key-1", actor=None, paragraph=None):
@@ -189,7 +189,7 @@ def test_a_stale_draft_save_is_refused_with_the_current_version(db, room):
 
 
 def test_two_rapporteurs_editing_different_paragraphs_both_save(db, room):
-    db.write(rooms.make_rapporteur, ORGANISER, room["id"], participant_id=room["anna"].participant_id)
+    db.write(steering.make_rapporteur, ORGANISER, room["id"], participant_id=room["anna"].participant_id)
     p1, p2 = f"p{room['p1']}", f"p{room['p2']}"
     barrier = threading.Barrier(2)
 
@@ -262,11 +262,11 @@ def test_participants_cannot_edit_the_draft_and_nothing_changes_in_a_closed_room
 
 def test_phases_are_moved_by_rapporteurs_and_organisers_only(db, room):
     with pytest.raises(Forbidden):
-        db.write(rooms.set_phase, room["anna"], room["id"], phase="voting")
-    result, events = db.write(rooms.set_phase, room["rita"], room["id"], phase="voting")
+        db.write(steering.set_phase, room["anna"], room["id"], phase="voting")
+    result, events = db.write(steering.set_phase, room["rita"], room["id"], phase="voting")
     assert result["phase"] == "voting" and events[0].payload["phase"] == "voting"
     with pytest.raises(Invalid):
-        db.write(rooms.set_phase, room["rita"], room["id"], phase="finished")
+        db.write(steering.set_phase, room["rita"], room["id"], phase="finished")
 
 
 def test_reactions_spread_with_sectors_for_the_rapporteur(db, room):

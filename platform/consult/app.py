@@ -16,7 +16,6 @@ from consult.amendments.routes import routes as amendment_routes
 from consult.web.api_errors import domain_error, error_response
 from consult.api.routes import routes as api_routes
 from consult.audit.routes import routes as audit_routes
-from consult.conference.routes import routes as conference_routes
 from consult.consolidation.routes import routes as consolidation_routes
 from consult.contributions.routes import routes as contribution_routes
 from consult.core import Core
@@ -32,8 +31,8 @@ from consult.live.routes import page_stream
 from consult.moderation.routes import routes as moderation_routes
 from consult.organiser.routes import routes as organiser_routes
 from consult.people import passwords
-from consult.people.routes import routes as people_routes
-from consult.rooms.routes import routes as room_routes
+from consult.accounts.routes import routes as account_routes
+from consult.steering.routes import routes as steering_routes
 from consult.screens.routes import routes as screen_routes
 from consult.settings import ROOT, Settings
 from consult.synthesis.routes import routes as synthesis_routes
@@ -113,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         core.db.dispose()
 
     routes = [
-        *conference_routes, *people_routes, *screen_routes, *room_routes, *contribution_routes, *amendment_routes,
+        *account_routes, *screen_routes, *steering_routes, *contribution_routes, *amendment_routes,
         *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes, *moderation_routes, *audit_routes,
         *export_routes, *import_routes, *synthesis_routes, *language_routes,
         WebSocketRoute("/rooms/{room_id:id}/live", page_stream),

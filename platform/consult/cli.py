@@ -9,7 +9,7 @@ from consult.db import Database
 from consult.demo.activity import fill
 from consult.demo.seed import join_links, seed
 from consult.people import passwords
-from consult.people.service import create_organiser
+from consult.accounts.organisers import create_organiser
 from consult.settings import Settings
 
 DEMO_ORGANISER = ("organiser@example.org", "brussels-demo-2024")

@@ -30,9 +30,10 @@ from consult.export.routes import file_response
 from consult.live import replay
 from consult.live.fragments import event_json
 from consult.live.routes import api_stream
+from consult.accounts import joining, organisers
 from consult.people import service as people
-from consult.rooms import service as rooms_service
-from consult.rooms.service import list_rooms, room_detail
+from consult.steering import service as steering
+from consult.steering.service import list_rooms, room_detail
 from consult.synthesis.service import synthesis as build_synthesis
 from consult.web.forms import optional_int
 
@@ -69,19 +70,19 @@ async def login(request):
 
 async def tokens(request):
     core = request.app.state.core
-    return JSONResponse({"tokens": await core.read(people.list_api_tokens, await bearer(request))})
+    return JSONResponse({"tokens": await core.read(organisers.list_api_tokens, await bearer(request))})
 
 
 async def revoke_token(request):
     core = request.app.state.core
-    await core.write(people.revoke_api_token, await bearer(request), request.path_params["token_id"])
+    await core.write(organisers.revoke_api_token, await bearer(request), request.path_params["token_id"])
     return Response(status_code=204)
 
 
 async def renew_link(request):
     core = request.app.state.core
     participant_id = request.path_params["participant_id"]
-    token = await core.write(people.renew_personal_link, await bearer(request), participant_id)
+    token = await core.write(organisers.renew_personal_link, await bearer(request), participant_id)
     return JSONResponse({"token": token, "link": str(request.url_for("personal_link", token=token))})
 
 
@@ -91,7 +92,7 @@ async def join(request):
     core.join_limit.hit(request.client.host if request.client else "unknown")
     actor = await bearer(request, required=False)
     participant, member, token = await core.write(
-        people.join, actor, code=str_field(data, "code") or "", name=str_field(data, "name"),
+        joining.join, actor, code=str_field(data, "code") or "", name=str_field(data, "name"),
         organisation=str_field(data, "organisation"), sector=str_field(data, "sector"),
         country=str_field(data, "country"),
         named_in_results=bool(data.get("named_in_results", False)))
@@ -155,7 +156,7 @@ async def rapporteurs(request):
     core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
-    return JSONResponse(await core.write(rooms_service.make_rapporteur, actor, request.path_params["room_id"],
+    return JSONResponse(await core.write(steering.make_rapporteur, actor, request.path_params["room_id"],
                                          participant_id=int_field(data, "participant_id", required=True)),
                                          status_code=201)
 
@@ -164,7 +165,7 @@ async def phase(request):
     core = request.app.state.core
     actor = await bearer(request)
     data = await json_body(request)
-    return JSONResponse(await core.write(rooms_service.set_phase, actor, request.path_params["room_id"],
+    return JSONResponse(await core.write(steering.set_phase, actor, request.path_params["room_id"],
                                          phase=str_field(data, "phase")))
 
 

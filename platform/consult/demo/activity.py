@@ -19,8 +19,8 @@ from consult.documents.models import Document, Section
 from consult.drafting import service as drafting
 from consult.people.actor import Actor
 from consult.people.models import Organiser
-from consult.people.service import join
-from consult.rooms import service as rooms
+from consult.accounts.joining import join
+from consult.steering import service as steering
 from consult.rooms.models import Room
 
 PEOPLE = [("Inês Carvalho", "health", "PT"), ("Jan de Vries", "law_enforcement", "NL"),
@@ -100,7 +100,7 @@ def fill(session: Session) -> bool:
                 continue
             people[code] = [_join(session, code, *person) for person in PEOPLE[index::2][:4]]
             rapporteur = people[code][0]
-            rooms.make_rapporteur(session, organiser, room.id, participant_id=rapporteur.participant_id)
+            steering.make_rapporteur(session, organiser, room.id, participant_id=rapporteur.participant_id)
             _discuss(session, room, people[code], paragraphs, steps, keys)
             opinions.take_part(session, room, keys)
         proposed = {code: [] for code in people}
@@ -113,7 +113,7 @@ def fill(session: Session) -> bool:
         for code, members in people.items():
             room = codes[code]
             rapporteur = members[0]
-            rooms.set_phase(session, rapporteur, room.id, phase="voting")
+            steering.set_phase(session, rapporteur, room.id, phase="voting")
             for n, (amendment, action) in enumerate(proposed[code]):
                 for m, voter in enumerate(members):
                     choice = "disagree" if action[0] == "reject" and m % 2 else ("agree" if (m + n) % 4 else "abstain")
@@ -131,7 +131,7 @@ def fill(session: Session) -> bool:
                           "- Local authorities should receive figures at neighbourhood level.\n"
                           "- Disagreement remained between sectors on how wide the core definition should be.")
             if room.slot.position == 0:
-                rooms.set_phase(session, rapporteur, room.id, phase="closed")
+                steering.set_phase(session, rapporteur, room.id, phase="closed")
     return True
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from consult.contributions import service as contributions
 from consult.engagement import service as engagement
 from consult.people.actor import Actor
-from consult.people.service import join
+from consult.accounts.joining import join
 from consult.rooms.models import Room
 from consult.rooms.service import room_paragraph_ids
 

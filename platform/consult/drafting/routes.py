@@ -8,7 +8,7 @@ from starlette.routing import Route
 from consult.access import room_access, steering_access
 from consult.drafting import service as drafting
 from consult.markdown import citations
-from consult.rooms import service as rooms
+from consult.steering import service as steering
 from consult.web.forms import back_to, is_htmx, optional_int
 from consult.web.templating import page
 
@@ -59,7 +59,7 @@ async def history(request: Request):
         to = newest if to is None else to
         frm = optional_int(request.query_params.get("from"), "from")
         frm = max(0, to - 1) if frm is None else frm
-        return {"room": rooms.room_detail(session, access), "versions": versions, "from_v": frm,
+        return {"room": steering.room_detail(session, access), "versions": versions, "from_v": frm,
                 "to_v": to, "rows": drafting.compare(session, access, frm, to)}
 
     return page(request, "drafting/history.html", await core.read(load))

@@ -18,7 +18,7 @@ from consult.documents.models import Document, Section
 from consult.errors import Invalid, NotFound
 from consult.people.actor import Actor
 from consult.people.tokens import new_token, token_hash
-from consult.rooms import service as rooms
+from consult.steering import service as steering
 from consult.rooms.models import PHASES, Membership, RapporteurInvite, Room, RoomSection
 from consult.rooms.phases import ALLOWS, PHASE_LABELS
 from consult.text import clean_line, clean_text
@@ -234,7 +234,7 @@ def bulk_phase(session: Session, actor: Actor, *, room_ids: list[int], phase: st
     Returns how many rooms actually changed phase."""
     plan = plan_phase(session, actor, room_ids, phase)
     for room_id in dict.fromkeys(room_ids):
-        rooms.set_phase(session, actor, room_id, phase=phase)
+        steering.set_phase(session, actor, room_id, phase=phase)
     return plan["moving"]
 
 

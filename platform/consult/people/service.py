@@ -1,31 +1,24 @@
-"""Joining rooms, personal links, and organiser accounts."""
+"""Who someone is: profiles checked and kept, bearer tokens read, organisers signing in, API tokens issued.
+Joining a room and the organisers' account actions are accounts/."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from consult.db import queue_kick
-from consult import clock, i18n
-from consult.access import require_organiser
-from consult.audit import service as audit
-from consult.conference.models import ConferenceSession
-from consult.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from consult.people import passwords, sessions
+from consult import clock
+from consult.errors import Invalid, Unauthorized
+from consult.people import passwords
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, ApiToken, Organiser, Participant
 from consult.people.tokens import new_token, token_hash
-from consult.rooms import log
-from consult.rooms.models import Membership, RapporteurInvite, Room
-from consult.rooms.service import member_count
 from consult.text import clean_line
-from consult.i18n import COUNTRIES, N_, _
+from consult.i18n import COUNTRIES, _
 
 _CODE = re.compile(r"[^A-Z0-9]")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def normalise_email(email: str | None) -> str:
@@ -37,13 +30,6 @@ def normalise_email(email: str | None) -> str:
 def normalise_code(code: str | None) -> str:
     """Codes are read aloud and typed on phones: case, spaces and dashes do not matter."""
     return _CODE.sub("", (code or "").upper())
-
-
-def room_by_code(session: Session, code: str | None) -> Room:
-    room = session.scalar(select(Room).where(Room.code == normalise_code(code))) if code else None
-    if room is None:
-        raise NotFound(_("No room has this code. Check it with the room's screen."), {"code": _("Unknown code.")})
-    return room
 
 
 def check_profile(name, organisation, sector, country) -> dict:
@@ -66,53 +52,6 @@ def check_profile(name, organisation, sector, country) -> dict:
     if errors:
         raise Invalid(_("Some details need attention."), errors)
     return fields
-
-
-def join(session: Session, actor: Actor, *, code: str, name, organisation, sector, country,
-         named_in_results: bool = False, invite: str | None = None) -> tuple[Participant, Membership, str | None]:
-    """Join a room. A participant already known (cookie or token) keeps their identity and
-    joins one more room; otherwise a new participant is made and their token returned once.
-    With a rapporteur's invitation, whoever joins becomes the room's rapporteur."""
-    room = room_by_code(session, code)
-    invitation = _invitation(session, room.id, invite) if invite else None
-    event_id = session.get(ConferenceSession, room.slot_id).event_id
-    participant = session.get(Participant, actor.participant_id) if actor.participant_id else None
-    token = None
-    if participant is None or participant.event_id != event_id:
-        fields = check_profile(name, organisation, sector, country)
-        token = new_token()
-        participant = Participant(event_id=event_id, named_in_results=bool(named_in_results),
-                                  token_hash=token_hash(token), created_at=clock.now(),
-                                  language=i18n.current(), **fields)
-        session.add(participant)
-        session.flush()
-    member = session.scalar(select(Membership).where(
-        Membership.room_id == room.id, Membership.participant_id == participant.id))
-    if member is not None and member.removed_at is not None:
-        raise Forbidden(_("A moderator removed you from this room. Ask the organisers if you think this is a mistake."))
-    if member is None:
-        if room.capacity:
-            # Joins of a room with places queue on its row, so the last place is given once.
-            session.scalar(select(Room.id).where(Room.id == room.id).with_for_update())
-        if room.capacity and member_count(session, room.id) >= room.capacity and invitation is None:
-            raise Conflict(_("This room is full. Ask the organisers which room still has places."))
-        member = Membership(room_id=room.id, participant_id=participant.id, joined_at=clock.now())
-        session.add(member)
-        session.flush()
-        log.record(session, room.id, "member_joined", {"members": member_count(session, room.id)})
-    if invitation is not None:
-        invitation.used_by, invitation.used_at, member.role = participant.id, clock.now(), "rapporteur"
-        log.record(session, room.id, "rapporteur_assigned", {"name": participant.name})
-    return participant, member, token
-
-
-def _invitation(session: Session, room_id: int, token: str) -> RapporteurInvite:
-    invitation = session.scalar(select(RapporteurInvite).where(RapporteurInvite.token_hash == token_hash(token)))
-    if invitation is None or invitation.room_id != room_id:
-        raise NotFound(_("This invitation link does not work for this room."))
-    if invitation.used_at is not None:
-        raise Conflict(_("This invitation was already used. Ask the organisers for a new one."))
-    return invitation
 
 
 def update_profile(session: Session, actor: Actor, *, name, organisation, sector, country,
@@ -151,17 +90,6 @@ def language_of(session: Session, participant_id: int) -> str | None:
     return session.scalar(select(Participant.language).where(Participant.id == participant_id))
 
 
-def latest_room_id(session: Session, participant_id: int) -> int | None:
-    return session.scalar(select(Membership.room_id).where(Membership.participant_id == participant_id)
-                          .order_by(Membership.joined_at.desc(), Membership.id.desc()).limit(1))
-
-
-def rooms_of(session: Session, participant_id: int) -> list[dict]:
-    rows = session.execute(select(Room.id, Room.name).join(Membership, Membership.room_id == Room.id)
-                           .where(Membership.participant_id == participant_id).order_by(Membership.joined_at))
-    return [{"id": room_id, "name": name} for room_id, name in rows]
-
-
 def participant_profile(session: Session, participant_id: int) -> dict | None:
     p = session.get(Participant, participant_id)
     if p is None:
@@ -169,27 +97,6 @@ def participant_profile(session: Session, participant_id: int) -> dict | None:
     return {"id": p.id, "name": p.name, "organisation": p.organisation, "sector": p.sector,
             "sector_label": _(SECTORS[p.sector]), "country": p.country,
             "named_in_results": p.named_in_results}
-
-
-def create_organiser(session: Session, email: str, password: str) -> Organiser:
-    email = normalise_email(email)
-    if not _EMAIL.match(email):
-        raise Invalid(_("Enter a valid email address."), {"email": _("Not an email address.")})
-    if len(password or "") < 10:
-        raise Invalid(_("Use a password of at least 10 characters."), {"password": _("Too short.")})
-    existing = session.scalar(select(Organiser).where(Organiser.email == email))
-    if existing is not None:
-        # A reset is what one does after a leak: whoever held a session or a token is out.
-        existing.password_hash = passwords.hash_password(password)
-        sessions.end_for_organiser(session, existing.id)
-        session.execute(delete(ApiToken).where(ApiToken.organiser_id == existing.id))
-        audit.record_as(session, "command line", "system", "organiser.reset", email=email)
-        return existing
-    organiser = Organiser(email=email, password_hash=passwords.hash_password(password), created_at=clock.now())
-    session.add(organiser)
-    session.flush()
-    audit.record_as(session, "command line", "system", "organiser.create", email=email)
-    return organiser
 
 
 def authenticate_organiser(session: Session, email: str, password: str) -> int:
@@ -234,47 +141,6 @@ def token_view(row: ApiToken) -> dict:
         return value.isoformat(timespec="seconds") + "Z" if value else None
     return {"id": row.id, "name": row.name, "created_at": at(row.created_at), "expires_at": at(row.expires_at),
             "last_used_at": at(row.last_used_at)}
-
-
-def list_api_tokens(session: Session, actor: Actor) -> list[dict]:
-    require_organiser(actor, doing=N_("have API tokens"))
-    rows = session.scalars(select(ApiToken).where(ApiToken.organiser_id == actor.organiser_id,
-                                                  ApiToken.expires_at > clock.now()).order_by(ApiToken.id))
-    return [token_view(row) for row in rows]
-
-
-def revoke_api_token(session: Session, actor: Actor, token_id: int) -> None:
-    require_organiser(actor, doing=N_("have API tokens"))
-    gone = session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.organiser_id == actor.organiser_id)
-                           .returning(ApiToken.name)).first()
-    if gone is None:
-        raise NotFound(_("No such token of yours."))
-    audit.record(session, actor, "api_token.revoke", name=gone.name)
-
-
-def sign_out_everywhere(session: Session, actor: Actor) -> int:
-    """Every browser session of this organiser ends, this one included."""
-    require_organiser(actor, doing=N_("do this"))
-    ended = sessions.end_for_organiser(session, actor.organiser_id)
-    audit.record(session, actor, "sign_out.everywhere", sessions=ended)
-    queue_kick(session, None, f"o:{actor.organiser_id}")
-    return ended
-
-
-def renew_personal_link(session: Session, actor: Actor, participant_id: int) -> str:
-    """A lost badge: the old personal link (and API token) stops working, and every browser
-    signed in with it is signed out; the new link is returned once."""
-    require_organiser(actor, doing=N_("renew personal links"))
-    participant = session.get(Participant, participant_id)
-    if participant is None:
-        raise NotFound(_("No such participant."))
-    token = new_token()
-    participant.token_hash = token_hash(token)
-    sessions.end_for_participant(session, participant_id)
-    audit.record(session, actor, "participant.link_renewed", event_id=participant.event_id,
-                 participant_id=participant_id)
-    queue_kick(session, None, f"p:{participant_id}")
-    return token
 
 
 def organiser_exists(session: Session, organiser_id: int) -> bool:

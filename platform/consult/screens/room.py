@@ -12,7 +12,7 @@ from consult.drafting import service as drafting
 from consult.engagement import service as engagement
 from consult.errors import Forbidden
 from consult.moderation.service import removal_of
-from consult.rooms import service
+from consult.steering import service as steering
 from consult.web.forms import panel
 from consult.web.templating import page
 
@@ -20,7 +20,7 @@ from consult.web.templating import page
 def room_context(session, actor, room_id: int, sort: str) -> dict:
     """Everything the room page shows, read in one transaction, with access resolved once."""
     access = room_access(session, actor, room_id)
-    room = service.room_detail(session, access)
+    room = steering.room_detail(session, access)
     version, content = drafting.latest(session, room_id)
     author = drafting.history(session, access)[0]["author"] if version else None
     comments = list_comments(session, access, sort)
@@ -72,7 +72,7 @@ async def projector(request: Request):
 
     def load(session):
         access = steering_access(session, actor, room_id)
-        room = service.room_detail(session, access)
+        room = steering.room_detail(session, access)
         visible = [c for c in list_comments(session, access, "new")
                    if c["visibility"] == "visible" and not c["parent_id"]]
         pending = [a for a in amendments.list_amendments(session, access)

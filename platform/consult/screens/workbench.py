@@ -10,7 +10,7 @@ from consult.contributions import service as contributions
 from consult.drafting import service as drafting
 from consult.markdown import citations
 from consult.engagement import service as engagement
-from consult.rooms import service as rooms
+from consult.steering import service as steering
 from consult.web.forms import panel
 from consult.web.templating import page
 
@@ -19,7 +19,7 @@ PANELS = {"wb_text", "wb_amendments", "wb_comments", "wb_reactions", "wb_polls",
 
 def workbench_context(session, actor, room_id: int, filters: dict) -> dict:
     access = steering_access(session, actor, room_id)
-    room = rooms.room_detail(session, access)
+    room = steering.room_detail(session, access)
     version, content = drafting.latest(session, room_id)
     listed = amendments.list_amendments(session, access)
     ranking = {(r["type"], r["id"]): r["dots"] for r in engagement.ranking(session, room_id, limit=1000)}
@@ -37,7 +37,7 @@ def workbench_context(session, actor, room_id: int, filters: dict) -> dict:
                                                   filters.get("min_support", 0), filters.get("language")),
         "all_comments": len(comments), "filters": filters,
         "spread": engagement.spread(session, room_id), "polls": engagement.polls(session, access),
-        "members": rooms.members(session, access),
+        "members": steering.members(session, access),
         "cites": citations(content["conclusions"]),
         "history": drafting.history(session, access)[:5],
     }

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from consult.access import room_access
-from consult.rooms import service
+from consult.steering import service
 from consult.web.forms import back_to, is_htmx, optional_int
 
 

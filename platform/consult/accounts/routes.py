@@ -7,7 +7,9 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from consult.errors import DomainError, NotFound, Unauthorized
+from consult.accounts import joining, organisers
 from consult.people import service
+from consult.people.models import Participant
 from consult.web import auth, locale
 from consult.web.forms import back_to, is_htmx
 from consult.web.templating import page
@@ -22,10 +24,10 @@ async def _join_context(request: Request, code: str) -> dict:
     core = request.app.state.core
 
     def load(session):
-        room = service.room_by_code(session, code)
+        room = joining.room_by_code(session, code)
         actor = request.state.actor
         profile = service.participant_profile(session, actor.participant_id) if actor.participant_id else None
-        if profile and session.get(service.Participant, actor.participant_id).event_id != room.slot.event_id:
+        if profile and session.get(Participant, actor.participant_id).event_id != room.slot.event_id:
             profile = None
         return {"room": {"name": room.name, "topic": room.topic, "session": room.slot.title,
                          "code_typed": code}, "profile": profile}
@@ -52,7 +54,7 @@ async def join(request: Request):
     try:
         core.join_limit.hit(_client_address(request))
         participant, member, token = await core.write(
-            service.join, request.state.actor, code=code, name=values["name"], organisation=values["organisation"],
+            joining.join, request.state.actor, code=code, name=values["name"], organisation=values["organisation"],
             sector=values["sector"], country=values["country"], named_in_results=bool(values["named_in_results"]),
             invite=form.get("invite") or None)
     except DomainError as error:
@@ -85,7 +87,7 @@ async def personal_link(request: Request):
     auth.sign_in_participant(request.session, actor.participant_id)
     request.session["pt"] = token
     locale.remember_on_sign_in(request.session, await core.read(service.language_of, actor.participant_id))
-    room_id = await core.read(service.latest_room_id, actor.participant_id)
+    room_id = await core.read(joining.latest_room_id, actor.participant_id)
     return RedirectResponse(f"/rooms/{room_id}" if room_id else "/me", status_code=303)
 
 
@@ -96,7 +98,7 @@ async def me(request: Request):
         return RedirectResponse("/", status_code=302)
 
     profile = await core.read(service.participant_profile, actor.participant_id)
-    rooms = await core.read(service.rooms_of, actor.participant_id)
+    rooms = await core.read(joining.rooms_of, actor.participant_id)
     token = request.session.get("pt")
     link = str(request.url_for("personal_link", token=token)) if token else None
     qr = segno.make(link, error="m").svg_inline(scale=4, dark="#111") if link else None
@@ -108,7 +110,7 @@ async def consent(request: Request):
     form = await request.form()
 
     def save(session):
-        p = session.get(service.Participant, request.state.actor.participant_id or 0)
+        p = session.get(Participant, request.state.actor.participant_id or 0)
         if p is None:
             raise Unauthorized(_("Join a room first."))
         p.named_in_results = bool(form.get("named_in_results"))
@@ -150,7 +152,7 @@ async def logout(request: Request):
 
 async def logout_everywhere(request: Request):
     """A lost laptop: every browser signed in as this organiser is signed out at once."""
-    await request.app.state.core.write(service.sign_out_everywhere, request.state.actor)
+    await request.app.state.core.write(organisers.sign_out_everywhere, request.state.actor)
     auth.sign_out(request.session)
     return back_to("/organiser/login")
 
