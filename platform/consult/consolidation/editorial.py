@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.audit import service as audit
-from consult.consolidation import service
+from consult.consolidation import build, service
 from consult.consolidation.models import ExcludedRoom
 from consult.documents.models import Document
 from consult.drafting.service import MAX_PARAGRAPH_CHARS
@@ -24,7 +24,7 @@ MAX_NOTE_CHARS = 2000
 def check_edit(session: Session, actor: Actor, *, document_id: int, version: int, key: str, text: str | None,
                note: str | None) -> tuple[str, Document, dict, dict, str, str]:
     by = service.consolidator(session, actor)
-    document = service._document(session, document_id)
+    document = build.load_document(session, document_id)
     # Edits and consolidations of one document queue here, so "the latest" stays the latest.
     session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
     source = service._version(session, document_id, version)
@@ -77,23 +77,23 @@ def edit_paragraph(session: Session, actor: Actor, *, document_id: int, version:
 def rooms_to_choose(session: Session, actor: Actor, *, document_id: int) -> list[dict]:
     """Every room that works on the document, and whether it is left out."""
     service.consolidator(session, actor)
-    document = service._document(session, document_id)
-    left_out = service.excluded_ids(session, document_id)
+    document = build.load_document(session, document_id)
+    left_out = build.excluded_ids(session, document_id)
     return [{"id": r.id, "name": r.name, "session": r.slot.title, "excluded": r.id in left_out}
-            for r in service._rooms(session, document)]
+            for r in build.rooms_of(session, document)]
 
 
 def set_excluded_rooms(session: Session, actor: Actor, *, document_id: int, room_ids: list[int]) -> list[dict]:
     """Which rooms the next consolidations of this document leave out; remembered until changed."""
     by = service.consolidator(session, actor)
-    document = service._document(session, document_id)
-    working = {r.id: r.name for r in service._rooms(session, document)}
+    document = build.load_document(session, document_id)
+    working = {r.id: r.name for r in build.rooms_of(session, document)}
     unknown = sorted(set(room_ids) - set(working))
     if unknown:
         raise Invalid(_("These rooms do not work on this document: %(rooms)s.", rooms=", ".join(map(str, unknown))),
                       {"room_ids": _("Not a room of this document.")})
     wanted = set(room_ids)
-    before = service.excluded_ids(session, document_id)
+    before = build.excluded_ids(session, document_id)
     session.execute(delete(ExcludedRoom).where(ExcludedRoom.document_id == document_id,
                                                ExcludedRoom.room_id.not_in(wanted)))
     now = clock.now()

@@ -1,33 +1,28 @@
-"""Consolidating a base document from every room's working text, resolving conflicts,
-publishing. Organisers only, except reading a published version."""
+"""Consolidating a base document (the merge itself is build.py), resolving conflicts,
+publishing, reading versions. Organisers only, except reading a published version."""
 from __future__ import annotations
 
 import copy
 import json
-from dataclasses import asdict
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, object_session
 
-from consult.access import require_organiser, signed_as
+from consult.access import require_organiser
 from consult import clock
-from consult.amendments.models import Amendment
-from consult.amendments.service import tally_by_sector
 from consult.audit import service as audit
-from consult.conference.models import ConferenceSession, Event
+from consult.conference.models import Event
 from consult.consolidation import hunks
-from consult.consolidation.merge import merge_document
-from consult.consolidation.models import ConsolidatedVersion, ExcludedRoom, Resolution
-from consult.consolidation.numbering import published_numbers, working_number
+from consult.consolidation.build import build, excluded_ids, load_document, rooms_of
+from consult.consolidation.models import ConsolidatedVersion, Resolution
+from consult.consolidation.numbering import published_numbers
 from consult.consolidation.provenance import describe
-from consult.contributions.models import Comment
-from consult.documents.models import Document, Section
+from consult.documents.models import Document
 from consult.drafting import service as drafting
-from consult.engagement.service import spread
 from consult.errors import Invalid, NotFound
 from consult.people.actor import Actor
-from consult.people.models import Organiser, Participant
-from consult.rooms.models import Membership, Room, RoomSection
+from consult.people.models import Organiser
+from consult.rooms.models import Room
 from consult.text import clean_text
 from consult.i18n import N_
 from consult.i18n import _
@@ -37,136 +32,6 @@ def consolidator(session: Session, actor: Actor) -> str:
     """Organisers only consolidate; their email signs what they did."""
     require_organiser(actor, doing=N_("consolidate documents"))
     return session.get(Organiser, actor.organiser_id).email
-
-
-def _document(session: Session, document_id: int) -> Document:
-    document = session.scalar(select(Document).where(Document.id == document_id).options(
-        selectinload(Document.sections).selectinload(Section.paragraphs)))
-    if document is None:
-        raise NotFound(_("No such document."))
-    return document
-
-
-def _rooms(session: Session, document: Document) -> list[Room]:
-    section_ids = [s.id for s in document.sections]
-    return list(session.scalars(
-        select(Room).join(ConferenceSession).where(Room.id.in_(
-            select(RoomSection.room_id).where(RoomSection.section_id.in_(section_ids))))
-        .order_by(ConferenceSession.position, Room.position).options(selectinload(Room.slot))))
-
-
-def build(session: Session, document: Document) -> dict:
-    """A fresh merge of the latest working text of every room not left out, with the raw
-    facts of provenance (see provenance.py for what is derived from them)."""
-    sections = {s.id: s for s in document.sections}
-    where = {p.id: (s, p) for s in document.sections for p in s.paragraphs}
-    base = [(p.id, p.text) for s in document.sections for p in s.paragraphs]
-    every = _rooms(session, document)
-    left_out = excluded_ids(session, document.id)
-    rooms = [r for r in every if r.id not in left_out]
-    names = {r.id: r.name for r in every}
-    drafts, versions, contents = {}, {}, {}
-    for room in rooms:
-        versions[room.id], contents[room.id] = drafting.latest(session, room.id)
-        drafts[room.id] = [p for p in contents[room.id]["paragraphs"] if p["section_id"] in sections]
-    merged = merge_document(base, drafts, order=[r.id for r in rooms])
-    provenance = _provenance(session, [r.id for r in rooms], list(where), names)
-    paragraphs, inserted_after = [], {}
-    for m in merged:
-        anchor = m.base_paragraph_id or m.after
-        section, paragraph = where[anchor]
-        if m.base_paragraph_id:
-            number = working_number(section.position, paragraph.position)
-        else:
-            inserted_after[anchor] = inserted_after.get(anchor, -1) + 1
-            number = working_number(section.position, paragraph.position, inserted_after[anchor])
-        view = asdict(m)
-        view.update(hunks.serialised(m.segments, names))
-        view["variants"] = [dict(v, room_names=[names[r] for r in v["rooms"]]) for v in m.variants]
-        view.update(section_id=section.id, section_title=section.title, number=number,
-                    room_names=[names[r] for r in m.rooms], resolution=None,
-                    proposals=_proposals(m, drafts, names))
-        for c in view["candidates"]:
-            c["room_name"] = names[c["room_id"]]
-        view["provenance"] = _paragraph_provenance(provenance, m)
-        paragraphs.append(view)
-    conclusions = []
-    for room in rooms:
-        if not conclusions or conclusions[-1]["session"] != room.slot.title:
-            conclusions.append({"session": room.slot.title, "rooms": []})
-        rapporteurs = list(session.scalars(select(Participant.name).join(Membership).where(
-            Membership.room_id == room.id, Membership.role == "rapporteur", Membership.removed_at.is_(None),
-            Participant.named_in_results.is_(True))))
-        conclusions[-1]["rooms"].append({"room_id": room.id, "room": room.name, "rapporteurs": rapporteurs,
-                                         "conclusions": contents[room.id]["conclusions"],
-                                         "draft_version": versions[room.id]})
-    return {"paragraphs": paragraphs, "conclusions": conclusions,
-            "rooms": [{"id": r.id, "name": r.name, "session": r.slot.title, "draft_version": versions[r.id]}
-                      for r in rooms],
-            "excluded_rooms": [{"id": r.id, "name": r.name} for r in every if r.id in left_out]}
-
-
-def _proposals(m, drafts: dict[int, list[dict]], names: dict[int, str]) -> list[dict]:
-    """What each room's text of this paragraph is, where it differs from the base."""
-    if m.base_paragraph_id is None:
-        return [{"room_id": r, "room_name": names[r], "text": m.text, "deleted": False} for r in m.rooms]
-    out = []
-    for room_id in sorted(drafts):
-        mine = next((p for p in drafts[room_id] if p.get("base_paragraph_id") == m.base_paragraph_id), None)
-        if mine is not None and (mine.get("deleted") or mine["text"] != m.base_text):
-            deleted = bool(mine.get("deleted"))
-            out.append({"room_id": room_id, "room_name": names[room_id], "text": None if deleted else mine["text"],
-                        "deleted": deleted})
-    return out
-
-
-def _provenance(session: Session, room_ids: list[int], paragraph_ids: list[int], names: dict[int, str]) -> dict:
-    """Every decided amendment (accepted or rejected in its room), the comments taken into
-    account, and the reactions, of the rooms in this consolidation."""
-    rooms = {r.id: r for r in session.scalars(select(Room).where(Room.id.in_(room_ids)))}
-    decided = list(session.execute(select(Amendment, Participant).join(Participant, Participant.id == Amendment.author_id)
-                                   .where(Amendment.room_id.in_(room_ids),
-                                          Amendment.status.in_(("accepted", "rejected")),
-                                          Amendment.visibility == "visible").order_by(Amendment.id)))
-    by_sector = tally_by_sector(session, [a.id for a, _ in decided])
-    amendments = {a.id: {"id": a.id, "room_id": a.room_id, "room_name": names[a.room_id],
-                         "paragraph_id": a.paragraph_id, "kind": a.kind, "status": a.status,
-                         "text": a.accepted_text or a.text, "rationale": a.rationale,
-                         "decision_reason": a.decision_reason,
-                         "author": signed_as(p, a.attribution, rooms[a.room_id], "public").label,
-                         "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
-                         "by_sector": by_sector.get(a.id, {})} for a, p in decided}
-    comments: dict[int, list] = {}
-    for c, p in session.execute(select(Comment, Participant).join(Participant, Participant.id == Comment.author_id)
-                                .where(Comment.room_id.in_(room_ids), Comment.taken_into_account.is_(True),
-                                       Comment.visibility == "visible", Comment.paragraph_id.in_(paragraph_ids))
-                                .order_by(Comment.id)):
-        comments.setdefault(c.paragraph_id, []).append(
-            {"id": c.id, "room_id": c.room_id, "room_name": names[c.room_id], "text": c.text, "support": c.support,
-             "author": signed_as(p, c.attribution, rooms[c.room_id], "public").label})
-    reactions: dict[int, dict] = {}
-    for room_id in room_ids:
-        for pid, entry in spread(session, room_id).items():
-            total = reactions.setdefault(pid, {"agree": 0, "disagree": 0, "pass": 0, "discuss": 0, "by_sector": {}})
-            for k in ("agree", "disagree", "pass", "discuss"):
-                total[k] += entry[k]
-            for sector, row in entry["by_sector"].items():
-                into = total["by_sector"].setdefault(sector, {"agree": 0, "disagree": 0, "pass": 0, "discuss": 0})
-                for k in into:
-                    into[k] += row[k]
-    return {"amendments": amendments, "comments": comments, "reactions": reactions}
-
-
-def _paragraph_provenance(found: dict, m) -> dict:
-    """A base paragraph carries the amendments that replace or delete it and the rejected ones
-    that would have inserted after it; an inserted paragraph, the amendments that inserted it."""
-    if m.base_paragraph_id is not None:
-        amendments = [a for a in found["amendments"].values() if a["paragraph_id"] == m.base_paragraph_id
-                      and (a["kind"] != "insert_after" or a["status"] == "rejected")]
-        return {"amendments": amendments, "comments": found["comments"].get(m.base_paragraph_id, []),
-                "reactions": found["reactions"].get(m.base_paragraph_id)}
-    return {"amendments": [found["amendments"][i] for i in m.amendment_ids if i in found["amendments"]],
-            "comments": [], "reactions": None}
 
 
 def _latest(session: Session, document_id: int) -> ConsolidatedVersion | None:
@@ -208,10 +73,6 @@ def _carry_edits(previous: dict | None, content: dict) -> int:
     return kept
 
 
-def excluded_ids(session: Session, document_id: int) -> set[int]:
-    return set(session.scalars(select(ExcludedRoom.room_id).where(ExcludedRoom.document_id == document_id)))
-
-
 def _store(session: Session, document_id: int, content: dict, note: str, by: str) -> ConsolidatedVersion:
     latest = _latest(session, document_id)
     row = ConsolidatedVersion(document_id=document_id, version=(latest.version if latest else 0) + 1,
@@ -225,7 +86,7 @@ def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
     """A new version from the rooms' latest texts; none when it would repeat the latest one
     (the answer then says so, with "unchanged")."""
     by = consolidator(session, actor)
-    document = _document(session, document_id)
+    document = load_document(session, document_id)
     # One consolidation of a document at a time: the version numbers stay a gapless sequence.
     session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
     content = build(session, document)
@@ -255,13 +116,13 @@ def consolidate(session: Session, actor: Actor, document_id: int) -> dict:
 def _still_open(session: Session, document: Document) -> list[Room]:
     """The rooms whose text goes into the document (not left out) and that can still change it."""
     left_out = excluded_ids(session, document.id)
-    return [r for r in _rooms(session, document) if r.id not in left_out and r.phase != "closed"]
+    return [r for r in rooms_of(session, document) if r.id not in left_out and r.phase != "closed"]
 
 
 def consolidation_plan(session: Session, actor: Actor, document_id: int) -> dict:
     """What consolidating now would leave behind: the rooms still at work on the document."""
     consolidator(session, actor)
-    document = _document(session, document_id)
+    document = load_document(session, document_id)
     latest = _latest(session, document_id)
     return {"title": document.title, "next_version": (latest.version if latest else 0) + 1,
             "still_open": [{"name": r.name, "phase": r.phase} for r in _still_open(session, document)]}
@@ -276,7 +137,7 @@ def _open_latest(session: Session, actor: Actor, document_id: int, version: int)
     """Lock the document and copy the content of its latest version, which must be `version`:
     resolutions and edits build on the latest version only."""
     by = consolidator(session, actor)
-    document = _document(session, document_id)
+    document = load_document(session, document_id)
     session.scalar(select(Document.id).where(Document.id == document_id).with_for_update())
     source = _version(session, document_id, version)
     latest = _latest(session, document_id)
@@ -362,7 +223,7 @@ def publish(session: Session, actor: Actor, document_id: int, *, version: int) -
         row.published_at = clock.now()
         audit.record(session, actor, "document.publish", event_id=row_event(session, document_id),
                      document_id=document_id, version=version)
-    return version_view(row, _document(session, document_id))
+    return version_view(row, load_document(session, document_id))
 
 
 def event_title(session: Session, event_id: int) -> str:
@@ -384,7 +245,7 @@ def _version(session: Session, document_id: int, version: int) -> ConsolidatedVe
 def get_version(session: Session, actor: Actor, document_id: int, version: int | None = None) -> dict:
     """Organisers read any version; everyone else only published ones (version None: the
     latest they may read)."""
-    document = _document(session, document_id)
+    document = load_document(session, document_id)
     query = select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document_id)
     if not actor.is_organiser:
         query = query.where(ConsolidatedVersion.published_at.is_not(None))
@@ -427,7 +288,7 @@ def version_view(row: ConsolidatedVersion, document: Document) -> dict:
 
 def list_versions(session: Session, actor: Actor, document_id: int) -> list[dict]:
     consolidator(session, actor)
-    document = _document(session, document_id)
+    document = load_document(session, document_id)
     zone = session.get(Event, document.event_id).timezone
     return [{"version": r.version, "note": r.note, "created_by": r.created_by,
              "created_at": r.created_at.isoformat(timespec="seconds") + "Z",
