@@ -1,4 +1,5 @@
-"""The consultation as tables: a header and a row generator each, streamed from the database.
+"""The consultation as tables, one a sheet: a header and a row generator each, streamed from the
+database (the overview sheet is overview.py, what every sheet shares lookups.py).
 
 Every row carries its provenance: session, room, phase, document, section and paragraph
 (number and opening words), and the author's sector and country. Participants are
@@ -9,167 +10,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterator
 
-from openpyxl.chart import BarChart, Reference
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from consult.access import signed_as
 from consult import clock
 from consult.amendments.models import Amendment, AmendmentVote
 from consult.audit.models import AuditEntry
 from consult.audit.words import describe
-from consult.conference.models import ConferenceSession, Event
+from consult.conference.models import Event
 from consult.consolidation import hunks
 from consult.consolidation.models import ConsolidatedVersion
 from consult.consolidation.service import version_view
 from consult.contributions.models import Comment, Support
-from consult.documents.models import Document, Paragraph, Section
+from consult.documents.models import Document, Section
 from consult.drafting import service as drafting
 from consult.engagement.models import Dot, Poll, PollVote, Reaction
 from consult.workbook import Column, Table
 from consult.people.models import SECTORS, Participant
-from consult.rooms.models import Membership, Room, RoomSection
+from consult.rooms.models import Membership, RoomSection
 from consult.rooms.phases import PHASE_LABELS
 from consult.synthesis.sheets import synthesis_sheets
+from consult.export.lookups import BATCH, KINDS, STATUSES, WHERE, WHO, Lookups, moderation, stream
+from consult.export.overview import overview
 from consult.i18n import N_, _
-
-BATCH = 5000
-WHERE = [Column(N_("Session"), 24), Column(N_("Room"), 28), Column(N_("Phase"), 12), Column(N_("Document"), 28),
-         Column(N_("Section"), 28), Column(N_("Paragraph"), 10), Column(N_("Opening words"), 30)]
-# Amendment kinds and statuses as the workbook's reader reads them.
-KINDS = {"replace": N_("replace"), "insert_after": N_("insert after"), "delete": N_("delete")}
-STATUSES = {"pending": N_("pending"), "accepted": N_("accepted"), "rejected": N_("rejected")}
-WHO = [Column(N_("Author sector"), 18), Column(N_("Author country"), 8), Column(N_("Author (if agreed)"), 20)]
-
-
-class Lookups:
-    """Small lookups loaded once, so that the big tables stream without joins per row."""
-
-    def __init__(self, session: Session, event_id: int, room_id: int | None, include_hidden: bool = False):
-        self.session, self.room_id, self.include_hidden = session, room_id, include_hidden
-        rooms = session.execute(select(Room, ConferenceSession).join(ConferenceSession)
-                                .where(ConferenceSession.event_id == event_id)
-                                .order_by(ConferenceSession.position, Room.position)).all()
-        self.rooms = {r.id: (s.title, r.name, _(PHASE_LABELS[r.phase])) for r, s in rooms
-                      if room_id is None or r.id == room_id}
-        self.room_by_id = {r.id: r for r, _ in rooms}
-        self.room_rows = [(r, s) for r, s in rooms if r.id in self.rooms]
-        self.paragraphs = {}
-        for p, sec, doc in session.execute(select(Paragraph, Section, Document).select_from(Paragraph)
-                                           .join(Section, Section.id == Paragraph.section_id)
-                                           .join(Document, Document.id == Section.document_id)
-                                           .where(Document.event_id == event_id)):
-            self.paragraphs[p.id] = (doc.title, f"{sec.position + 1}. {sec.title}",
-                                     f"{sec.position + 1}.{p.position + 1}", _opening(p.text))
-        self.authors = {p.id: p for p in session.scalars(select(Participant).where(Participant.event_id == event_id))}
-        self.people = {p.id: (_(SECTORS[p.sector]), p.country, p.name if p.named_in_results else None,
-                              p.organisation if p.named_in_results else None, f"P-{p.id:06d}")
-                       for p in self.authors.values()}
-
-    def where(self, room_id: int, paragraph_id: int | None) -> tuple:
-        session_title, room, phase = self.rooms[room_id]
-        document, section, number, opening = self.paragraphs.get(paragraph_id, ("", "", _("General"), ""))
-        return session_title, room, phase, document, section, number, opening
-
-    def who(self, participant_id: int, room_id: int, attribution: str) -> tuple:
-        """The author's columns as the public sees them (signed_as)."""
-        signed = signed_as(self.authors[participant_id], attribution, self.room_by_id[room_id], "public")
-        return signed.sector_name, signed.country, signed.name
-
-    def in_scope(self, column):
-        return column.in_(list(self.rooms))
-
-    def shown(self, model):
-        """Moderated content: left out, or included and marked, as the organiser chose."""
-        return model.visibility == "visible" if not self.include_hidden else model.visibility.is_not(None)
-
-
-def _moderation(visibility: str, reason: str | None) -> str:
-    return {"visible": "", "pending": "awaiting approval"}.get(visibility, f"HIDDEN by a moderator: {reason or ''}")
-
-
-def _opening(text: str, words: int = 8) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-
-
-def _stream(session: Session, query) -> Iterator:
-    return session.execute(query.execution_options(yield_per=BATCH))
-
-
-# -- the tables ---------------------------------------------------------------------------
-
-def overview(lk: Lookups, event: Event, generated: dt.datetime) -> Table:
-    s = lk.session
-    counts = {key: dict(s.execute(query).all()) for key, query in {
-        "members": select(Membership.room_id, func.count()).group_by(Membership.room_id),
-        "comments": select(Comment.room_id, func.count()).where(lk.shown(Comment)).group_by(Comment.room_id),
-        "amendments": select(Amendment.room_id, func.count()).where(lk.shown(Amendment)).group_by(Amendment.room_id),
-        "votes": select(Amendment.room_id, func.count()).join(AmendmentVote).group_by(Amendment.room_id),
-    }.items()}
-    by_sector = {key: dict(s.execute(query).all()) for key, query in {
-        "members": select(Participant.sector, func.count(func.distinct(Participant.id))).join(Membership)
-        .where(lk.in_scope(Membership.room_id)).group_by(Participant.sector),
-        "comments": select(Participant.sector, func.count()).join(Comment, Comment.author_id == Participant.id)
-        .where(lk.in_scope(Comment.room_id), lk.shown(Comment)).group_by(Participant.sector),
-        "amendments": select(Participant.sector, func.count()).join(Amendment, Amendment.author_id == Participant.id)
-        .where(lk.in_scope(Amendment.room_id), lk.shown(Amendment)).group_by(Participant.sector),
-        "votes": select(Participant.sector, func.count()).join(AmendmentVote).join(Amendment)
-        .where(lk.in_scope(Amendment.room_id)).group_by(Participant.sector),
-    }.items()}
-    leading = s.execute(select(Amendment).where(lk.in_scope(Amendment.room_id), lk.shown(Amendment))
-                        .order_by((Amendment.agree - Amendment.disagree).desc(), Amendment.id).limit(10)).scalars().all()
-    scope = (_("Including content hidden by moderators or awaiting approval, marked in each sheet's Moderation "
-               "column.") if lk.include_hidden else _("Visible content only: hidden comments and amendments, and those "
-               "awaiting approval, are left out here and in every sheet."))
-    rows = [(_("Event"), event.title, None, None, None, None),
-            (_("Generated (UTC)"), generated, None, None, None, None),
-            (_("Reflects"), _("Everything committed before the moment above; rooms may have moved on since."),
-             None, None, None, None),
-            (_("Counts"), scope, None, None, None, None),
-            (_("What each count is"), _("Participants: memberships, as in the Participants sheet's Rooms column (per "
-             "sector: people, one row each there). Comments and Amendments: rows of those sheets. Votes: amendment "
-             "votes, the Agree + Disagree + Abstain of the Votes sheet's 'Amendment vote' rows."),
-             None, None, None, None),
-            (None, None, None, None, None, None),
-            (_("Per room"), _("Room"), _("Participants"), _("Comments"), _("Amendments"), _("Votes"))]
-    first_room = len(rows) + 2
-    for room_id, (session_title, name, _phase) in lk.rooms.items():
-        rows.append((session_title, name, *(counts[k].get(room_id, 0) for k in ("members", "comments", "amendments", "votes"))))
-    last_room = len(rows) + 1
-    keys = ("members", "comments", "amendments", "votes")
-    rows.append((_("Total"), _("All rooms"), *(sum(counts[k].get(r, 0) for r in lk.rooms) for k in keys)))
-    rows += [(None,) * 6, (_("Per sector"), _("Sector"), _("People"), _("Comments"), _("Amendments"), _("Votes"))]
-    for key, label in SECTORS.items():
-        rows.append(("", _(label), *(by_sector[k].get(key, 0) for k in keys)))
-    rows.append((_("Total"), _("All sectors"), *(sum(by_sector[k].values()) for k in keys)))
-    rows += [(None,) * 6, (_("Leading amendments"), _("Amendment"), _("Agree"), _("Disagree"), _("Abstain"), _("Status"))]
-    first_amendment = len(rows) + 2
-    for a in leading:
-        rows.append((lk.rooms[a.room_id][1], _("Amendment %(id)s", id=a.id), a.agree, a.disagree, a.abstain, _(STATUSES[a.status])))
-    last_amendment = len(rows) + 1
-
-    def charts(ws, first, last):
-        if last_room >= first_room:
-            chart = BarChart()
-            chart.type, chart.title, chart.y_axis.title = "bar", _("Participation per room"), _("Participants")
-            chart.add_data(Reference(ws, min_col=3, min_row=first_room - 1, max_row=last_room), titles_from_data=True)
-            chart.set_categories(Reference(ws, min_col=2, min_row=first_room, max_row=last_room))
-            chart.height, chart.width = 9, 18
-            ws.add_chart(chart, "H2")
-        if last_amendment >= first_amendment:
-            chart = BarChart()
-            chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
-            chart.title = _("Support for the leading amendments")
-            chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=first_amendment - 1, max_row=last_amendment),
-                           titles_from_data=True)
-            chart.set_categories(Reference(ws, min_col=2, min_row=first_amendment, max_row=last_amendment))
-            chart.height, chart.width = 9, 18
-            ws.add_chart(chart, "H22")
-
-    return Table(N_("Overview"), [Column(N_("Consultation"), 22), Column("", 40), Column("", 14, "number"),
-                              Column("", 12, "number"), Column("", 12, "number"), Column("", 10, "number")],
-                 rows, charts, records=False)
 
 
 def rooms(lk: Lookups) -> Table:
@@ -222,10 +85,10 @@ def comments(lk: Lookups) -> Table:
                        Comment.attribution, Comment.text, Comment.language, Comment.support, Comment.taken_into_account,
                        Comment.created_at, Comment.visibility, Comment.moderation_reason).where(
             lk.in_scope(Comment.room_id), lk.shown(Comment)).order_by(Comment.id)
-        for c in _stream(lk.session, query):
+        for c in stream(lk.session, query):
             yield (c.id, c.parent_id, *lk.where(c.room_id, c.paragraph_id),
                    *lk.who(c.author_id, c.room_id, c.attribution), c.text, c.language, c.support,
-                   _("yes") if c.taken_into_account else "", c.created_at, _moderation(c.visibility, c.moderation_reason))
+                   _("yes") if c.taken_into_account else "", c.created_at, moderation(c.visibility, c.moderation_reason))
 
     return Table(N_("Comments"), [Column(N_("Comment"), 9, "number"), Column(N_("Reply to"), 9, "number"), *WHERE, *WHO,
                               Column(N_("Text"), 60, "long"), Column(N_("Language"), 9), Column(N_("Support"), 9, "number"),
@@ -243,7 +106,7 @@ def amendments(lk: Lookups) -> Table:
             yield (a.id, *lk.where(a.room_id, a.paragraph_id), *lk.who(a.author_id, a.room_id, a.attribution),
                    _(KINDS[a.kind]), a.original, a.text, a.rationale, a.language, _(STATUSES[a.status]), a.decided_by,
                    a.decision_reason, a.accepted_text, a.agree, a.disagree, a.abstain, int(dots.get(a.id, 0)),
-                   a.created_at, _moderation(a.visibility, a.moderation_reason))
+                   a.created_at, moderation(a.visibility, a.moderation_reason))
 
     return Table(N_("Amendments"), [Column(N_("Amendment"), 10, "number"), *WHERE, *WHO, Column(N_("Kind"), 12),
                                 Column(N_("Text amended"), 50, "long"), Column(N_("Proposed text"), 50, "long"),
@@ -267,7 +130,7 @@ def votes(lk: Lookups) -> Table:
                  .where(lk.in_scope(Amendment.room_id))
                  .group_by(Amendment.id, Amendment.room_id, Amendment.paragraph_id, Participant.sector,
                            AmendmentVote.choice).order_by(Amendment.id, Participant.sector))
-        yield from _pivot(_stream(s, query), lambda r: (_("Amendment vote"), r[0], r[1], r[2], r[3]), 4,
+        yield from _pivot(stream(s, query), lambda r: (_("Amendment vote"), r[0], r[1], r[2], r[3]), 4,
                           ("agree", "disagree", "abstain"), lambda key, c: (*key[:2], *lk.where(key[2], key[3]),
                                                                              _(SECTORS[key[4]]), c["agree"], c["disagree"],
                                                                              c["abstain"], None, None, None))
@@ -276,7 +139,7 @@ def votes(lk: Lookups) -> Table:
                  .where(lk.in_scope(Comment.room_id))
                  .group_by(Comment.id, Comment.room_id, Comment.paragraph_id, Participant.sector)
                  .order_by(Comment.id, Participant.sector))
-        for cid, room_id, paragraph_id, sector, n in _stream(s, query):
+        for cid, room_id, paragraph_id, sector, n in stream(s, query):
             yield (_("Support on comment"), cid, *lk.where(room_id, paragraph_id), _(SECTORS[sector]), *blank, n, None, None)
         query = (select(Reaction.room_id, Reaction.paragraph_id, Participant.sector, Reaction.stance,
                         Reaction.needs_discussion, func.count())
@@ -285,7 +148,7 @@ def votes(lk: Lookups) -> Table:
                            Reaction.needs_discussion)
                  .order_by(Reaction.room_id, Reaction.paragraph_id, Participant.sector))
         current, tally = None, None
-        for room_id, paragraph_id, sector, stance, discuss, n in _stream(s, query):
+        for room_id, paragraph_id, sector, stance, discuss, n in stream(s, query):
             key = (room_id, paragraph_id, sector)
             if key != current:
                 if current:
