@@ -8,7 +8,7 @@ import re
 
 import pytest
 from starlette.testclient import TestClient
-from test_moderation_routes import comment
+from test_moderation_routes import comment, reported
 from test_organiser import CODE_A, CODE_B, post, rapporteur_of, sign_in
 from web_helpers import HTMX, join, room_id
 
@@ -73,11 +73,7 @@ def test_a_room_with_people_and_no_activity_for_ten_minutes_is_stuck_until_someo
 
 def test_reports_waiting_put_a_room_first(client):
     org = sign_in(TestClient(client.app))
-    rid = room_id(join(client, CODE_B, name="Ana"))
-    cid = comment(client, rid, "Something rude")
-    flagger = TestClient(client.app)
-    join(flagger, CODE_B, name="Bo")
-    post(flagger, "/flags", {"target_type": "comment", "target_id": cid, "reason": "Rude"})
+    rid, cid = reported(client, CODE_B, "Something rude")
     shown = cards(org.get("/organiser").text)
     assert list(shown)[0] == rid and "1 reported contribution waiting" in shown[rid]
     post(org, f"/moderation/comment/{cid}/dismiss", {"reason": "Robust, not rude"})

@@ -9,13 +9,23 @@ import pytest
 from sqlalchemy import create_engine, text as sql
 from starlette.testclient import TestClient
 from test_organiser import CODE_A, CODE_B, post, rapporteur_of, sign_in
-from web_helpers import csrf_token, first_paragraph, join, room_id
+from web_helpers import first_paragraph, join, room_id
 
 
 def comment(client, rid, text, **extra):
     sent = post(client, f"/rooms/{rid}/comments", {"text": text, "attribution": "sector",
                                                    "idempotency_key": f"k-{abs(hash(text))}", **extra})
     return int(re.search(r'id="c-(\d+)"', sent.text).group(1))
+
+
+def reported(client, code, text) -> tuple[int, int]:
+    """Ana comments in the room with this code and Bo, another member, reports it: (room id, comment id)."""
+    rid = room_id(join(client, code, name="Ana"))
+    cid = comment(client, rid, text)
+    reporter = TestClient(client.app)
+    join(reporter, code, name="Bo")
+    post(reporter, "/flags", {"target_type": "comment", "target_id": cid, "reason": "Rude"})
+    return rid, cid
 
 
 def amendment(client, rid, paragraph_id, text):
@@ -124,11 +134,7 @@ def test_participants_and_rapporteurs_cannot_moderate(client, action):
 
 def test_the_queue_refreshes_as_a_fragment_for_organisers_only_and_dismissals_reach_the_live_queue(client, settings):
     org = sign_in(TestClient(client.app))
-    rid = room_id(join(client, CODE_A, name="Ana"))
-    cid = comment(client, rid, "Reported for the live queue")
-    reporter = TestClient(client.app)
-    join(reporter, CODE_A, name="Bo")
-    post(reporter, "/flags", {"target_type": "comment", "target_id": cid, "reason": "Rude"})
+    rid, cid = reported(client, CODE_A, "Reported for the live queue")
     fragment = org.get("/organiser/moderation?state=attention&panel=queue", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<section id="queue"') and "Reported for the live queue" in fragment.text
     # The actions on it come back to the queue as filtered, not to the fragment.

@@ -1,4 +1,5 @@
-"""Cleaning user text on the way in. HTML is never stripped here: templates escape it."""
+"""Cleaning user text on the way in (HTML is never stripped here: templates escape it), and its
+opening words where a list shows a text short."""
 from __future__ import annotations
 
 import re
@@ -20,3 +21,8 @@ def clean_text(value: str | None) -> str:
 def clean_line(value: str | None) -> str:
     """A one-line field: whitespace runs fold to one space."""
     return " ".join(clean_text(value).split())
+
+
+def opening(text: str, words: int) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

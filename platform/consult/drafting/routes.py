@@ -46,23 +46,22 @@ async def preview(request: Request):
     return page(request, "drafting/preview.html", {"source": source, "cites": citations(source)})
 
 
+def history_context(session, actor, room_id: int, query) -> dict:
+    """The text's versions, and two of them compared (by default the newest and the one before);
+    the versions asked for are read once who may is known."""
+    access = room_access(session, actor, room_id)
+    versions = drafting.history(session, access)
+    to, frm = optional_int(query.get("to"), "to"), optional_int(query.get("from"), "from")
+    to = (versions[0]["version"] if versions else 0) if to is None else to
+    frm = max(0, to - 1) if frm is None else frm
+    return {"room": steering.room_detail(session, access), "versions": versions, "from_v": frm,
+            "to_v": to, "rows": drafting.compare(session, access, frm, to)}
+
+
 async def history(request: Request):
-    core = request.app.state.core
-    actor = request.state.actor
-    room_id = request.path_params["room_id"]
-
-    def load(session):
-        access = room_access(session, actor, room_id)
-        versions = drafting.history(session, access)
-        newest = versions[0]["version"] if versions else 0
-        to = optional_int(request.query_params.get("to"), "to")
-        to = newest if to is None else to
-        frm = optional_int(request.query_params.get("from"), "from")
-        frm = max(0, to - 1) if frm is None else frm
-        return {"room": steering.room_detail(session, access), "versions": versions, "from_v": frm,
-                "to_v": to, "rows": drafting.compare(session, access, frm, to)}
-
-    return page(request, "drafting/history.html", await core.read(load))
+    context = await request.app.state.core.read(history_context, request.state.actor, request.path_params["room_id"],
+                                                request.query_params)
+    return page(request, "drafting/history.html", context)
 
 
 routes = [

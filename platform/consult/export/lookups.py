@@ -14,6 +14,7 @@ from consult.documents.models import Document, Paragraph, Section
 from consult.people.models import SECTORS, Participant
 from consult.rooms.models import Room
 from consult.rooms.phases import PHASE_LABELS
+from consult.text import opening
 from consult.workbook import Column
 from consult.i18n import N_, _
 
@@ -44,7 +45,7 @@ class Lookups:
                                            .join(Document, Document.id == Section.document_id)
                                            .where(Document.event_id == event_id)):
             self.paragraphs[p.id] = (doc.title, f"{sec.position + 1}. {sec.title}",
-                                     f"{sec.position + 1}.{p.position + 1}", opening(p.text))
+                                     f"{sec.position + 1}.{p.position + 1}", opening(p.text, 8))
         self.authors = {p.id: p for p in session.scalars(select(Participant).where(Participant.event_id == event_id))}
         self.people = {p.id: (_(SECTORS[p.sector]), p.country, p.name if p.named_in_results else None,
                               p.organisation if p.named_in_results else None, f"P-{p.id:06d}")
@@ -70,11 +71,6 @@ class Lookups:
 
 def moderation(visibility: str, reason: str | None) -> str:
     return {"visible": "", "pending": "awaiting approval"}.get(visibility, f"HIDDEN by a moderator: {reason or ''}")
-
-
-def opening(text: str, words: int = 8) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def stream(session: Session, query) -> Iterator:

@@ -65,23 +65,21 @@ async def room_page(request: Request):
     return page(request, "rooms/room.html", context, block=panel(request, "room_body"))
 
 
+def projector_context(session, actor, room_id: int) -> dict:
+    """The room's screen: the newest comments, the most voted pending amendments, two polls."""
+    access = steering_access(session, actor, room_id)
+    visible = [c for c in list_comments(session, access, "new") if c["visibility"] == "visible" and not c["parent_id"]]
+    pending = [a for a in amendments.list_amendments(session, access)
+               if a["status"] == "pending" and a["visibility"] == "visible"]
+    pending.sort(key=lambda a: -(a["tally"]["agree"] + a["tally"]["disagree"] + a["tally"]["abstain"]))
+    return {"room": steering.room_detail(session, access), "comments": visible[:6], "amendments": pending[:4],
+            "polls": engagement.polls(session, access)[:2]}
+
+
 async def projector(request: Request):
     core = request.app.state.core
-    actor = request.state.actor
     room_id = request.path_params["room_id"]
-
-    def load(session):
-        access = steering_access(session, actor, room_id)
-        room = steering.room_detail(session, access)
-        visible = [c for c in list_comments(session, access, "new")
-                   if c["visibility"] == "visible" and not c["parent_id"]]
-        pending = [a for a in amendments.list_amendments(session, access)
-                   if a["status"] == "pending" and a["visibility"] == "visible"]
-        pending.sort(key=lambda a: -(a["tally"]["agree"] + a["tally"]["disagree"] + a["tally"]["abstain"]))
-        return {"room": room, "comments": visible[:6], "amendments": pending[:4],
-                "polls": engagement.polls(session, access)[:2]}
-
-    context = await core.read(load)
+    context = await core.read(projector_context, request.state.actor, room_id)
     url = str(request.url_for("join_form").include_query_params(code=context["room"]["code"]))
     context.update(join_url=url, qr=segno.make(url, error="m").svg_inline(scale=8, border=1, dark="#000", omitsize=True,
                                                                           light="#fff"),

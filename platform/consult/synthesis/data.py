@@ -16,6 +16,7 @@ from consult.engagement.models import Reaction
 from consult.i18n import _
 from consult.people.models import Participant
 from consult.rooms.models import Room, RoomSection
+from consult.text import opening
 
 VALUE = {"agree": 1.0, "disagree": -1.0, "pass": 0.0, "abstain": 0.0}
 
@@ -76,11 +77,6 @@ def change_mark(session: Session, event_id: int) -> tuple:
     return (int(logged[0]), int(logged[1]), paragraphs, people)
 
 
-def _opening(text: str, words: int = 10) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-
-
 def load(session: Session, event_id: int, room_id: int | None = None) -> EventData:
     rooms = room_names(session, event_id)
     if room_id is not None:
@@ -97,7 +93,7 @@ def load(session: Session, event_id: int, room_id: int | None = None) -> EventDa
                                        .order_by(Document.position, Section.position, Paragraph.position)):
         number = f"{sec.position + 1}.{p.position + 1}"
         numbers[p.id] = (number, doc.title)
-        items[f"p{p.id}"] = Item(f"p{p.id}", "paragraph", p.id, p.id, number, doc.title, _opening(p.text))
+        items[f"p{p.id}"] = Item(f"p{p.id}", "paragraph", p.id, p.id, number, doc.title, opening(p.text, 10))
     for room, paragraph_id in session.execute(select(RoomSection.room_id, Paragraph.id)
                                               .join(Paragraph, Paragraph.section_id == RoomSection.section_id)
                                               .where(RoomSection.room_id.in_(scope))):
@@ -122,7 +118,7 @@ def load(session: Session, event_id: int, room_id: int | None = None) -> EventDa
                              .order_by(Amendment.id)):
         number, document = numbers[a.paragraph_id]
         title = _("Amendment %(id)s (%(kind)s %(number)s): %(opening)s", id=a.id, kind=_(KIND_WORDS[a.kind]),
-                  number=number, opening=_opening(a.text or a.rationale))
+                  number=number, opening=opening(a.text or a.rationale, 10))
         items[f"a{a.id}"] = Item(f"a{a.id}", "amendment", a.id, a.paragraph_id, number, document, title, {a.room_id})
         writing.append(Writing(f"a{a.id}", a.room_id, a.paragraph_id, sectors[a.author_id], a.rationale))
     for amendment_id, participant_id, choice in session.execute(
