@@ -17,7 +17,10 @@ PACKAGE = Path(consult.__file__).parent
 # Replay redaction still reads comments and amendments in rooms/log.py; it is moving beside
 # the live code. Only that file may make these pairs two-way.
 MOVING = {("contributions", "rooms"): "rooms/log.py", ("amendments", "rooms"): "rooms/log.py"}
-# Pairs not yet undone by this work in progress; the list only shrinks.
+# Not undone yet, so listed (the list only shrinks): accepting an amendment writes the working
+# text (amendments -> drafting), and saving conclusions checks that each #a5 cited names an
+# amendment of the room (drafting -> amendments.models). It goes once Amendment stands beside
+# Comment in contributions/models.py, where the twins' shared columns already are.
 LEFT = {("amendments", "drafting")}
 
 
