@@ -14,9 +14,6 @@ import consult
 
 PACKAGE = Path(consult.__file__).parent
 
-# Replay redaction still reads comments and amendments in rooms/log.py; it is moving beside
-# the live code. Only that file may make these pairs two-way.
-MOVING = {("contributions", "rooms"): "rooms/log.py", ("amendments", "rooms"): "rooms/log.py"}
 # Not undone yet, so listed (the list only shrinks): accepting an amendment writes the working
 # text (amendments -> drafting), and saving conclusions checks that each #a5 cited names an
 # amendment of the room (drafting -> amendments.models). It goes once Amendment stands beside
@@ -60,8 +57,7 @@ def two_way(found: dict[tuple[str, str], set[str]]) -> list[str]:
     for a, b in itertools.combinations(units, 2):
         if (a, b) not in found or (b, a) not in found:
             continue
-        moving = MOVING.get((a, b))
-        if moving and found[b, a] == {moving} or (a, b) in LEFT:
+        if (a, b) in LEFT:
             continue
         pairs.append(f"{a} <-> {b}: {sorted(found[a, b])} / {sorted(found[b, a])}")
     return pairs

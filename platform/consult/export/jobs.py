@@ -57,7 +57,7 @@ def failed(session: Session, job_id: str) -> None:
 
 
 class Reporter:
-    """What the worker thread writing the workbook calls as it goes (export/workbook.py): at
+    """What the worker thread writing the workbook calls as it goes (consult/workbook.py): at
     most one small write every REPORT_SECONDS, and one at each new sheet."""
 
     def __init__(self, db: Database, job_id: str):
