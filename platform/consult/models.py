@@ -3,7 +3,7 @@ from consult.amendments.models import Amendment, AmendmentVote  # noqa: F401
 from consult.audit.models import AuditEntry  # noqa: F401
 from consult.conference.models import ConferenceSession, Event  # noqa: F401
 from consult.consolidation.models import ConsolidatedVersion, Resolution  # noqa: F401
-from consult.contributions.models import Comment, Support  # noqa: F401
+from consult.contributions.models import Comment, Support, VisibleCount  # noqa: F401
 from consult.documents.models import Document, Paragraph, Section  # noqa: F401
 from consult.drafting.models import DraftVersion  # noqa: F401
 from consult.engagement.models import Dot, Poll, PollVote, Reaction  # noqa: F401

@@ -1,7 +1,7 @@
 """Amendments: propose, vote, decide. Check (may I, is it valid), then do (change, log)."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from consult import clock, idempotency
@@ -82,18 +82,14 @@ def check_amendment(session: Session, room_id: int, *, paragraph_id, kind, text,
 
 
 AMENDMENTS = Amendment.__table__
-_ON_PARAGRAPH = select(func.count()).select_from(AMENDMENTS).where(
-    AMENDMENTS.c.room_id == bindparam("room"), AMENDMENTS.c.paragraph_id == bindparam("paragraph"),
-    AMENDMENTS.c.visibility == "visible")
 
 
-def _counts(session: Session, amendment) -> dict:
-    return {"paragraph_count": session.connection().execute(
-        _ON_PARAGRAPH, {"room": amendment.room_id, "paragraph": amendment.paragraph_id}).scalar_one()}
+def _counts(session: Session, amendment, thread: int) -> dict:
+    return {"paragraph_count": thread}
 
 
 AMENDMENT = Kind("amendment", AMENDMENTS, action="propose an amendment", posted="amendment_proposed",
-                 submitted="amendment_submitted", view=amendment_view, counts=_counts)
+                 submitted="amendment_submitted", view=amendment_view, counted="amendments", counts=_counts)
 
 
 def propose(session: Session, actor: Actor, room_id: int, *, paragraph_id, kind, text, rationale,

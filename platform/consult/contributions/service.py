@@ -1,7 +1,7 @@
 """Comments and support: check (may I, is it valid), then do (change, log the event)."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -9,6 +9,7 @@ from consult import clock, idempotency
 from consult.access import RoomAccess, signed_as, steering_access, take_part
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS, Comment, Support
+from consult.contributions import counts
 from consult.contributions.submission import Kind, submit
 from consult.errors import Forbidden, Invalid, NotFound
 from consult.idempotency import valid_key
@@ -87,22 +88,14 @@ def check_comment(session: Session, room_id: int, *, text: str | None, paragraph
 COMMENTS = Comment.__table__
 _THREAD = select(COMMENTS.c.id, COMMENTS.c.room_id, COMMENTS.c.parent_id, COMMENTS.c.paragraph_id).where(
     COMMENTS.c.id == bindparam("id"))
-_VISIBLE = select(func.count()).select_from(COMMENTS).where(COMMENTS.c.room_id == bindparam("room"),
-                                                            COMMENTS.c.visibility == "visible")
-_IN_THREAD = _VISIBLE.where(COMMENTS.c.paragraph_id == bindparam("paragraph"))
-_GENERAL = _VISIBLE.where(COMMENTS.c.paragraph_id.is_(None))
 
 
-def _counts(session: Session, comment) -> dict:
-    connection = session.connection()
-    in_thread = (connection.execute(_GENERAL, {"room": comment.room_id}) if comment.paragraph_id is None else
-                 connection.execute(_IN_THREAD, {"room": comment.room_id, "paragraph": comment.paragraph_id}))
-    return {"thread_count": in_thread.scalar_one(),
-            "room_count": connection.execute(_VISIBLE, {"room": comment.room_id}).scalar_one()}
+def _counts(session: Session, comment, thread: int) -> dict:
+    return {"thread_count": thread, "room_count": counts.in_room(session, comment.room_id)}
 
 
 COMMENT = Kind("comment", COMMENTS, action="comment", posted="comment_posted", submitted="comment_submitted",
-               view=comment_view, counts=_counts)
+               view=comment_view, counted="comments", counts=_counts)
 
 
 def post_comment(session: Session, actor: Actor, room_id: int, *, text: str | None,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from consult import clock
 from consult.access import spend_post_budget, write_access
+from consult.contributions import counts
 from consult.people.actor import Actor
 from consult.people.models import Participant
 from consult.rooms import log
@@ -31,11 +32,13 @@ class Kind:
     """What differs between comments and amendments on the way in."""
 
     def __init__(self, name: str, table: Table, *, action: str, posted: str, submitted: str, view: View,
-                 counts: Callable[[Session, Any], dict]):
+                 counted: str, counts: Callable[[Session, Any, int], dict]):
         """`action`: the phase's name for it (rooms/phases.py); `posted` / `submitted`: the room
         event when it is visible at once (or approved) / when it waits for a moderator;
-        `counts(session, item)`: the counts the room's pages show beside it, logged with it."""
-        self.name, self.table, self.action = name, table, action
+        `counted`: its column of the visible counts (contributions/counts.py); `counts(session,
+        item, thread)`: the counts the room's pages show beside it, logged with it, given its
+        thread's."""
+        self.name, self.table, self.action, self.counted = name, table, action, counted
         self.posted, self.submitted, self.view, self.counts = posted, submitted, view, counts
         self.stored = select(table).where(table.c.author_id == bindparam("author"),
                                           table.c.idempotency_key == bindparam("key"))
@@ -76,11 +79,12 @@ def submit(session: Session, actor: Actor, room_id: int, kind: Kind, *, key: str
         # Only moderators and the room's rapporteurs hear of it until it is approved.
         log.record(session, room_id, kind.submitted, {"restricted": {kind.name: view}})
         return view, True
-    return announce(session, kind, row, view), True
+    return announce(session, kind, row, view, was=None), True
 
 
-def announce(session: Session, kind: Kind, item, view: dict) -> dict:
-    """Log a newly visible contribution (posted, or approved by a moderator) for the room, with
-    the counts its readers' pages show."""
-    log.record(session, item.room_id, kind.posted, {kind.name: view, **kind.counts(session, item)})
+def announce(session: Session, kind: Kind, item, view: dict, *, was: str | None) -> dict:
+    """Log a contribution that has just become visible (posted, `was` None, or approved or
+    restored by a moderator) for the room, with the counts its readers' pages show, moved."""
+    thread = counts.moved(session, kind.counted, item, was, "visible")
+    log.record(session, item.room_id, kind.posted, {kind.name: view, **kind.counts(session, item, thread)})
     return view

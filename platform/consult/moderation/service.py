@@ -18,6 +18,7 @@ from consult.conference.models import ConferenceSession
 from consult.documents.models import Paragraph, Section
 from consult.contributions.models import Comment
 from consult.contributions.service import COMMENT
+from consult.contributions import counts
 from consult.contributions.submission import announce
 from consult.errors import Invalid, NotFound
 from consult.moderation.models import TARGETS, Flag
@@ -32,14 +33,19 @@ from consult.i18n import N_
 from consult.i18n import _
 
 MODELS = {"comment": Comment, "amendment": Amendment}
+KINDS = {"comment": COMMENT, "amendment": AMENDMENT}
 STATES = {"attention": N_("Needs a decision (awaiting approval or flagged)"), "pending": N_("Awaiting approval"),
           "flagged": N_("Flagged"), "hidden": N_("Hidden"), "all": N_("Everything")}
 
 
-def _target(session: Session, target_type: str, target_id: int):
+def _target(session: Session, target_type: str, target_id: int, *, lock: bool = False):
+    """`lock`: read afresh under the row's lock (PostgreSQL), for a change of its visibility: of
+    two moderators hiding it at once, the second sees it hidden and moves no count."""
     if target_type not in TARGETS:
         raise Invalid(_("Moderation applies to comments and amendments."), {"target_type": _("Unknown.")})
-    item = session.get(MODELS[target_type], target_id)
+    model = MODELS[target_type]
+    item = (session.scalar(select(model).where(model.id == target_id).with_for_update()
+                           .execution_options(populate_existing=True)) if lock else session.get(model, target_id))
     if item is None:
         raise NotFound(_("No such comment.") if target_type == "comment" else _("No such amendment."))
     return item
@@ -52,11 +58,12 @@ def _resolve_flags(session: Session, target_type: str, target_id: int) -> None:
 
 def hide(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None) -> dict:
     require_organiser(actor, doing=N_("moderate"))
-    item = _target(session, target_type, target_id)
+    item = _target(session, target_type, target_id, lock=True)
     reason = clean_text(reason)
     if not reason:
         raise Invalid(_("Give a reason: participants see it in place of the contribution."), {"reason": _("Required.")})
     if item.visibility != "hidden":
+        counts.moved(session, KINDS[target_type].counted, item, item.visibility, "hidden")
         item.visibility, item.moderation_reason = "hidden", reason[:500]
         _resolve_flags(session, target_type, target_id)
         audit.record(session, actor, f"{target_type}.hide", item.room_id, **_described(session, target_type, item),
@@ -68,7 +75,7 @@ def hide(session: Session, actor: Actor, *, target_type: str, target_id: int, re
 def restore(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None = None) -> dict:
     """Restore a hidden contribution, or approve one awaiting a moderator: either way it is shown."""
     require_organiser(actor, doing=N_("moderate"))
-    item = _target(session, target_type, target_id)
+    item = _target(session, target_type, target_id, lock=True)
     if item.visibility != "visible":
         was = item.visibility
         item.visibility, item.moderation_reason = "visible", None
@@ -76,7 +83,7 @@ def restore(session: Session, actor: Actor, *, target_type: str, target_id: int,
         _resolve_flags(session, target_type, target_id)
         audit.record(session, actor, f"{target_type}.{'approve' if was == 'pending' else 'restore'}",
                      item.room_id, **_described(session, target_type, item), reason=clean_text(reason)[:500] or None)
-        _announce(session, target_type, item)
+        _announce(session, target_type, item, was)
     return {"target_type": target_type, "id": target_id, "visibility": item.visibility}
 
 
@@ -116,10 +123,11 @@ def _described(session: Session, target_type: str, item) -> dict:
     return {kind: item.id, "paragraph": number or "the room as a whole", "text": (item.text or getattr(item, "rationale", ""))[:120]}
 
 
-def _announce(session: Session, target_type: str, item) -> None:
+def _announce(session: Session, target_type: str, item, was: str) -> None:
     """A contribution becoming visible reaches the room as if just posted."""
-    kind = COMMENT if target_type == "comment" else AMENDMENT
-    announce(session, kind, item, kind.view(item, session.get(Participant, item.author_id), session.get(Room, item.room_id)))
+    kind = KINDS[target_type]
+    announce(session, kind, item, kind.view(item, session.get(Participant, item.author_id), session.get(Room, item.room_id)),
+             was=was)
 
 
 def flag(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None) -> dict:
