@@ -452,3 +452,21 @@ def test_every_page_shows_no_text_that_was_not_looked_up_in_the_catalogue(client
             if (found := _not_looked_up(answer.text, stored, allowed, "fr"))}
     assert all(a.status_code in (200, 404) for a in answers.values())
     assert not left, "\n".join(f"{path}: {found}" for path, found in left.items())
+
+
+def test_version_notes_stored_in_english_are_read_in_the_readers_language():
+    from consult import version_notes
+
+    with i18n.speaking("de"):
+        assert version_notes.in_words("Consolidated from 4 rooms: 2 conflicts in 2 paragraphs, 1 resolved as before"
+                                      "; left out: Room E") == (
+            "Aus 4 Räumen konsolidiert: 2 Konflikte in 2 Absätzen, 1 wie zuvor gelöst; ausgenommen: Room E")
+        assert version_notes.in_words("Resolved 1.2: conflict 1 of 2, took the wording of Room A, Room B") == (
+            "1.2 gelöst: Konflikt 1 von 2, hat den Wortlaut von Room A, Room B übernommen")
+        assert version_notes.in_words("Amendment 9 accepted") == "Änderungsantrag 9 angenommen"
+        assert version_notes.in_words("Edited 2.1 by the organisers: a typo") == (
+            "2.1 von den Veranstaltern bearbeitet: a typo")
+        assert version_notes.in_words("a note in no known form") == "a note in no known form"
+    with i18n.speaking("en"):
+        note = "Consolidated from 3 rooms: no conflicts, 1 organisers' edit kept"
+        assert version_notes.in_words(note) == note

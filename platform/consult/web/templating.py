@@ -6,7 +6,7 @@ import uuid
 from jinja2_fragments import render_block
 from jinja2_fragments.starlette import Jinja2Blocks
 
-from consult import i18n
+from consult import i18n, version_notes
 from consult.i18n import N_
 from consult.markdown import render as render_markdown
 from consult.people.models import SECTORS
@@ -37,6 +37,7 @@ env.filters["local_time"] = i18n.date_time
 env.filters["number"] = i18n.format_number
 env.filters["percent"] = i18n.percent
 env.filters["and_list"] = i18n.and_list
+env.filters["version_note"] = version_notes.in_words
 env.globals["N_"] = i18n.N_
 env.filters["language_name"] = i18n.language_name
 
