@@ -8,7 +8,9 @@ from openpyxl.utils import get_column_letter
 from consult.workbook import Column, Table
 from consult.people.models import SECTORS
 from consult.synthesis.service import cached
-from consult.i18n import N_
+from consult.i18n import N_, _
+
+ITEM_KINDS = {"paragraph": N_("paragraph"), "amendment": N_("amendment")}
 
 FIRST_SHARE = 6  # column of the first sector's share (1-based)
 
@@ -27,19 +29,21 @@ def synthesis_table(s: dict) -> Table:
             shares = [i["by_sector"].get(sector, {}).get("agree_share") for sector in SECTORS]
             seen = [i["by_sector"].get(sector, {}).get("seen", 0) for sector in SECTORS]
             split = i["divisiveness"]
-            yield (i["document"], i["number"], i["kind"], i["id"], i["title"], *shares, i["total"]["agree_share"],
+            yield (i["document"], i["number"], _(ITEM_KINDS.get(i["kind"], i["kind"])), i["id"], i["title"], *shares,
+                   i["total"]["agree_share"],
                    *seen, i["total"]["agree"], i["total"]["disagree"], i["total"]["neutral"], i["total"]["discuss"],
                    i["consensus"], split["strength"] if i["total"]["seen"] else None,
-                   split["p"] if i["total"]["seen"] else None, "yes" if split["significant"] else "",
-                   "; ".join(SECTORS[x] for x in split["agreeing"]), "; ".join(SECTORS[x] for x in split["disagreeing"]),
+                   split["p"] if i["total"]["seen"] else None, _("yes") if split["significant"] else "",
+                   "; ".join(_(SECTORS[x]) for x in split["agreeing"]),
+                   "; ".join(_(SECTORS[x]) for x in split["disagreeing"]),
                    "; ".join(i["rooms"]))
 
     return Table(N_("Synthesis"), [
         Column(N_("Document"), 26), Column(N_("Paragraph"), 9), Column(N_("Item"), 10), Column(N_("Item id"), 8, "number"),
         Column(N_("Item text"), 40, "long"),
-        *(Column(f"{label}: agree share", 11, "number") for label in SECTORS.values()),
+        *(Column(_("%(sector)s: agree share", sector=_(label)), 11, "number") for label in SECTORS.values()),
         Column(N_("All: agree share"), 11, "number"),
-        *(Column(f"{label}: seen", 8, "number") for label in SECTORS.values()),
+        *(Column(_("%(sector)s: seen", sector=_(label)), 8, "number") for label in SECTORS.values()),
         Column(N_("Agree"), 8, "number"), Column(N_("Disagree"), 8, "number"), Column(N_("Pass or abstain"), 8, "number"),
         Column(N_("Needs discussion"), 9, "number"), Column(N_("Consensus (sectors)"), 11, "number"),
         Column(N_("Divisiveness (Cramér's V)"), 11, "number"), Column(N_("Split p-value"), 10, "number"),
@@ -50,13 +54,13 @@ def synthesis_table(s: dict) -> Table:
 def themes_table(s: dict) -> Table:
     def rows():
         for t in s["themes"]:
-            quotes = "\n".join(f"{q['key']} ({SECTORS[q['sector']]}, {q['room']}, {q['paragraph']}): {q['text']}"
+            quotes = "\n".join(f"{q['key']} ({_(SECTORS[q['sector']])}, {q['room']}, {q['paragraph']}): {q['text']}"
                                for q in t["representative"])
             yield (t["id"], t["label"], t["size"], "; ".join(t["rooms"]),
-                   "; ".join(f"{SECTORS[k]} {n}" for k, n in t["sectors"].items()),
+                   "; ".join(f"{_(SECTORS[k])} {n}" for k, n in t["sectors"].items()),
                    ", ".join(str(p) for p in t["paragraph_ids"]), quotes, " ".join(t["members"]))
         if s["not_grouped"]:
-            yield (None, "(not grouped: each stands alone)", len(s["not_grouped"]), None, None, None, None,
+            yield (None, _("(not grouped: each stands alone)"), len(s["not_grouped"]), None, None, None, None,
                    " ".join(s["not_grouped"]))
 
     return Table(N_("Themes"), [Column(N_("Theme"), 7, "number"), Column(N_("Label"), 30), Column(N_("Size"), 6, "number"),
