@@ -470,3 +470,28 @@ def test_version_notes_stored_in_english_are_read_in_the_readers_language():
     with i18n.speaking("en"):
         note = "Consolidated from 3 rooms: no conflicts, 1 organisers' edit kept"
         assert version_notes.in_words(note) == note
+
+
+def test_the_workbooks_words_are_the_readers_also_in_its_cells(demo):
+    """Not only sheet names and headers: per-sector columns, paragraph states, the audit's roles
+    and the synthesis' item kinds are written in German for a German organiser."""
+    from consult.export import service
+    from consult.people.actor import Actor
+    from openpyxl import load_workbook
+
+    with i18n.speaking("de"):
+        path, _name = demo.snapshot(service.xlsx, Actor(organiser_id=1), "drug-violence-2024")
+    wb = load_workbook(path, read_only=True)
+
+    def column(sheet, title):
+        rows = list(wb[sheet].iter_rows(values_only=True))
+        return {r[rows[0].index(title)] for r in rows[1:]} - {None, ""}
+
+    synthesis = next(wb["Synthese"].iter_rows(max_row=1, values_only=True))
+    assert "Polizei und Strafverfolgung: Anteil Zustimmung" in synthesis and not any(
+        "agree share" in str(c) for c in synthesis)
+    assert column("Synthese", "Element") <= {"Absatz", "Änderungsantrag"}
+    assert {"unverändert", "geändert"} <= column("Entwürfe", "Status") <= {"unverändert", "geändert", "eingefügt",
+                                                                          "gestrichen"}
+    assert column("Prüfprotokoll", "Rolle") and column("Prüfprotokoll", "Rolle") <= {
+        "Veranstalter", "Berichterstattung", "System", "unbekannt"}

@@ -27,7 +27,7 @@ _CHOICES = ((re.compile(r"kept the original wording"), lambda m: _("kept the ori
             (re.compile(r"took the text of (?P<room>.+)"), lambda m: _("took the text of %(room)s", room=m["room"])))
 
 
-def _choice(said: str) -> str:
+def choice_in_words(said: str) -> str:
     for pattern, words in _CHOICES:
         if found := pattern.fullmatch(said):
             return words(found)
@@ -57,7 +57,7 @@ def in_words(note: str | None) -> str:
     if found := _EDITED.fullmatch(note):
         return _("Edited %(number)s by the organisers: %(note)s", number=found["number"], note=found["note"])
     if found := _RESOLVED.fullmatch(note):
-        said = _choice(found["said"])
+        said = choice_in_words(found["said"])
         if found["hunk"]:
             said = _("conflict %(n)s of %(of)s, %(said)s", n=found["hunk"], of=found["of"], said=said)
         return _("Resolved %(number)s: %(said)s", number=found["number"], said=said)

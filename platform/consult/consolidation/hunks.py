@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from consult.consolidation.merge import Hunk, Segment
 from consult.errors import Invalid
 from consult.i18n import _
+from consult.version_notes import choice_in_words
 
 KEEP_BASE = "base"
 CUSTOM = "custom"
@@ -134,17 +135,20 @@ def display_text(p: dict) -> str:
             words[h["id"]] = h["resolution"]["text"] or ""
         else:
             options = " | ".join(f"{', '.join(a['room_names'])}: "
-                                 + ("(delete the paragraph)" if a["text"] is None else a["text"].strip()
-                                    or "(remove these words)")
+                                 + (_("(delete the paragraph)") if a["text"] is None else a["text"].strip()
+                                    or _("(remove these words)"))
                                  for a in h["alternatives"])
             words[h["id"]] = f"[[{options}]]{_tail(h['base'])}"
     return text_with(p, words)
 
 
 def resolution_notes(p: dict) -> str:
-    """How the paragraph's conflicts were resolved, in words."""
+    """How the paragraph's conflicts were resolved, in the reader's words (the choices are stored
+    in English, as the version's note is)."""
     whole = p.get("resolution")
-    notes = [f"Whole paragraph: {whole['note'] or chosen_for_paragraph(p, whole['choice'])}"] if whole else []
-    notes += [f"Conflict {h['id'][1:]}: {h['resolution']['note'] or chosen(h, h['resolution']['choice'])}"
+    notes = [_("Whole paragraph: %(how)s", how=whole["note"] or choice_in_words(chosen_for_paragraph(p, whole["choice"])))
+             ] if whole else []
+    notes += [_("Conflict %(n)s: %(how)s", n=h["id"][1:],
+                how=h["resolution"]["note"] or choice_in_words(chosen(h, h["resolution"]["choice"])))
               for h in p.get("hunks") or [] if h["resolution"]]
     return "; ".join(notes)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from consult import clock
 from consult.amendments.models import Amendment, AmendmentVote
 from consult.audit.models import AuditEntry
-from consult.audit.words import describe
+from consult.audit.words import describe, role_of
 from consult.conference.models import Event
 from consult.consolidation import hunks
 from consult.consolidation.models import ConsolidatedVersion
@@ -32,7 +32,7 @@ from consult.rooms.phases import PHASE_LABELS
 from consult.synthesis.sheets import synthesis_sheets
 from consult.export.lookups import BATCH, KINDS, STATUSES, WHERE, WHO, Lookups, moderation, stream
 from consult.export.overview import overview
-from consult.i18n import N_, _
+from consult.i18n import N_, _, pgettext
 
 
 def rooms(lk: Lookups) -> Table:
@@ -213,6 +213,14 @@ def polls(lk: Lookups) -> Table:
                            Column(N_("Asked (UTC)"), 17, "datetime")], rows())
 
 
+def paragraph_state(status: str) -> str:
+    """A paragraph's stored state as a reader's word, the same words as the compare page."""
+    words = {"unchanged": pgettext("paragraph", "unchanged"), "changed": pgettext("paragraph", "changed"),
+             "conflict": pgettext("paragraph", "in conflict"), "inserted": pgettext("paragraph", "inserted"),
+             "deleted": pgettext("paragraph", "deleted")}
+    return words.get(status, status)
+
+
 def drafts(lk: Lookups) -> Table:
     def rows():
         for room_id in lk.rooms:
@@ -222,9 +230,9 @@ def drafts(lk: Lookups) -> Table:
                 where = lk.where(room_id, anchor)
                 status = ("inserted" if p["base_paragraph_id"] is None else "deleted" if p["deleted"]
                           else "changed" if p["text"] != p.get("base_text", p["text"]) else "unchanged")
-                yield (*where[:5], p["number"], where[6], version, status, p.get("base_text"), p["text"],
+                yield (*where[:5], p["number"], where[6], version, paragraph_state(status), p.get("base_text"), p["text"],
                        p["amendment_id"])
-            yield (*lk.where(room_id, None)[:5], "Conclusions", "", version, "", None, content["conclusions"], None)
+            yield (*lk.where(room_id, None)[:5], _("Conclusions"), "", version, "", None, content["conclusions"], None)
 
     return Table(N_("Drafts"), [*WHERE, Column(N_("Draft version"), 9, "number"), Column(N_("Status"), 10),
                             Column(N_("Base text"), 50, "long"), Column(N_("Room's text"), 60, "long"),
@@ -241,17 +249,17 @@ CONSOLIDATED_COLUMNS = [
 
 
 def _version_rows(view: dict) -> Iterator[tuple]:
-    state = (f"published {view['published_at_local']}" if view["published"]
-             else f"draft of {view['created_at_local']}")
+    state = (_("published %(when)s", when=view["published_at_local"]) if view["published"]
+             else _("draft of %(when)s", when=view["created_at_local"]))
     for p in view["paragraphs"]:
         pr = p["provenance"]
         if p["status"] == "conflict":
-            text = "IN CONFLICT: " + hunks.display_text(p)
+            text = _("IN CONFLICT: %(text)s", text=hunks.display_text(p))
         else:
-            text = p["text"] if p["text"] is not None else "(deleted)"
+            text = p["text"] if p["text"] is not None else _("(deleted)")
         notes = [e["note"] for e in pr["edits"]] + [hunks.resolution_notes(p)]
         yield (view["document_title"], view["version"], state, p["section_title"], p["number"], p["base_number"],
-               p["status"], text, p["base_text"], "; ".join(pr["adopted_rooms"]),
+               paragraph_state(p["status"]), text, p["base_text"], "; ".join(pr["adopted_rooms"]),
                "; ".join(f"{r['room_name']} ({r['reason']})" for r in pr["rooms"] if r["adopted"] in ("no", "pending")),
                "; ".join(str(a["id"]) for a in pr["amendments"]),
                "; ".join(f"{a['id']} ({a['reason']})" for a in pr["not_adopted"]), pr["support"]["agree"],
@@ -270,7 +278,7 @@ def consolidated(lk: Lookups, event_id: int, published: bool) -> Table:
                 query = query.where(ConsolidatedVersion.published_at.is_not(None))
             row = s.scalar(query.order_by(ConsolidatedVersion.version.desc()).limit(1))
             if row is None or (not published and row.published_at is not None):
-                what = "No version published yet." if published else "No draft newer than the published version."
+                what = _("No version published yet.") if published else _("No draft newer than the published version.")
                 yield (document.title, None, what, *(None,) * (len(CONSOLIDATED_COLUMNS) - 3))
                 continue
             yield from _version_rows(version_view(row, document))
@@ -285,7 +293,7 @@ def audit(lk: Lookups, event_id: int) -> Table:
             query = query.where(AuditEntry.room_id == lk.room_id)
         for e in lk.session.scalars(query.execution_options(yield_per=BATCH)):
             room = lk.rooms.get(e.room_id, ("", "", ""))[1]
-            yield e.at, e.actor, e.actor_role, e.action, room, describe(e.action, e.detail, {})
+            yield e.at, e.actor, role_of(e.actor_role), e.action, room, describe(e.action, e.detail, {})
 
     return Table(N_("Audit"), [Column(N_("When (UTC)"), 17, "datetime"), Column(N_("Who"), 24), Column(N_("Role"), 11),
                            Column(N_("Action"), 22), Column(N_("Room"), 28), Column(N_("Detail"), 60, "long")], rows())
