@@ -21,7 +21,6 @@ from consult.contributions.routes import routes as contribution_routes
 from consult.core import Core
 from consult.drafting.routes import routes as drafting_routes
 from consult.engagement.routes import routes as engagement_routes
-from consult.engagement.service import dots_left_text
 from consult.db import UNREACHABLE
 from consult.errors import BadRequest, DomainError, Unavailable
 from consult.export.routes import routes as export_routes
@@ -45,7 +44,7 @@ from consult.web.locale import LocaleMiddleware, Offered, routes as language_rou
 from consult.web.limits import BodyLimitMiddleware, over
 from consult.web.sessions import ServerSessionMiddleware
 from consult.web.forms import refused
-from consult.web.templating import env, page
+from consult.web.templating import page
 from consult.i18n import N_, _
 
 log = logging.getLogger("consult")
@@ -100,8 +99,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     passwords.configure(settings.argon2_time_cost, settings.argon2_memory_kib)
     core = Core(settings)
     offered = Offered(core.db)
-    # A feature's wording that its templates call: handed to the templates here, so web/ imports no feature.
-    env.globals["dots_left_text"] = dots_left_text
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

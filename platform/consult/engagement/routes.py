@@ -34,7 +34,8 @@ async def dots(request: Request):
                               target_id=target_id, dots=count)
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}")
-    return page(request, "engagement/dotted.html", {"room_id": room_id, "r": result})
+    return page(request, "engagement/dotted.html", {"room_id": room_id, "r": result,
+                                                    "said": service.dots_left_text(result["left"], result["total"])})
 
 
 async def ask(request: Request):

@@ -29,6 +29,7 @@ def room_context(session, actor, room_id: int, sort: str) -> dict:
     for a in listed:
         by_paragraph.setdefault(a["paragraph_id"], []).append(a)
     my_dots = engagement.my_dots(session, access)
+    left = room_dots_left(session, room_id, my_dots)
     counts: dict = {}
     for c in comments:
         counts[c["paragraph_id"]] = counts.get(c["paragraph_id"], 0) + 1
@@ -41,7 +42,7 @@ def room_context(session, actor, room_id: int, sort: str) -> dict:
         "amendments_by_p": by_paragraph, "my_votes": amendments.my_votes(session, access),
         "spread": engagement.spread(session, room_id), "my_reactions": engagement.my_reactions(session, access),
         "polls": engagement.polls(session, access), "ranking": engagement.ranking(session, room_id),
-        "my_dots": my_dots, "dots_left": room_dots_left(session, room_id, my_dots),
+        "my_dots": my_dots, "dots_left": left, "dots_left_said": engagement.dots_left_text(left, room["dots"]),
     }
 
 
