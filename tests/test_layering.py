@@ -14,11 +14,6 @@ import consult
 
 PACKAGE = Path(consult.__file__).parent
 
-# Not undone yet, so listed (the list only shrinks): accepting an amendment writes the working
-# text (amendments -> drafting), and saving conclusions checks that each #a5 cited names an
-# amendment of the room (drafting -> amendments.models). It goes once Amendment stands beside
-# Comment in contributions/models.py, where the twins' shared columns already are.
-LEFT = {("amendments", "drafting")}
 
 
 def imports(path: Path) -> set[str]:
@@ -56,8 +51,6 @@ def two_way(found: dict[tuple[str, str], set[str]]) -> list[str]:
     pairs = []
     for a, b in itertools.combinations(units, 2):
         if (a, b) not in found or (b, a) not in found:
-            continue
-        if (a, b) in LEFT:
             continue
         pairs.append(f"{a} <-> {b}: {sorted(found[a, b])} / {sorted(found[b, a])}")
     return pairs

@@ -15,7 +15,7 @@ from consult.markdown import render
 from consult.engagement import service as engagement
 from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.people.actor import Actor
-from consult.steering import service as steering
+from consult.steering import drafts, service as steering
 from html_checks import assert_harmless
 
 ORGANISER = Actor(organiser_id=1)
@@ -179,11 +179,11 @@ def test_two_rapporteurs_deciding_at_once_one_wins_and_the_text_changes_once(db,
 
 def test_a_stale_draft_save_is_refused_with_the_current_version(db, room):
     pid = f"p{room['p1']}"
-    saved, _ = db.write(drafting.save, room["rita"], room["id"], base_version=0,
+    saved, _ = db.write(drafts.save, room["rita"], room["id"], base_version=0,
                         paragraphs=[{"id": pid, "text": "First edit."}])
     assert saved["version"] == 1
-    with pytest.raises(drafting.StaleDraft) as stale:
-        db.write(drafting.save, ORGANISER, room["id"], base_version=0, paragraphs=[{"id": pid, "text": "Second edit."}])
+    with pytest.raises(drafts.StaleDraft) as stale:
+        db.write(drafts.save, ORGANISER, room["id"], base_version=0, paragraphs=[{"id": pid, "text": "Second edit."}])
     assert stale.value.version == 1 and stale.value.content["paragraphs"][0]["text"] == "First edit."
     assert db.read(in_room, room["anna"], room["id"], drafting.view)["sections"][0]["paragraphs"][0]["text"] == "First edit."
 
@@ -196,7 +196,7 @@ def test_two_rapporteurs_editing_different_paragraphs_both_save(db, room):
     def edit(who_pid_text):
         who, pid, text = who_pid_text
         barrier.wait()
-        return db.write(drafting.save, who, room["id"], base_version=0,
+        return db.write(drafts.save, who, room["id"], base_version=0,
                         paragraphs=[{"id": pid, "text": text}])[0]["version"]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -205,27 +205,27 @@ def test_two_rapporteurs_editing_different_paragraphs_both_save(db, room):
     texts = [p["text"] for p in db.read(in_room, room["anna"], room["id"], drafting.view)["sections"][0]["paragraphs"][:2]]
     assert texts == ["Rita's 1.1.", "Anna's 1.2."]
     # Still from version 0: the conclusions and 1.1's neighbours are untouched, 1.1 itself is not.
-    assert db.write(drafting.save, room["rita"], room["id"], base_version=0, paragraphs=None,
+    assert db.write(drafts.save, room["rita"], room["id"], base_version=0, paragraphs=None,
                     conclusions="Agreed.")[0]["version"] == 3
-    with pytest.raises(drafting.StaleDraft):
-        db.write(drafting.save, room["anna"], room["id"], base_version=0,
+    with pytest.raises(drafts.StaleDraft):
+        db.write(drafts.save, room["anna"], room["id"], base_version=0,
                  paragraphs=[{"id": p1, "text": "Anna's 1.1."}])
-    with pytest.raises(drafting.StaleDraft):
-        db.write(drafting.save, room["anna"], room["id"], base_version=2, paragraphs=None,
+    with pytest.raises(drafts.StaleDraft):
+        db.write(drafts.save, room["anna"], room["id"], base_version=2, paragraphs=None,
                  conclusions="Other conclusions.")
-    with pytest.raises(drafting.StaleDraft):
-        db.write(drafting.save, room["anna"], room["id"], base_version=9,
+    with pytest.raises(drafts.StaleDraft):
+        db.write(drafts.save, room["anna"], room["id"], base_version=9,
                  paragraphs=[{"id": p2, "text": "From the future."}])
 
 
 def test_conclusions_citing_what_does_not_exist_in_the_room_are_not_saved(db, room):
     a = propose(db, room)
     with pytest.raises(Invalid) as refused:
-        db.write(drafting.save, room["rita"], room["id"], base_version=0, paragraphs=None,
+        db.write(drafts.save, room["rita"], room["id"], base_version=0, paragraphs=None,
                  conclusions=f"We took #a{a['id']} and #c999 and #a{2**70}.")
     assert refused.value.fields["conclusions"].startswith(f"#c999, #a{2**70} cite nothing in this room")
     assert db.read(in_room, room["anna"], room["id"], drafting.view)["version"] == 0
-    saved, _ = db.write(drafting.save, room["rita"], room["id"], base_version=0, paragraphs=None,
+    saved, _ = db.write(drafts.save, room["rita"], room["id"], base_version=0, paragraphs=None,
                         conclusions=f"## Agreed\n\nWe took #a{a['id']}.")
     assert saved["version"] == 1
     assert "<h4>Agreed</h4>" in str(render(saved["content"]["conclusions"]))
@@ -233,9 +233,9 @@ def test_conclusions_citing_what_does_not_exist_in_the_room_are_not_saved(db, ro
 
 def test_draft_history_and_diffs_between_versions(db, room):
     pid = f"p{room['p1']}"
-    db.write(drafting.save, room["rita"], room["id"], base_version=0,
+    db.write(drafts.save, room["rita"], room["id"], base_version=0,
              paragraphs=[{"id": pid, "text": "Paragraph 1.1 revised text."}])
-    db.write(drafting.save, room["rita"], room["id"], base_version=1, paragraphs=None, conclusions="We agree.")
+    db.write(drafts.save, room["rita"], room["id"], base_version=1, paragraphs=None, conclusions="We agree.")
     history = db.read(in_room, room["anna"], room["id"], drafting.history)
     assert [(h["version"], h["author"]) for h in history] == [(2, "Rita"), (1, "Rita")]
     rows = {r["id"]: r for r in db.read(in_room, room["anna"], room["id"], drafting.compare, 0, 2)}
@@ -245,11 +245,11 @@ def test_draft_history_and_diffs_between_versions(db, room):
 
 def test_participants_cannot_edit_the_draft_and_nothing_changes_in_a_closed_room(db, room):
     with pytest.raises(Forbidden):
-        db.write(drafting.save, room["anna"], room["id"], base_version=0, paragraphs=None, conclusions="My conclusions")
+        db.write(drafts.save, room["anna"], room["id"], base_version=0, paragraphs=None, conclusions="My conclusions")
     a = propose(db, room)
     phase(db, room, "closed")
     for attempt in (
-        lambda: db.write(drafting.save, room["rita"], room["id"], base_version=0, paragraphs=None, conclusions="x"),
+        lambda: db.write(drafts.save, room["rita"], room["id"], base_version=0, paragraphs=None, conclusions="x"),
         lambda: db.write(amendments.decide, room["rita"], a["id"], decision="accept"),
         lambda: propose(db, room, key="amend-key-closed"),
         lambda: db.write(engagement.react, room["anna"], room["id"], paragraph_id=room["p1"], stance="agree"),
@@ -400,7 +400,7 @@ def test_conclusions_cite_comments_and_amendments_with_links(db, room):
     a = propose(db, room)
     (c, _), _ = db.write(contributions.post_comment, room["anna"], room["id"], text="A view.",
                          idempotency_key="cite-key-01")
-    db.write(drafting.save, room["rita"], room["id"], base_version=0, paragraphs=None,
+    db.write(drafts.save, room["rita"], room["id"], base_version=0, paragraphs=None,
              conclusions=f"Agreed (#c{c['id']}, #a{a['id']}); not #x9.")
     draft = db.read(in_room, room["anna"], room["id"], drafting.view)
     assert draft["cites"] == {"comments": [c["id"]], "amendments": [a["id"]]}

@@ -19,7 +19,6 @@ from consult.audit.routes import routes as audit_routes
 from consult.consolidation.routes import routes as consolidation_routes
 from consult.contributions.routes import routes as contribution_routes
 from consult.core import Core
-from consult.drafting.routes import routes as drafting_routes
 from consult.engagement.routes import routes as engagement_routes
 from consult.db import UNREACHABLE
 from consult.errors import BadRequest, DomainError, Unavailable
@@ -110,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes = [
         *account_routes, *screen_routes, *steering_routes, *contribution_routes, *amendment_routes,
-        *engagement_routes, *drafting_routes, *consolidation_routes, *organiser_routes, *moderation_routes, *audit_routes,
+        *engagement_routes, *consolidation_routes, *organiser_routes, *moderation_routes, *audit_routes,
         *export_routes, *import_routes, *synthesis_routes, *language_routes,
         WebSocketRoute("/rooms/{room_id:id}/live", page_stream),
         *api_routes,

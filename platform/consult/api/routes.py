@@ -32,7 +32,7 @@ from consult.live.fragments import event_json
 from consult.live.routes import api_stream
 from consult.accounts import joining, organisers
 from consult.people import service as people
-from consult.steering import service as steering
+from consult.steering import drafts, service as steering
 from consult.steering.service import list_rooms, room_detail
 from consult.synthesis.service import synthesis as build_synthesis
 from consult.web.forms import optional_int
@@ -217,10 +217,10 @@ async def put_draft(request):
     if edits is not None and (not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits)):
         raise Invalid("'paragraphs' is a list of {id, text, deleted?}.", {"paragraphs": "Not a list of objects."})
     try:
-        saved = await core.write(drafting.save, actor, request.path_params["room_id"],
+        saved = await core.write(drafts.save, actor, request.path_params["room_id"],
                                  base_version=int_field(data, "base_version", required=True), paragraphs=edits,
                                  conclusions=str_field(data, "conclusions"))
-    except drafting.StaleDraft as stale:
+    except drafts.StaleDraft as stale:
         return JSONResponse({"error": stale.code, "detail": stale.detail,
                              "current": drafting.draft_view(stale.version, stale.content)}, status_code=409)
     return JSONResponse(drafting.draft_view(saved["version"], saved["content"]))

@@ -20,7 +20,7 @@ from consult.drafting import service as drafting
 from consult.people.actor import Actor
 from consult.people.models import Organiser
 from consult.accounts.joining import join
-from consult.steering import service as steering
+from consult.steering import drafts, service as steering
 from consult.rooms.models import Room
 
 PEOPLE = [("Inês Carvalho", "health", "PT"), ("Jan de Vries", "law_enforcement", "NL"),
@@ -125,7 +125,7 @@ def fill(session: Session) -> bool:
                     amendments.decide(session, rapporteur, amendment["id"], decision="accept")
             cited = ", ".join(f"#a{a['id']}" for a, action in proposed[code] if action[0] != "reject")
             version, _ = drafting.latest(session, room.id)
-            drafting.save(session, rapporteur, room.id, base_version=version, paragraphs=None,
+            drafts.save(session, rapporteur, room.id, base_version=version, paragraphs=None,
                           conclusions=f"**{room.name.split(' - ')[0]}** agreed on the changes in {cited}.\n\n"
                           "- Health and police data must stay separate unless a clear legal basis exists.\n"
                           "- Local authorities should receive figures at neighbourhood level.\n"

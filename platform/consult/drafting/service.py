@@ -1,10 +1,7 @@
-"""The room's versioned working text.
+"""The room's versioned working text: reading it, and storing a version (an accepted amendment
+here, the rapporteurs' edits through steering/drafts.py).
 
-Version 0 is the base text and is never stored; every change (an accepted amendment or the
-rapporteur's edit) stores a complete new version. A save names the version it was based on:
-if a part it edits (a paragraph, the conclusions) changed since that version, it is refused
-with the current version, never merged silently; saves of other parts in between do not
-matter, so two rapporteurs can work on different paragraphs at once."""
+Version 0 is the base text and is never stored; every change stores a complete new version."""
 from __future__ import annotations
 
 import copy
@@ -13,25 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consult import clock
-from consult.audit import service as audit
-from consult.amendments.models import Amendment
-from consult.contributions.models import Comment
 from consult.documents.models import Paragraph, Section
 from consult.markdown import citations, render
 from consult.drafting.models import DraftVersion
-from consult.errors import Conflict, Invalid, NotFound
+from consult.errors import NotFound
 from consult.people.actor import Actor
 from consult.rooms import log
 from consult.rooms.models import RoomSection
-from consult.access import RoomAccess, steering_access
-from consult.rooms.service import actor_label, lock_room_for, locked_room
-from consult.text import clean_text
+from consult.access import RoomAccess
+from consult.rooms.service import actor_label, locked_room
 from consult.textdiff import diff_html
-from consult.web.forms import MAX_ID
 from consult.i18n import _
 
 MAX_PARAGRAPH_CHARS = 5000
-MAX_CONCLUSIONS_CHARS = 20000
 
 
 def base_content(session: Session, room_id: int) -> dict:
@@ -64,7 +55,7 @@ def text_of(content: dict, base_paragraph_id: int) -> str:
     raise NotFound(_("That paragraph is not one this room works on."))
 
 
-def _store(session: Session, actor: Actor, room_id: int, version: int, content: dict, note: str,
+def store_version(session: Session, actor: Actor, room_id: int, version: int, content: dict, note: str,
            changed: list[str]) -> dict:
     author = actor_label(session, actor)
     session.add(DraftVersion(room_id=room_id, version=version, content=content, note=note[:300], author=author,
@@ -106,86 +97,7 @@ def record_amendment(session: Session, actor: Actor, room_id: int, *, amendment_
     locked_room(session, room_id)  # queues the room's draft writers
     version, content = latest(session, room_id)
     content, changed = apply_amendment(content, amendment_id, kind, base_paragraph_id, text)
-    return _store(session, actor, room_id, version + 1, content, f"Amendment {amendment_id} accepted", [changed])
-
-
-def save(session: Session, actor: Actor, room_id: int, *, base_version: int, paragraphs: list[dict] | None = None,
-         conclusions: str | None = None) -> dict:
-    room = steering_access(session, actor, room_id).room
-    lock_room_for(session, room, "edit the draft")  # also queues the room's draft writers
-    version, content = latest(session, room_id)
-    if base_version != version:
-        _check_untouched(session, room_id, base_version, version, content, paragraphs, conclusions)
-    content = copy.deepcopy(content)
-    by_id = {p["id"]: p for p in content["paragraphs"]}
-    changed, errors = [], {}
-    for edit in paragraphs or []:
-        if not isinstance(edit.get("id"), str) or not isinstance(edit.get("text", ""), str) \
-                or not isinstance(edit.get("deleted", False), bool):
-            raise Invalid(_("Each paragraph edit is {id: text, text: text, deleted: true or false}."),
-                          {"paragraphs": _("Wrong types.")})
-        target = by_id.get(edit["id"])
-        if target is None:
-            raise NotFound(_("No paragraph %(id)s in this room's text.", id=repr(edit["id"])))
-        text = clean_text(edit.get("text", target["text"]))
-        if len(text) > MAX_PARAGRAPH_CHARS:
-            errors[target["id"]] = f"Keep a paragraph under {MAX_PARAGRAPH_CHARS} characters."
-        deleted = bool(edit.get("deleted", target["deleted"])) or not text
-        if text != target["text"] or deleted != target["deleted"]:
-            target.update(text=text or target["text"], deleted=deleted)
-            changed.append(target["id"])
-    if conclusions is not None:
-        conclusions = clean_text(conclusions)
-        if len(conclusions) > MAX_CONCLUSIONS_CHARS:
-            errors["conclusions"] = f"Keep the conclusions under {MAX_CONCLUSIONS_CHARS} characters."
-        if conclusions != content["conclusions"]:
-            missing = _unknown_citations(session, room_id, conclusions)
-            if missing:
-                errors["conclusions"] = (f"{', '.join(missing)} cite{'s' if len(missing) == 1 else ''} nothing in this room: "
-                                         "check the number, or remove the citation.")
-            content["conclusions"] = conclusions
-            changed.append("conclusions")
-    if errors:
-        raise Invalid(_("The draft was not saved."), errors)
-    if not changed:
-        return {"version": version, "content": content}
-    note = "Conclusions edited" if changed == ["conclusions"] else f"Edited {len(changed)} part(s)"
-    audit.record(session, actor, "draft.save", room_id, version=version + 1, changed=changed)
-    return _store(session, actor, room_id, version + 1, content, note, changed)
-
-
-def _check_untouched(session: Session, room_id: int, base_version: int, version: int, content: dict,
-                     paragraphs: list[dict] | None, conclusions: str | None) -> None:
-    """Refuses the save if a part it edits is not as it was in the version the editor started from."""
-    if not 0 <= base_version < version:
-        raise StaleDraft(version, content)
-    before = content_at(session, room_id, base_version)
-    was = {p["id"]: (p["text"], p["deleted"]) for p in before["paragraphs"]}
-    now = {p["id"]: (p["text"], p["deleted"]) for p in content["paragraphs"]}
-    edited = [e.get("id") for e in paragraphs or [] if isinstance(e, dict)]
-    if any(not isinstance(pid, str) or was.get(pid) != now.get(pid) for pid in edited) or \
-            (conclusions is not None and before["conclusions"] != content["conclusions"]):
-        raise StaleDraft(version, content)
-
-
-def _unknown_citations(session: Session, room_id: int, text: str) -> list[str]:
-    """The #c12 / #a5 citations in a text that name no comment or amendment of this room."""
-    cited = citations(text)
-    missing = []
-    for kind, model, sign in (("comments", Comment, "c"), ("amendments", Amendment, "a")):
-        wanted = {n for n in cited[kind] if n <= MAX_ID}
-        found = set(session.scalars(select(model.id).where(model.room_id == room_id, model.id.in_(wanted)))) \
-            if wanted else set()
-        missing += [f"#{sign}{n}" for n in sorted(cited[kind] - found)]
-    return missing
-
-
-class StaleDraft(Conflict):
-    def __init__(self, version: int, content: dict):
-        super().__init__(f"Someone changed this part of the text (now version {version}) after you opened it. "
-                         "Compare, then save again from the current version.")
-        self.version = version
-        self.content = content
+    return store_version(session, actor, room_id, version + 1, content, f"Amendment {amendment_id} accepted", [changed])
 
 
 def view(session: Session, access: RoomAccess) -> dict:
