@@ -6,6 +6,7 @@ import re
 import time
 
 from starlette.testclient import TestClient
+from test_limits_and_input import demo_client  # noqa: F401 - the app on SQLite and on PostgreSQL
 from test_organiser import post, rapporteur_of, sign_in
 
 from consult.export import service
@@ -30,8 +31,8 @@ def bar(html: str) -> tuple[int, int] | None:
     return (int(found.group(2)), int(found.group(1))) if found else None
 
 
-def test_a_long_export_shows_a_progress_bar_that_moves_until_the_file_downloads(client, monkeypatch):
-    org = sign_in(client)
+def test_a_long_export_shows_a_progress_bar_that_moves_until_the_file_downloads(demo_client, monkeypatch):
+    org = sign_in(demo_client)
     slow_sheets(monkeypatch, 0.4)
     started = time.monotonic()
     first = post(org, f"/e/{SLUG}/exports")
