@@ -3,6 +3,9 @@ room, and a POST that sends its body to every socket of the room with a plain lo
 database, no authorisation, no log: what a broadcast costs at the least. For the write path,
 POST /rows inserts its body as one row through SQLAlchemy Core and commits (SQLite, WAL,
 synchronous=FULL, in the thread pool as ours does): what a durable post costs at the least.
+For a replay, WS /rows/replay sends every row, read through Core in the thread pool, one row a
+message or (?batch=1) many a message under 256 KiB, then {"type": "presence"}: what catching
+up costs at the least.
 
     python bench/bare_broadcast.py PORT [SQLITE_PATH]
 """
@@ -12,7 +15,7 @@ import sys
 from collections import defaultdict
 
 import uvicorn
-from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine, event, insert
+from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine, event, insert, select
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -69,9 +72,39 @@ async def row(request: Request):
     return JSONResponse({"id": await run_in_threadpool(_insert, (await request.body()).decode())}, status_code=201)
 
 
+def _all() -> list:
+    with ENGINE.connect() as conn:
+        return conn.execute(select(ROWS.c.id, ROWS.c.body).order_by(ROWS.c.id)).all()
+
+
+async def replay(websocket: WebSocket):
+    await websocket.accept()
+    messages = ['{"seq":%d,"event":%s}' % (id, body) for id, body in await run_in_threadpool(_all)]
+    if websocket.query_params.get("batch") == "1":
+        batch, size = [], 0
+        for message in messages:
+            batch.append(message)
+            size += len(message)
+            if size > 256 * 1024:
+                await websocket.send_text('{"type":"batch","events":[' + ",".join(batch) + "]}")
+                batch, size = [], 0
+        if batch:
+            await websocket.send_text('{"type":"batch","events":[' + ",".join(batch) + "]}")
+    else:
+        for message in messages:
+            await websocket.send_text(message)
+    await websocket.send_text('{"type":"presence"}')
+    try:
+        while True:
+            await websocket.receive_text()
+    except WebSocketDisconnect:
+        pass
+
+
 app = Starlette(routes=[WebSocketRoute("/rooms/{room_id:int}/stream", stream),
                         Route("/rooms/{room_id:int}/comments", post, methods=["POST"]),
-                        Route("/rows", row, methods=["POST"])])
+                        Route("/rows", row, methods=["POST"]),
+                        WebSocketRoute("/rows/replay", replay)])
 
 if __name__ == "__main__":
     if len(sys.argv) > 2:
