@@ -128,7 +128,8 @@ def annex(p: dict) -> list[str]:
         said = (_("%(room)s proposed deleting the paragraph: %(outcome)s", room=r["room_name"], outcome=_(ADOPTION[r["adopted"]]))
                 if r["proposed"] == "deletion" else
                 _("%(room)s proposed a new text: %(outcome)s", room=r["room_name"], outcome=_(ADOPTION[r["adopted"]])))
-        out.append(said + (f" ({r['reason']})." if r["reason"] else "."))
+        # An open conflict's outcome already says so; its reason would say it twice.
+        out.append(said + (f" ({r['reason']})." if r["reason"] and r["adopted"] != "pending" else "."))
     if pr["organisers"]:
         notes = "; ".join(e["note"] for e in pr["edits"])
         out.append(f"{pr['organisers'][:1].upper()}{pr['organisers'][1:]}" + (f": {notes}." if notes else "."))
