@@ -59,17 +59,17 @@ def _room_items(v: dict, room_id: int) -> list[dict]:
 
 def slides(v: dict) -> list[dict]:
     out = [{"kind": "title"}]
-    for session in v["conclusions"]:
-        for room in session["rooms"]:
+    for slot in v["conclusions"]:
+        for room in slot["rooms"]:
             items = _room_items(v, room["room_id"])
             comments = [c for p in v["paragraphs"] for c in p["provenance"]["comments"]
                         if c["room_id"] == room["room_id"]]
             chunks = [items[i:i + PER_SLIDE] for i in range(0, len(items), PER_SLIDE)] or [[]]
             for n, chunk in enumerate(chunks, start=1):
-                out.append({"kind": "room", "session": session["session"], "room": room["room"],
+                out.append({"kind": "room", "session": slot["session"], "room": room["room"],
                             "part": f"{n} of {len(chunks)}" if len(chunks) > 1 else "", "outcomes": chunk,
                             "adopted": sum(i["adopted"] in ("yes", "partly") for i in items), "total": len(items)})
-            out.append({"kind": "conclusions", "session": session["session"], "room": room["room"],
+            out.append({"kind": "conclusions", "session": slot["session"], "room": room["room"],
                         "room_id": room["room_id"], "conclusions": room["conclusions"], "comments": comments})
     for p in v["paragraphs"]:
         if p["status"] != "unchanged":

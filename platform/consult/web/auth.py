@@ -1,4 +1,5 @@
-"""Who the browser is: read from the signed session cookie into request.state.actor."""
+"""Who the browser is: read from its session's data (`browser` here, request.session to Starlette;
+kept in the database, web/sessions.py) into request.state.actor."""
 from __future__ import annotations
 
 import time
@@ -8,24 +9,24 @@ from consult.people.actor import Actor
 ORGANISER_SESSION_SECONDS = 12 * 3600
 
 
-def actor_from_session(session: dict) -> Actor:
-    organiser_id = session.get("oid")
-    if organiser_id is not None and session.get("oexp", 0) < time.time():
+def actor_from_browser(browser: dict) -> Actor:
+    organiser_id = browser.get("oid")
+    if organiser_id is not None and browser.get("oexp", 0) < time.time():
         organiser_id = None
-    return Actor(participant_id=session.get("pid"), organiser_id=organiser_id)
+    return Actor(participant_id=browser.get("pid"), organiser_id=organiser_id)
 
 
-def sign_in_participant(session: dict, participant_id: int) -> None:
-    session["pid"] = participant_id
+def sign_in_participant(browser: dict, participant_id: int) -> None:
+    browser["pid"] = participant_id
 
 
-def sign_in_organiser(session: dict, organiser_id: int) -> None:
-    session["oid"] = organiser_id
-    session["oexp"] = int(time.time()) + ORGANISER_SESSION_SECONDS
+def sign_in_organiser(browser: dict, organiser_id: int) -> None:
+    browser["oid"] = organiser_id
+    browser["oexp"] = int(time.time()) + ORGANISER_SESSION_SECONDS
 
 
-def sign_out(session: dict) -> None:
-    session.clear()
+def sign_out(browser: dict) -> None:
+    browser.clear()
 
 
 class ActorMiddleware:
@@ -34,5 +35,5 @@ class ActorMiddleware:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] in ("http", "websocket"):
-            scope.setdefault("state", {})["actor"] = actor_from_session(scope.get("session") or {})
+            scope.setdefault("state", {})["actor"] = actor_from_browser(scope.get("session") or {})
         await self.app(scope, receive, send)
