@@ -454,3 +454,19 @@ def test_the_services_check_the_actor_and_store_emails(db):
     with pytest.raises(FileProblems) as refused:
         db.write(participants.import_participants, Actor(organiser_id=1), event["slug"], rows=rows)
     assert [(p.row, p.column) for p in refused.value.problems] == [(2, "email")]
+
+
+def test_a_french_organiser_reads_the_files_problems_in_french(organiser):
+    """The refusal and each row's problem in the organiser's language; the values the file must
+    hold (sector names, roles) stay as the file writes them."""
+    fr = {**HTMX, "X-CSRF-Token": csrf_token(organiser), "Accept-Language": "fr"}
+    response = organiser.post("/organiser/import/participants", headers=fr, files={"file": ("people.xlsx", workbook([
+        HEADER, ["Ben", "not an address", "X", "Polce", "BE", "participant", None]]), XLSX)})
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert "Le fichier présente 2 problèmes." in page and "« not an address » n'est pas une adresse e-mail." in page
+    assert "« Polce » n'est pas un secteur. Utilisez l'un de ceux-ci : Law enforcement, Health services" in page
+    damaged = organiser.post("/organiser/import/participants", headers=fr,
+                             files={"file": ("people.xlsx", b"plain text, not a workbook", XLSX)})
+    assert "Ce fichier n'est pas un classeur Excel (.xlsx)" in html.unescape(damaged.text)
+    assert "enregistrez-le de nouveau comme classeur Excel" in html.unescape(damaged.text)

@@ -124,7 +124,7 @@ def describe(action: str, detail: dict[str, Any], names: dict[str, dict[int, str
                  via=_via(detail), why=why)
     if action == "export":
         said = _("Exported %(file)s%(via)s", file=detail.get("file"), via=_via(detail))
-        return said + (f" ({_('with hidden content')})." if detail.get("hidden") else ".")
+        return said + (" (" + _("with hidden content") + ")." if detail.get("hidden") else ".")
     if action == "document.download":
         return _("Downloaded %(file)s (%(document)s, version %(version)s).", file=detail.get("file"),
                  document=document, version=detail.get("version"))

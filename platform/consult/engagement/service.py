@@ -138,7 +138,7 @@ def set_dots(session: Session, actor: Actor, room_id: int, *, target_type: str, 
     if used_elsewhere + dots > room.dots:
         left = room.dots - used_elsewhere - (row.dots if row else 0)
         said = dots_left_text(left, room.dots)
-        raise Invalid(f"{said} {_('Take a dot from something else first.')}" if left <= 0 else said,
+        raise Invalid(said + " " + _("Take a dot from something else first.") if left <= 0 else said,
                       {"dots": _("Not enough dots.")})
     if dots == 0:
         if row is not None:

@@ -30,7 +30,7 @@ from markdown_it.token import Token
 
 from consult.errors import BadRequest, Invalid, TooLarge
 from consult.text import clean_line, clean_text
-from consult.i18n import _
+from consult.i18n import N_, _, ngettext
 
 KB, MB = 1024, 1024 * 1024
 MAX_UPLOAD_BYTES = 5 * MB
@@ -44,7 +44,18 @@ MAX_RATIO = 100
 MAX_COLUMNS = 26
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 
-SAVE_AGAIN = "Open it in Excel or LibreOffice, save it again as an Excel workbook (.xlsx), and upload that copy."
+SAVE_AGAIN = N_("Open it in Excel or LibreOffice, save it again as an Excel workbook (.xlsx), and upload that copy.")
+
+
+def _entities() -> str:
+    """The one refusal said in two places: where the parts are read, and where openpyxl finds them."""
+    return _("This workbook contains XML entity definitions. Spreadsheets do not need them and they can be used "
+             "to overload the server, so it was refused.")
+
+
+def _again(said: str) -> str:
+    """A refusal followed by what to do about it, in the reader's words."""
+    return f"{said} {_(SAVE_AGAIN)}"
 
 
 @dataclass(frozen=True)
@@ -69,10 +80,13 @@ class FileProblems(Invalid):
 
 def refuse_if_problems(problems: list[Problem], unit: str = "Row") -> None:
     if problems:
-        places = "row" if unit == "Row" else "line"
-        raise FileProblems(f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}. "
-                           f"Each {places} below says what to fix; correct the file and upload it again.",
-                           problems, unit)
+        said = (ngettext("The file has %(num)s problem. Each row below says what to fix; correct the file and "
+                         "upload it again.", "The file has %(num)s problems. Each row below says what to fix; "
+                         "correct the file and upload it again.", len(problems)) if unit == "Row" else
+                ngettext("The file has %(num)s problem. Each line below says what to fix; correct the file and "
+                         "upload it again.", "The file has %(num)s problems. Each line below says what to fix; "
+                         "correct the file and upload it again.", len(problems)))
+        raise FileProblems(said, problems, unit)
 
 
 def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
@@ -82,8 +96,8 @@ def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
 
 def too_large(limit: int = MAX_UPLOAD_BYTES) -> TooLarge:
     size = f"{limit // MB} MB" if limit >= MB else f"{limit // KB} KB"
-    return TooLarge(f"The file is larger than the limit of {size}. "
-                    "Split it into smaller files, or remove pictures and extra sheets.")
+    return TooLarge(_("The file is larger than the limit of %(size)s. Split it into smaller files, or remove pictures "
+                      "and extra sheets.", size=size))
 
 
 # --- workbooks ---------------------------------------------------------------------------
@@ -108,7 +122,7 @@ def read_sheet(data: bytes, max_rows: int) -> list[Row]:
         _refuse_entity_definitions(archive)
     rows = _load_rows(data, max_rows)
     if len(rows) > max_rows:
-        raise Invalid(f"The sheet has more than {max_rows} filled rows. Split it into several files.")
+        raise Invalid(_("The sheet has more than %(rows)s filled rows. Split it into several files.", rows=max_rows))
     return rows
 
 
@@ -116,30 +130,29 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise BadRequest("This file is not an Excel workbook (.xlsx), or it is damaged or protected by a "
-                         "password. " + SAVE_AGAIN) from None
+        raise BadRequest(_again(_("This file is not an Excel workbook (.xlsx), or it is damaged or protected by a "
+                                  "password."))) from None
 
 
 def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
     """Refuse a zip bomb from its directory alone, before anything is decompressed."""
-    bomb = ("This file would unpack to far more data than a list or a document needs, "
-            "so it was refused for safety. ")
+    bomb = _("This file would unpack to far more data than a list or a document needs, so it was refused for safety.")
     if len(entries) > MAX_ENTRIES:
-        raise BadRequest(bomb + f"(It holds {len(entries)} parts; a workbook needs far fewer.) " + SAVE_AGAIN)
+        raise BadRequest(_again(bomb + " " + _("(It holds %(n)s parts; a workbook needs far fewer.)", n=len(entries))))
     if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
-        raise BadRequest(bomb + f"(It unpacks to more than {MAX_UNCOMPRESSED_BYTES // MB} MB.) " + SAVE_AGAIN)
+        raise BadRequest(_again(bomb + " " + _("(It unpacks to more than %(n)s MB.)", n=MAX_UNCOMPRESSED_BYTES // MB)))
     for entry in entries:
         # bzip2 and LZMA entries inflate in one unbounded step, and no spreadsheet uses them.
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise BadRequest("This file is packed in a way spreadsheets never use. " + SAVE_AGAIN)
+            raise BadRequest(_again(_("This file is packed in a way spreadsheets never use.")))
         if entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-            raise BadRequest(bomb + "(One of its parts is compressed far more than real data allows.) " + SAVE_AGAIN)
+            raise BadRequest(_again(bomb + " " + _("(One of its parts is compressed far more than real data allows.)")))
 
 
 def _check_xlsx_parts(names: list[str]) -> None:
     if not all(part in names for part in XLSX_PARTS):
-        raise BadRequest("This file is not an Excel workbook (.xlsx): it may be another kind of "
-                         "document or spreadsheet (.xls, .ods, .docx). " + SAVE_AGAIN)
+        raise BadRequest(_again(_("This file is not an Excel workbook (.xlsx): it may be another kind of "
+                                  "document or spreadsheet (.xls, .ods, .docx).")))
 
 
 # A document type declaration is where entities are defined, in any of XML's encodings.
@@ -153,8 +166,7 @@ def _refuse_entity_definitions(archive: zipfile.ZipFile) -> None:
     for entry in archive.infolist():
         content = archive.read(entry)
         if any(marker in content for marker in _DECLARATIONS):
-            raise BadRequest("This workbook contains XML entity definitions. Spreadsheets do not need them "
-                             "and they can be used to overload the server, so it was refused. " + SAVE_AGAIN)
+            raise BadRequest(_again(_entities()))
 
 
 def _load_rows(data: bytes, max_rows: int) -> list[Row]:
@@ -166,7 +178,7 @@ def _load_rows(data: bytes, max_rows: int) -> list[Row]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         if not workbook.worksheets:
-            raise BadRequest("This workbook has no worksheet. " + SAVE_AGAIN)
+            raise BadRequest(_again(_("This workbook has no worksheet.")))
         rows = []
         # One row past the limit is read so that the caller can tell the file is too long.
         for number, values in enumerate(workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
@@ -182,9 +194,8 @@ def _load_rows(data: bytes, max_rows: int) -> list[Row]:
         # openpyxl reports a damaged workbook with whatever its parsers raise (KeyError,
         # ValueError, TypeError, zipfile and XML errors...), often wrapping the cause.
         if _caused_by(error, DefusedXmlException):
-            raise BadRequest("This workbook contains XML entity definitions. Spreadsheets do not need them "
-                             "and they can be used to overload the server, so it was refused. " + SAVE_AGAIN) from None
-        raise BadRequest("This workbook could not be read: it may be damaged or incomplete. " + SAVE_AGAIN) from None
+            raise BadRequest(_again(_entities())) from None
+        raise BadRequest(_again(_("This workbook could not be read: it may be damaged or incomplete."))) from None
     finally:
         if workbook is not None:
             workbook.close()
@@ -232,16 +243,17 @@ def map_columns(header: Row, required: tuple[str, ...], optional: tuple[str, ...
         if name not in known:
             # Refused rather than ignored: a misspelt optional column ("rom") would otherwise
             # be dropped without a word.
-            problems.append(Problem(header.number, cell, f"Unknown column “{cell}”. "
-                                    f"The columns are: {', '.join(known)}."))
+            problems.append(Problem(header.number, cell, _("Unknown column “%(column)s”. The columns are: %(known)s.",
+                                                           column=cell, known=", ".join(known))))
         elif name in positions:
-            problems.append(Problem(header.number, cell, f"The column “{name}” appears twice."))
+            problems.append(Problem(header.number, cell, _("The column “%(column)s” appears twice.", column=name)))
         else:
             positions[name] = index
     for name in required:
         if name not in positions:
-            problems.append(Problem(header.number, name, f"The column “{name}” is missing. The first row "
-                                    f"must name the columns: {', '.join(known)}."))
+            problems.append(Problem(header.number, name, _("The column “%(column)s” is missing. The first row must "
+                                                           "name the columns: %(known)s.", column=name,
+                                                           known=", ".join(known))))
     refuse_if_problems(problems)
     return positions
 

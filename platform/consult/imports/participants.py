@@ -70,8 +70,8 @@ def import_participants(session: Session, actor: Actor, event_slug: str, *, rows
 
 def check_rows(rows: list[Row], rooms: dict[str, Room], registered: set[str]) -> list[Registration]:
     if not rows:
-        raise Invalid("The sheet is empty. Its first row must name the columns: "
-                      f"{', '.join(COLUMNS + OPTIONAL_COLUMNS)}.")
+        raise Invalid(_("The sheet is empty. Its first row must name the columns: %(columns)s.",
+                        columns=", ".join(COLUMNS + OPTIONAL_COLUMNS)))
     header, *body = rows
     columns = map_columns(header, COLUMNS, OPTIONAL_COLUMNS)
     if not body:
@@ -92,10 +92,11 @@ def _repeated_email(number: int, email: str, first_row_of: dict[str, int], regis
     if not email:
         return []
     if email in first_row_of:
-        return [Problem(number, "email", f"Same email as row {first_row_of[email]}: each person may appear only once.")]
+        return [Problem(number, "email", _("Same email as row %(row)s: each person may appear only once.",
+                                           row=first_row_of[email]))]
     first_row_of[email] = number
     if email in registered:
-        return [Problem(number, "email", "Someone with this email is already registered for the event.")]
+        return [Problem(number, "email", _("Someone with this email is already registered for the event."))]
     return []
 
 
@@ -114,21 +115,23 @@ def _check_row(number: int, values: dict[str, str],
     room_code = normalise_code(values["room"])
     room = rooms.get(room_code)
     found = [
-        _problem(number, "name", not name, "The name is empty."),
-        _problem(number, "name", len(name) > 80, "The name is longer than 80 characters."),
+        _problem(number, "name", not name, N_("The name is empty.")),
+        _problem(number, "name", len(name) > 80, N_("The name is longer than 80 characters.")),
         _problem(number, "email", not _EMAIL.match(email) or len(email) > 254,
-                 f"{_quoted(values['email'])} is not an email address."),
-        _problem(number, "organisation", len(organisation) > 120, "The organisation is longer than 120 characters."),
-        _problem(number, "sector", sector is None,
-                 f"{_quoted(values['sector'])} is not a sector. Use one of: {', '.join(SECTORS.values())}."),
+                 N_("%(value)s is not an email address."), value=values["email"]),
+        _problem(number, "organisation", len(organisation) > 120, N_("The organisation is longer than 120 characters.")),
+        # The file's values are English whatever the page's language: the sectors are named so.
+        _problem(number, "sector", sector is None, N_("%(value)s is not a sector. Use one of: %(sectors)s."),
+                 value=values["sector"], sectors=", ".join(SECTORS.values())),
         _problem(number, "country", country not in COUNTRIES,
-                 f"{_quoted(values['country'])} is not a country code. Use the two-letter code, such as BE or DE."),
-        _problem(number, "role", role not in ROLES,
-                 f"{_quoted(values['role'])} is not a role. Use participant or rapporteur."),
+                 N_("%(value)s is not a country code. Use the two-letter code, such as BE or DE."),
+                 value=values["country"]),
+        _problem(number, "role", role not in ROLES, N_("%(value)s is not a role. Use participant or rapporteur."),
+                 value=values["role"]),
         _problem(number, "role", role == "rapporteur" and not room_code,
-                 "A rapporteur needs a room: add the room's code."),
+                 N_("A rapporteur needs a room: add the room's code.")),
         _problem(number, "room", bool(room_code) and room is None,
-                 f"No room of this event has the code {_quoted(values['room'])}."),
+                 N_("No room of this event has the code %(value)s."), value=values["room"]),
     ]
     problems = [p for p in found if p]
     if problems:
@@ -137,11 +140,14 @@ def _check_row(number: int, values: dict[str, str],
 
 
 def _quoted(value: str) -> str:
-    return f"“{value}”" if value else "An empty cell"
+    return _("“%(value)s”", value=value) if value else _("An empty cell")
 
 
-def _problem(row: int, column: str, wrong: bool, message: str) -> Problem | None:
-    return Problem(row, column, message) if wrong else None
+def _problem(row: int, column: str, wrong: bool, message: str, value: str | None = None, **more) -> Problem | None:
+    """A problem in the reader's words, written only when there is one (`value` quoted)."""
+    if not wrong:
+        return None
+    return Problem(row, column, _(message, **more, **({} if value is None else {"value": _quoted(value)})))
 
 
 def _rooms_by_code(session: Session, event_id: int) -> dict[str, Room]:
