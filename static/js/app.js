@@ -383,6 +383,16 @@
   }
   document.addEventListener("htmx:ws:after:message:incoming", function () { setTimeout(refocus, 0); });
 
+  // --- an export written in a worker thread (export/routes.py): once it is, the fragment that
+  // replaced its progress bar names the file; going there downloads it and the page stays.
+  document.addEventListener("htmx:after:process", function (evt) {
+    var done = evt.target.matches && evt.target.matches("[data-download]") ? evt.target : null;
+    if (!done) return;
+    var file = done.dataset.download;
+    done.removeAttribute("data-download");
+    location.href = file;
+  });
+
   // --- a form sent back with problems: focus goes to the first field that needs attention
   document.addEventListener("htmx:after:process", function (evt) {
     var root = evt.target;

@@ -3,7 +3,8 @@ keep flowing while a large export is written.
 
 From a page (htmx), the workbook is an export job instead: if it is written within
 WAIT_SECONDS it downloads at once; if not, the page shows a progress bar, fed by the worker
-thread (export/jobs.py) and looked at every half second, until the file downloads. Without
+thread (export/jobs.py) and looked at every half second, until the file downloads
+(static/js/app.js, data-download). Without
 scripts, the plain links download as before."""
 from __future__ import annotations
 
@@ -109,9 +110,10 @@ async def job_status(request: Request):
 
 async def _shown(request: Request, job_id: str):
     job = await request.app.state.core.read(jobs.look, request.state.actor, job_id)
-    # Once written, the page is sent to the file: the browser downloads it and stays.
-    headers = {"HX-Redirect": f"/exports/{job.id}/file"} if job.path else None
-    return page(request, "export/_progress.html", {"job": job}, headers=headers)
+    # Once written, the fragment that replaces the bar (and so stops its polling) names the
+    # file, and the page's script sends the browser to it: it downloads, the page stays. (An
+    # HX-Redirect would leave the polling bar in place, and download again every half second.)
+    return page(request, "export/_progress.html", {"job": job})
 
 
 async def job_file(request: Request):
