@@ -495,3 +495,24 @@ def test_the_workbooks_words_are_the_readers_also_in_its_cells(demo):
                                                                           "gestrichen"}
     assert column("Prüfprotokoll", "Rolle") and column("Prüfprotokoll", "Rolle") <= {
         "Veranstalter", "Berichterstattung", "System", "unbekannt"}
+
+
+def test_no_message_hides_inside_an_f_string_where_extraction_cannot_see_it(sources):
+    """Python 3.11 reads an f-string as one token, so `f"{_('Saved')}."` is never extracted and
+    shows in English in every language; such a message must also be written somewhere the
+    extractor sees it (or moved out of the f-string)."""
+    import ast
+    from pathlib import Path
+
+    known = {m.id if not isinstance(m.id, tuple) else m.id[0] for m in sources if m.id}
+    hidden = []
+    for path in Path(i18n.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.JoinedStr):
+                for call in ast.walk(node):
+                    if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                            and call.func.id in ("_", "gettext", "ngettext", "pgettext") and call.args):
+                        message = call.args[-1 if call.func.id == "pgettext" else 0]
+                        if isinstance(message, ast.Constant) and message.value not in known:
+                            hidden.append(f"{path.name}: {message.value!r}")
+    assert not hidden, hidden
