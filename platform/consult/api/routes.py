@@ -74,15 +74,12 @@ async def tokens(request):
 
 
 async def revoke_token(request):
-    core = request.app.state.core
-    await core.write(organisers.revoke_api_token, await bearer(request), request.path_params["token_id"])
+    await bearer_write(request, organisers.revoke_api_token, request.path_params["token_id"])
     return Response(status_code=204)
 
 
 async def renew_link(request):
-    core = request.app.state.core
-    participant_id = request.path_params["participant_id"]
-    token = await core.write(organisers.renew_personal_link, await bearer(request), participant_id)
+    token = await bearer_write(request, organisers.renew_personal_link, request.path_params["participant_id"])
     return JSONResponse({"token": token, "link": str(request.url_for("personal_link", token=token))})
 
 
@@ -153,20 +150,16 @@ async def room_events(request):
 
 
 async def rapporteurs(request):
-    core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
-    return JSONResponse(await core.write(steering.make_rapporteur, actor, request.path_params["room_id"],
-                                         participant_id=int_field(data, "participant_id", required=True)),
-                                         status_code=201)
+    return JSONResponse(await bearer_write(request, steering.make_rapporteur, request.path_params["room_id"],
+                                           participant_id=int_field(data, "participant_id", required=True)),
+                        status_code=201)
 
 
 async def phase(request):
-    core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
-    return JSONResponse(await core.write(steering.set_phase, actor, request.path_params["room_id"],
-                                         phase=str_field(data, "phase")))
+    return JSONResponse(await bearer_write(request, steering.set_phase, request.path_params["room_id"],
+                                           phase=str_field(data, "phase")))
 
 
 async def list_amendments(request):
@@ -195,12 +188,10 @@ async def vote(request):
 
 
 async def decide(request):
-    core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
-    return JSONResponse(await core.write(amendments.decide, actor, request.path_params["amendment_id"],
-                                         decision=str_field(data, "decision"), reason=str_field(data, "reason"),
-                                         text=str_field(data, "text")))
+    return JSONResponse(await bearer_write(request, amendments.decide, request.path_params["amendment_id"],
+                                           decision=str_field(data, "decision"), reason=str_field(data, "reason"),
+                                           text=str_field(data, "text")))
 
 
 async def get_draft(request):
@@ -210,16 +201,14 @@ async def get_draft(request):
 
 
 async def put_draft(request):
-    core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
     edits = data.get("paragraphs")
     if edits is not None and (not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits)):
         raise Invalid("'paragraphs' is a list of {id, text, deleted?}.", {"paragraphs": "Not a list of objects."})
     try:
-        saved = await core.write(drafts.save, actor, request.path_params["room_id"],
-                                 base_version=int_field(data, "base_version", required=True), paragraphs=edits,
-                                 conclusions=str_field(data, "conclusions"))
+        saved = await bearer_write(request, drafts.save, request.path_params["room_id"],
+                                   base_version=int_field(data, "base_version", required=True), paragraphs=edits,
+                                   conclusions=str_field(data, "conclusions"))
     except drafts.StaleDraft as stale:
         return JSONResponse({"error": stale.code, "detail": stale.detail,
                              "current": drafting.draft_view(stale.version, stale.content)}, status_code=409)
@@ -227,20 +216,16 @@ async def put_draft(request):
 
 
 async def consolidate(request):
-    core = request.app.state.core
-    actor = await bearer(request)
-    made = await core.write(consolidation.consolidate, actor, request.path_params["document_id"])
+    made = await bearer_write(request, consolidation.consolidate, request.path_params["document_id"])
     # Nothing changed since the latest version: that one, and no new version (200, "unchanged").
     return JSONResponse(made, status_code=200 if made["unchanged"] else 201)
 
 
 async def edit_paragraph(request):
-    core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
-    made = await core.write(editorial.edit_paragraph, actor, document_id=request.path_params["document_id"],
-                            version=request.path_params["version"], key=request.path_params["key"],
-                            text=str_field(data, "text"), note=str_field(data, "note"))
+    made = await bearer_write(request, editorial.edit_paragraph, document_id=request.path_params["document_id"],
+                              version=request.path_params["version"], key=request.path_params["key"],
+                              text=str_field(data, "text"), note=str_field(data, "note"))
     return JSONResponse(made, status_code=201)
 
 
@@ -265,33 +250,27 @@ async def consolidated_version(request):
 
 
 async def resolve(request):
-    core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
-    made = await core.write(consolidation.resolve, actor, request.path_params["document_id"],
-                            version=request.path_params["version"], key=str_field(data, "key") or "",
-                            choice=str_field(data, "choice") or "", text=str_field(data, "text"),
-                            note=str_field(data, "note"))
+    made = await bearer_write(request, consolidation.resolve, request.path_params["document_id"],
+                              version=request.path_params["version"], key=str_field(data, "key") or "",
+                              choice=str_field(data, "choice") or "", text=str_field(data, "text"),
+                              note=str_field(data, "note"))
     return JSONResponse(made, status_code=201)
 
 
 async def resolve_hunk(request):
-    core = request.app.state.core
-    actor = await bearer(request)
     data = await json_body(request)
     params = request.path_params
-    made = await core.write(consolidation.resolve_hunk, actor, document_id=params["document_id"],
-                            version=params["version"], key=params["key"], hunk=params["hunk"],
-                            choice=str_field(data, "choice") or "", text=str_field(data, "text"),
-                            note=str_field(data, "note"))
+    made = await bearer_write(request, consolidation.resolve_hunk, document_id=params["document_id"],
+                              version=params["version"], key=params["key"], hunk=params["hunk"],
+                              choice=str_field(data, "choice") or "", text=str_field(data, "text"),
+                              note=str_field(data, "note"))
     return JSONResponse(made, status_code=201)
 
 
 async def publish(request):
-    core = request.app.state.core
-    actor = await bearer(request)
-    return JSONResponse(await core.write(consolidation.publish, actor, request.path_params["document_id"],
-                                         version=request.path_params["version"]))
+    return JSONResponse(await bearer_write(request, consolidation.publish, request.path_params["document_id"],
+                                           version=request.path_params["version"]))
 
 
 async def export_xlsx(request: Request):
