@@ -149,3 +149,23 @@ def test_a_poll_asked_before_the_room_opens_shows_its_choices_disabled_with_the_
     post(rita, f"/rooms/{rid}/phase", {"phase": "open"})
     page = client.get(f"/rooms/{rid}").text
     assert ">Answer</button>" in page and "fieldset disabled" not in page
+
+
+def test_an_accepted_amendment_offers_no_more_dots_only_taking_yours_back(client):
+    rid, rita, _ = setup_room(client)
+    pid = first_base_paragraph(client, rid)
+    ids = [re.search(r'id="a-(\d+)"', post(client, f"/rooms/{rid}/amendments", {
+        "paragraph_id": pid, "kind": "replace", "text": f"Wording {n}.", "rationale": "Clearer.",
+        "attribution": "sector", "idempotency_key": f"html-amend-decided-{n}"}).text).group(1) for n in (1, 2)]
+    post(rita, f"/rooms/{rid}/phase", {"phase": "voting"})
+    post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": ids[0], "dots": "1"})
+    assert post(rita, f"/amendments/{ids[0]}/decision", {"decision": "accept"}).status_code == 200
+    assert post(rita, f"/amendments/{ids[1]}/decision", {"decision": "reject", "reason": "Too vague."}).status_code == 200
+    page = client.get(f"/rooms/{rid}").text
+    kept = re.search(rf'<form id="dots-amendment-{ids[0]}".*?</form>', page, re.S).group(0)
+    assert re.search(r'aria-label="Add a dot" data-add-dot\s+disabled', kept) and 'value="0"' in kept
+    assert f'id="dots-amendment-{ids[1]}"' not in page
+    refused = post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": ids[1], "dots": "1"})
+    assert refused.status_code == 422 and "This amendment is decided" in refused.text
+    back = post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": ids[0], "dots": "0"})
+    assert "Your priority dots: <strong>0</strong>" in back.text and "You have 5 dots left." in back.text

@@ -297,6 +297,17 @@ def test_dots_are_limited_to_the_room_setting_and_rank_items(db, room):
     assert [(r["type"], r["dots"]) for r in ranking] == [("comment", 4), ("amendment", 3)]
 
 
+def test_a_decided_amendment_takes_no_more_dots_but_gives_them_back(db, room):
+    a = propose(db, room)
+    phase(db, room, "voting")
+    db.write(engagement.set_dots, room["anna"], room["id"], target_type="amendment", target_id=a["id"], dots=2)
+    db.write(amendments.decide, room["rita"], a["id"], decision="accept")
+    with pytest.raises(Invalid, match="decided"):
+        db.write(engagement.set_dots, room["anna"], room["id"], target_type="amendment", target_id=a["id"], dots=3)
+    back, _ = db.write(engagement.set_dots, room["anna"], room["id"], target_type="amendment", target_id=a["id"], dots=0)
+    assert back["open"] is False and back["left"] == back["total"]
+
+
 def test_polls_single_and_multiple_choice(db, room):
     with pytest.raises(Forbidden):
         db.write(engagement.ask, room["anna"], room["id"], question="Q?", options=["a", "b"], multiple=False)

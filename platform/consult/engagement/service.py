@@ -135,6 +135,9 @@ def set_dots(session: Session, actor: Actor, room_id: int, *, target_type: str, 
         Dot.room_id == room_id, Dot.participant_id == member.participant_id,
         ~((Dot.target_type == target_type) & (Dot.target_id == target_id))))
     row = session.get(Dot, (room_id, member.participant_id, target_type, target_id))
+    # A decided amendment is settled: its dots can only be taken back, to spend on what is still open.
+    if not dots_welcome(target) and dots > (row.dots if row else 0):
+        raise Invalid(_("This amendment is decided: put your dots on one still open."), {"dots": _("Decided.")})
     if used_elsewhere + dots > room.dots:
         left = room.dots - used_elsewhere - (row.dots if row else 0)
         said = dots_left_text(left, room.dots)
@@ -150,8 +153,12 @@ def set_dots(session: Session, actor: Actor, room_id: int, *, target_type: str, 
         row.dots = dots
     session.flush()
     log.record(session, room_id, "priorities_changed", {"ranking": ranking(session, room_id)})
-    return {"target_type": target_type, "target_id": target_id, "dots": dots,
+    return {"target_type": target_type, "target_id": target_id, "dots": dots, "open": dots_welcome(target),
             "left": room.dots - used_elsewhere - dots, "total": room.dots}
+
+
+def dots_welcome(target: Amendment | Comment) -> bool:
+    return not isinstance(target, Amendment) or target.status == "pending"
 
 
 def my_dots(session: Session, access: RoomAccess) -> dict[tuple[str, int], int]:
