@@ -72,7 +72,9 @@ def csv(session: Session, actor: Actor, table: str, slug: str | None = None,
     built, generated = tables.all_tables(session, event, room_id, hidden)
     found = next((t for t in built if t.name.lower().replace(" ", "-") == table.lower().replace(" ", "-")), None)
     if found is None:
-        raise NotFound(f"No table {table!r}; there are {', '.join(t.name for t in built)}.")
+        # The names in the address stay the English ones the links use.
+        raise NotFound(_("There is no table “%(table)s”; there are: %(tables)s.", table=table,
+                         tables=", ".join(t.name for t in built)))
     handle, path = tempfile.mkstemp(suffix=".csv")
     with io.open(handle, "w", encoding="utf-8", newline="") as stream:
         write_csv(found, stream)
