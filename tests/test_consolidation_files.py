@@ -108,6 +108,19 @@ def test_the_odt_has_tracked_changes_that_libreoffice_reads_and_keeps(resolved, 
     assert {"ins", "del"} == {kind for kind, _, _ in back}
 
 
+def test_the_odt_annex_and_conclusions_are_bulleted_lists_as_in_the_print_view(resolved, soffice, tmp_path):
+    api, headers, version = resolved
+    odt = api.get(f"/api/v1/documents/1/consolidations/{version['version']}/export.odt", headers=headers).content
+    (tmp_path / "v.pdf").write_bytes(convert(soffice, tmp_path, odt, "odt", "pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "v.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    annex = text[text.index("Annex: provenance of each paragraph"):]
+    lines = [line.strip() for line in annex.splitlines() if "lost a conflict to" in line]
+    assert lines and all(line.startswith("•") for line in lines), lines
+    conclusions = text[text.index("Conclusions of the rooms"):text.index("Annex: provenance")]
+    assert "•" in conclusions and "• •" not in conclusions
+
+
 def test_the_pdf_is_the_print_view_with_page_numbers_header_and_annex(resolved, tmp_path):
     api, headers, version = resolved
     response = api.get(f"/api/v1/documents/1/consolidations/{version['version']}/export.pdf", headers=headers)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from itertools import groupby
 from xml.sax.saxutils import escape
 
 from consult.consolidation.layout import CONFLICT, Layout, Paragraph, plain_conclusions
@@ -32,6 +33,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
  <style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph" style:default-outline-level="2"><style:paragraph-properties fo:margin-top="0.3cm" fo:keep-with-next="always" text:number-lines="false"/><style:text-properties fo:font-size="12pt" fo:font-weight="bold"/></style:style>
  <style:style style:name="Clause" style:family="paragraph"><style:paragraph-properties fo:margin-left="1.2cm" fo:text-indent="-1.2cm" fo:margin-bottom="0.25cm" text:number-lines="true"/></style:style>
  <style:style style:name="Annex" style:family="paragraph"><style:paragraph-properties fo:margin-left="0.6cm" text:number-lines="false"/><style:text-properties fo:font-size="9.5pt"/></style:style>
+ <text:list-style style:name="Bullets"><text:list-level-style-bullet text:level="1" text:bullet-char="•"><style:list-level-properties text:list-level-position-and-space-mode="label-alignment"><style:list-level-label-alignment text:label-followed-by="listtab" text:list-tab-stop-position="0.6cm" fo:text-indent="-0.4cm" fo:margin-left="0.6cm"/></style:list-level-properties></text:list-level-style-bullet></text:list-style>
  <style:style style:name="Header" style:family="paragraph"><style:paragraph-properties text:number-lines="false"/><style:text-properties fo:font-size="8pt" fo:color="#555555"/></style:style>
  <style:style style:name="Footer" style:family="paragraph"><style:paragraph-properties fo:text-align="center" text:number-lines="false"/><style:text-properties fo:font-size="9pt"/></style:style>
  <style:style style:name="Number" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
@@ -88,6 +90,11 @@ def _p(style: str, inner: str) -> str:
     return f'<text:p text:style-name="{style}">{inner}</text:p>'
 
 
+def _bullets(style: str, lines: list[str]) -> str:
+    items = "".join(f"<text:list-item>{_p(style, escape(line))}</text:list-item>" for line in lines)
+    return f'<text:list text:style-name="Bullets">{items}</text:list>'
+
+
 def _h(level: int, text: str) -> str:
     return f'<text:h text:style-name="Heading_20_{level}" text:outline-level="{level}">{escape(text)}</text:h>'
 
@@ -132,14 +139,15 @@ def write_odt(layout: Layout, date: str) -> bytes:
                 body.append(_h(2, f"{r['room']} ({s['session']})"))
                 if r.get("rapporteurs"):                  # who wrote them, as in the print view
                     body.append(_p("Standard", escape(_("Rapporteur: %(names)s", names=", ".join(r["rapporteurs"])))))
-                for kind, text in plain_conclusions(r["conclusions"]):
-                    body.append(_p("Standard", escape(("• " if kind == "bullet" else "") + text)))
+                for bullet, run in groupby(plain_conclusions(r["conclusions"]), key=lambda item: item[0] == "bullet"):
+                    texts = [text for _kind, text in run]
+                    body.append(_bullets("Standard", texts) if bullet else "".join(_p("Standard", escape(t)) for t in texts))
     body.append(_h(1, _("Annex: provenance of each paragraph")))
     for section in layout.sections:
         for p in section.paragraphs:
             if p.annex:
                 body.append(_h(2, p.number))
-                body.extend(_p("Annex", escape(line)) for line in p.annex)
+                body.append(_bullets("Annex", p.annex))
     tracked = f'<text:tracked-changes text:track-changes="true">{"".join(changes.regions)}</text:tracked-changes>'
     content = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {NS}>'
                f"<office:body><office:text>{tracked}{''.join(body)}</office:text></office:body>"
