@@ -3,10 +3,10 @@
 memory:// (the default): one process; the hub is handed events right after commit.
 
 postgresql://...: several uvicorn processes on one PostgreSQL database. Each write transaction
-sends NOTIFY with the events' room and sequence (PostgreSQL delivers it only if the
-transaction commits); every process LISTENs, reads those events from the log, and hands them
-to its hub. The payload stays small (NOTIFY caps it at 8000 bytes); the database, as always,
-holds the truth."""
+sends NOTIFY with its events (PostgreSQL delivers it only if the transaction commits): whole
+when they fit in NOTIFY's 8000 bytes, else as room and sequence, which every process then
+reads from the log. Every process LISTENs and hands them to its hub; the database, as
+always, holds the truth. Who is here is shared the same way (live/presence.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from consult.db import Committed, Database
+from consult.jsontext import dumps
 from consult.live import presence
 from consult.live.hub import Hub
 from consult.rooms import log
@@ -44,11 +45,20 @@ class MemoryBroadcast:
         pass
 
 
+# NOTIFY carries at most 8000 bytes.
+NOTE_BYTES = 7900
+
+
 def notify(session: Session, events) -> None:
-    """Inside the write transaction: PostgreSQL sends this at commit, or never."""
+    """Inside the write transaction: PostgreSQL sends this at commit, or never. An event that
+    fits is sent whole, as committed, so that no process reads it back from the log (with
+    two workers, that read per event per process cost more than the event's fan-out); a
+    larger one is sent as its room and sequence, and read back."""
     for event in events:
-        session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                        {"channel": CHANNEL, "payload": json.dumps({"room_id": event.room_id, "seq": event.seq})})
+        note = dumps(event._asdict())
+        if len(note.encode()) > NOTE_BYTES:
+            note = dumps({"room_id": event.room_id, "seq": event.seq})
+        session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": note})
 
 
 class PostgresBroadcast:
@@ -94,6 +104,9 @@ class PostgresBroadcast:
                         data = json.loads(note.payload)
                         if note.channel == KICKS:
                             self.hub.kick(data["room_id"], data["who"])
+                            continue
+                        if "type" in data:
+                            self.hub.publish([Committed(**data)])
                             continue
                         events = await run_in_threadpool(self.db.read, log.after, data["room_id"],
                                                          data["seq"] - 1, 1)
