@@ -74,8 +74,9 @@ def demo(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     db = prepare(Settings(database_url=f"sqlite:///{path}", secret_key="x", **CHEAP_ARGON2))
-    assert db.write(fill)[0] is True
-    assert db.write(fill)[0] is False  # once only
+    filled, left = db.write(fill)[0]
+    assert len(filled) == 8 and left == []
+    assert db.write(fill)[0][0] == []  # once only
     yield db
     db.dispose()
 
@@ -102,7 +103,7 @@ def filled_demo_app(request, tmp_path_factory):
         reset_postgres(url)
     settings = Settings(database_url=url, secret_key="x", **CHEAP_ARGON2)
     db = prepare(settings)
-    assert db.write(fill)[0] is True
+    assert db.write(fill)[0][1] == []
     db.dispose()
     with TestClient(create_app(settings), base_url="http://testserver") as client:
         yield client

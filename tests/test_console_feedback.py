@@ -13,6 +13,22 @@ from web_helpers import HTMX, csrf_token, join
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def test_filling_the_demo_after_someone_tried_a_room_fills_the_other_rooms_and_says_which_were_left(client):
+    rid = int(re.search(r"/rooms/(\d+)", join(client, CODE_A).headers["location"]).group(1))
+    page = client.get(f"/rooms/{rid}").text
+    pid = re.search(r'name="paragraph_id" value="(\d+)"', page).group(1)
+    tried = client.post(f"/rooms/{rid}/amendments", headers={**HTMX, "X-CSRF-Token": csrf_token(client)}, data={
+        "paragraph_id": pid, "kind": "delete", "rationale": "Trying the room.", "attribution": "sector",
+        "idempotency_key": "tried-before-the-demo"})
+    assert tried.status_code == 200
+    org = sign_in(TestClient(client.app))
+    said = org.get(post(org, "/organiser/demo-activity").headers["location"]).text
+    assert ("The other demo rooms now hold sample work; Room A - Definitions, indicators and reporting, "
+            "Room B - Definitions, indicators and reporting already held work and were left as they were.") in said
+    consolidated = post(org, "/documents/2/consolidations", {"confirm": "yes"})
+    assert consolidated.status_code == 303 and "Room E" in org.get(consolidated.headers["location"]).text
+
+
 def test_every_save_says_what_was_saved(client):
     org = sign_in(TestClient(client.app))
     filled = post(org, "/organiser/demo-activity")

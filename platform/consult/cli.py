@@ -59,8 +59,9 @@ def organiser(args) -> None:
 def demo_activity(args) -> None:
     settings = Settings.from_env()
     db = prepare(settings)
-    filled, _ = db.write(fill)
-    print("The demo rooms now hold sample comments, amendments, votes and decisions." if filled
+    (filled, left), _ = db.write(fill)
+    print("The demo rooms now hold sample comments, amendments, votes and decisions." if filled and not left
+          else f"Filled {', '.join(filled)}; left as they were: {', '.join(left)}." if filled
           else "The demo rooms already hold work; nothing was added.")
 
 

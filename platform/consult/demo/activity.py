@@ -1,13 +1,13 @@
 """Sample work in the demo's parallel rooms, made through the real services, so that an
 organiser can consolidate at once and see changes, merges and conflicts.
 
-`python run.py demo-activity`, or the button on the organiser's page. Runs once: it does
-nothing where the demo rooms already have amendments."""
+`python run.py demo-activity`, or the button on the organiser's page. Runs once: a pair of
+rooms where either already has amendments (someone tried the room first) is left as it is."""
 from __future__ import annotations
 
 import itertools
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consult.db import POST_BUDGET
@@ -79,20 +79,25 @@ COMMENTS = [
 ]
 
 
-def fill(session: Session) -> bool:
+def fill(session: Session) -> tuple[list[str], list[str]]:
+    """-> (the rooms filled, the demo rooms left as they were because they or their pair held work)."""
     # The sample work is the organiser's one request, not the posts of the people it shows:
     # their post budgets are not spent by it.
     session.info.pop(POST_BUDGET, None)
     codes = {r.code: r for r in session.scalars(select(Room).where(
         Room.code.in_([c for pair in PLAN for c in pair])))}
-    if len(codes) < 2 or session.scalar(select(func.count()).select_from(Amendment).where(
-            Amendment.room_id.in_([r.id for r in codes.values()]))):
-        return False
+    busy = set(session.scalars(select(Amendment.room_id).where(
+        Amendment.room_id.in_([r.id for r in codes.values()])).distinct()))
+    plan = {pair: steps for pair, steps in PLAN.items()
+            if not any(codes[c].id in busy for c in pair if c in codes)}
+    left = [codes[c].name for pair in PLAN if pair not in plan for c in pair if c in codes]
+    if len(codes) < 2 or not plan:
+        return [], left
     organiser_id = session.scalar(select(Organiser.id).order_by(Organiser.id).limit(1))
     organiser = Actor(organiser_id=organiser_id)
     paragraphs = _paragraphs(session)
     keys = (f"demo{n:06d}" for n in itertools.count())
-    for pair, steps in PLAN.items():
+    for pair, steps in plan.items():
         people = {}
         for index, code in enumerate(pair):
             room = codes.get(code)
@@ -132,7 +137,7 @@ def fill(session: Session) -> bool:
                           "- Disagreement remained between sectors on how wide the core definition should be.")
             if room.slot.position == 0:
                 steering.set_phase(session, rapporteur, room.id, phase="closed")
-    return True
+    return [codes[c].name for pair in plan for c in pair if c in codes], left
 
 
 def _paragraphs(session: Session) -> dict:

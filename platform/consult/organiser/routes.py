@@ -18,9 +18,15 @@ from consult.i18n import _, ngettext
 
 @organisers_only
 async def demo_activity(request):
-    filled = await request.app.state.core.write(setup.fill_demo, request.state.actor)
-    return done(request, "/organiser", _("The demo rooms now hold sample comments, amendments, votes and decisions.")
-                if filled else _("The demo rooms already held work: nothing was added."))
+    filled, left = await request.app.state.core.write(setup.fill_demo, request.state.actor)
+    if not filled:
+        said = _("The demo rooms already held work: nothing was added.")
+    elif left:
+        said = _("The other demo rooms now hold sample work; %(rooms)s already held work and were left as they "
+                 "were.", rooms=", ".join(left))
+    else:
+        said = _("The demo rooms now hold sample comments, amendments, votes and decisions.")
+    return done(request, "/organiser", said)
 
 
 @organisers_only

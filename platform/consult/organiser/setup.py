@@ -256,10 +256,10 @@ def setup_view(session: Session, actor: Actor, slug: str) -> dict:
     }
 
 
-def fill_demo(session: Session, actor: Actor) -> bool:
-    """The demo's sample work, once; the log says who asked for it."""
+def fill_demo(session: Session, actor: Actor) -> tuple[list[str], list[str]]:
+    """The demo's sample work, once; the log says who asked for it. -> (rooms filled, rooms left)."""
     require_organiser(actor, doing=N_("fill the demo rooms"))
-    filled = fill(session)
+    filled, left = fill(session)
     if filled:
         audit.record(session, actor, "demo.fill")
-    return filled
+    return filled, left
