@@ -2,6 +2,7 @@
 bar that moves as the worker thread writes, then the file, for the person who started it only."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 
@@ -9,7 +10,8 @@ from starlette.testclient import TestClient
 from test_limits_and_input import demo_client  # noqa: F401 - the app on SQLite and on PostgreSQL
 from test_organiser import post, rapporteur_of, sign_in
 
-from consult.export import service
+from consult import clock
+from consult.export import jobs, service
 
 SLUG = "drug-violence-2024"
 
@@ -76,3 +78,15 @@ def test_an_export_is_seen_and_fetched_by_the_one_who_started_it_alone(client, m
     assert rita.get(f"/exports/{job}/file").status_code == 200
     # A rapporteur may not start the whole consultation's export.
     assert post(rita, f"/e/{SLUG}/exports").status_code == 403
+
+
+def test_an_export_whose_process_died_stops_being_waited_for(client, monkeypatch):
+    org = sign_in(client)
+    # A job row whose writer never reports back (its process was killed mid-export).
+    monkeypatch.setattr(service, "write_xlsx", lambda tables, path, progress=None: time.sleep(3))
+    job = re.search(r'hx-get="/exports/([0-9a-f]+)"', post(org, f"/e/{SLUG}/exports").text).group(1)
+    assert 'hx-trigger="every 500ms"' in org.get(f"/exports/{job}").text
+    real = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real() + jobs.GIVEN_UP + dt.timedelta(seconds=1))
+    shown = org.get(f"/exports/{job}").text
+    assert "The export failed" in shown and "hx-trigger" not in shown

@@ -17,6 +17,9 @@ from consult.i18n import _
 from consult.people.actor import Actor
 
 KEPT = dt.timedelta(hours=1)  # a written file waits this long for its download
+# Far longer than the largest export takes (bench/export_bench.py: well under a minute): a job
+# still unwritten after this lost its process, and its page stops waiting.
+GIVEN_UP = dt.timedelta(minutes=10)
 REPORT_SECONDS = 0.5
 
 
@@ -41,6 +44,10 @@ def look(session: Session, actor: Actor, job_id: str) -> ExportJob:
     if job is None or job.owner != owner(actor):
         raise NotFound(_("No such export: it may have expired. Start it again."))
     return job
+
+
+def failed_or_lost(job: ExportJob) -> bool:
+    return job.failed or (job.path is None and clock.now() - job.created_at > GIVEN_UP)
 
 
 def progressed(session: Session, job_id: str, *, sheet: int, sheets: int, sheet_name: str, rows: int) -> None:

@@ -113,7 +113,7 @@ async def _shown(request: Request, job_id: str):
     # Once written, the fragment that replaces the bar (and so stops its polling) names the
     # file, and the page's script sends the browser to it: it downloads, the page stays. (An
     # HX-Redirect would leave the polling bar in place, and download again every half second.)
-    return page(request, "export/_progress.html", {"job": job})
+    return page(request, "export/_progress.html", {"job": job, "failed": jobs.failed_or_lost(job)})
 
 
 async def job_file(request: Request):
