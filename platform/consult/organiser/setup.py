@@ -109,7 +109,8 @@ def new_code(session: Session) -> str:
 def save_room(session: Session, actor: Actor, *, room_id: int | None, slot_id: int, name, topic,
               section_ids: list[int], capacity: int | None, anonymous: bool, premoderation: bool, dots: int) -> int:
     require_organiser(actor, doing=SETTING_UP)
-    slot = session.get(ConferenceSession, slot_id)
+    # A form sent without a session names none: looking up a null key is not asked of the database.
+    slot = session.get(ConferenceSession, slot_id) if slot_id is not None else None
     if slot is None:
         raise NotFound(_("No such session."))
     errors, name = {}, clean_line(name)
