@@ -56,3 +56,12 @@ def test_nothing_is_asked_once_the_rooms_are_closed_or_left_out(client):
     straight = org.post(f"/documents/{CALL}/consolidations", data={"csrf_token": csrf_token(org)},
                         follow_redirects=False)
     assert straight.status_code == 303 and "/consolidated/1" in straight.headers["location"]
+
+
+def test_the_provenance_of_a_paragraph_nobody_touched_says_so_rather_than_opening_empty(client):
+    org = sign_in(TestClient(client.app))
+    done = post(org, f"/documents/{CALL}/consolidations", {"confirm": "yes"})
+    page = org.get(done.headers["location"]).text
+    folds = re.findall(r'<details class="provenance">(.*?)</details>', page, re.S)
+    assert folds and all("No room proposed a change here, and no one reacted to it." in f for f in folds)
+    assert "support 0 agree" not in page

@@ -121,6 +121,17 @@ def test_the_odt_annex_and_conclusions_are_bulleted_lists_as_in_the_print_view(r
     assert "•" in conclusions and "• •" not in conclusions
 
 
+def test_the_provenance_summary_gives_support_only_where_amendments_were_adopted(resolved):
+    api, _, version = resolved
+    from test_organiser import sign_in
+    page = sign_in(TestClient(api.app)).get(f"/documents/1/consolidated/{version['version']}").text
+    summaries = [s.strip() for s in re.findall(r"<summary>Provenance: (.*?)</summary>", page, re.S)]
+    base = [s for s in summaries if s.startswith("Base text")]
+    adopted = [s for s in summaries if "adopted" in s and not s.startswith("Base text") and "0 amendments" not in s]
+    assert base and all("support" not in s for s in base), base
+    assert adopted and all(re.search(r"support \d+ agree, \d+ disagree", s) for s in adopted), adopted
+
+
 def test_the_pdf_is_the_print_view_with_page_numbers_header_and_annex(resolved, tmp_path):
     api, headers, version = resolved
     response = api.get(f"/api/v1/documents/1/consolidations/{version['version']}/export.pdf", headers=headers)
