@@ -131,7 +131,8 @@ def take_part(session: Session, actor: Actor, room_id: int) -> tuple[RoomAccess,
 
 
 def spend_post_budget(session: Session, member: Membership) -> None:
-    """One token of the participant's post budget (Database(post_budget=...), one per process).
+    """One token of the participant's post budget (Database(post_budget=...): in memory for SQLite,
+    which serves one process, and shared by every worker in PostgreSQL's rate_buckets).
     Posts with an idempotency key spend it after looking the key up, so that a retry of a post
     already acknowledged gets its stored result even once the budget is spent: a retry is not
     a new post. Without a budget (tests, the command line, sample work) nothing is counted."""
