@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
+
 from helpers import ROOM_G
 
 
@@ -60,3 +62,17 @@ def test_a_phase_change_reaches_open_pages(people, organiser):
     carla.goto(f"/rooms/{room_id}/workbench")
     carla.click("button[name=phase][value=open]")
     ben.locator("#phase", has_text="Open for comments").wait_for()
+
+
+@pytest.mark.parametrize("width", [390, 1366], ids=["phone", "laptop"])
+def test_the_workbench_tables_never_break_a_word_in_two(people, organiser, width):
+    rita = people(ROOM_G, f"Rita Tables {width}", sector="law_enforcement", width=width)
+    room_id = make_rapporteur(organiser, rita, f"Rita Tables {width}")
+    rita.goto(f"/rooms/{room_id}/workbench")
+    broken = rita.evaluate("""[...document.querySelectorAll('.wb-grid th, .wb-grid td')].filter(cell => {
+        const words = cell.textContent.trim().split(/\\s+/);
+        if (words.length !== 1 || !words[0]) return false;
+        const range = document.createRange(); range.selectNodeContents(cell);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+    }).map(cell => cell.textContent.trim())""")
+    assert broken == []
