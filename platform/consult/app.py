@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 
 from sqlalchemy.exc import DataError
@@ -102,7 +103,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await core.broadcast.start()
+        # What start-up built (modules, templates, mappers, the seed's leftovers) lives as
+        # long as the process: frozen, the collector stops walking it every time the youngest
+        # generation fills, which a replay of thousands of rows and a burst of posts do often.
+        gc.collect()
+        gc.freeze()
         yield
+        gc.unfreeze()
         await core.broadcast.stop()
         core.hub.close()
         core.db.dispose()
