@@ -58,8 +58,13 @@ class SocketOutlet:
         them (`batch` joins rendered events into one message), else one message each. A
         batch is kept under BATCH_BYTES, below the 1 MiB a websockets client takes by default."""
         if batch is None:
+            # Rendered for this socket alone, not through the message's cache: a replayed event
+            # is sent once, so keeping its rendering would only cost.
             for event in events:
-                await self.send(Message(event))
+                if event.seq <= self.after:
+                    continue
+                self.after = event.seq
+                await self._send({"type": "websocket.send", "text": self._render(Message(event))})
             return
         texts, size = [], 0
         for event in events:
