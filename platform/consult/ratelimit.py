@@ -33,6 +33,9 @@ class RateBucket(Base):
 
 
 class Limiter:
+    # Whether a take is a database call (Core.limit runs it off the event loop).
+    shared = False
+
     def __init__(self, burst: int, per_minute: int, message: str):
         """`message`, marked with N_ and holding %(wait)s, is what the refused person reads."""
         self.burst = burst
@@ -86,6 +89,7 @@ class SharedLimiter(Limiter):
     spent on what was attempted, as in memory.)"""
 
     FORGET_EVERY = 1000
+    shared = True
 
     def __init__(self, database_url: str, name: str, burst: int, per_minute: int, message: str):
         super().__init__(burst, per_minute, message)

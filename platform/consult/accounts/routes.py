@@ -52,7 +52,7 @@ async def join(request: Request):
     code = form.get("code", "")
     values = {k: form.get(k, "") for k in ("name", "organisation", "sector", "country", "named_in_results")}
     try:
-        core.join_limit.hit(_client_address(request))
+        await core.limit(core.join_limit.hit, _client_address(request))
         participant, member, token = await core.write(
             joining.join, request.state.actor, code=code, name=values["name"], organisation=values["organisation"],
             sector=values["sector"], country=values["country"], named_in_results=bool(values["named_in_results"]),

@@ -86,7 +86,7 @@ async def renew_link(request):
 async def join(request):
     core = request.app.state.core
     data = await json_body(request)
-    core.join_limit.hit(request.client.host if request.client else "unknown")
+    await core.limit(core.join_limit.hit, request.client.host if request.client else "unknown")
     actor = await bearer(request, required=False)
     participant, member, token = await core.write(
         joining.join, actor, code=str_field(data, "code") or "", name=str_field(data, "name"),
