@@ -255,18 +255,39 @@
   // its message event has been handled is still caught. Its own changes end the recursion.
   new MutationObserver(keepOwnComments).observe(document.body, { childList: true, subtree: true });
 
-  // --- budgets in the controls: no "+" while no priority dots are left
+  // --- budgets in the controls: no "+" while no priority dots are left, nor on a decided
+  // amendment (rendered data-decided, or decided live: its status is no longer pending)
+  function decidedStatus(form) {
+    var item = form.closest("li.amendment");
+    var status = item && item.querySelector(".astatus");
+    return status && !status.classList.contains("status-pending") ? status : null;
+  }
   function applyDotBudget() {
     var left = document.getElementById("dots-left");
     if (!left) return;
     var none = Number(left.dataset.left) <= 0;
     document.querySelectorAll("button[data-add-dot]").forEach(function (b) {
-      b.disabled = none;
-      if (none) b.setAttribute("aria-describedby", "dots-left"); else b.removeAttribute("aria-describedby");
+      var form = b.closest("form");
+      var decided = form && (form.hasAttribute("data-decided") || decidedStatus(form));
+      b.disabled = none || !!decided;
+      if (decided) b.setAttribute("aria-describedby", decided.id || "astatus-" + form.querySelector("[name=target_id]").value);
+      else if (none) b.setAttribute("aria-describedby", "dots-left");
+      else b.removeAttribute("aria-describedby");
     });
+  }
+  // An amendment decided while the page is open: as a reload would show it, the dots on it can
+  // be taken back and no more added, and it offers no dots to one who placed none there.
+  function settleDecidedDots() {
+    document.querySelectorAll("li.amendment form.dots").forEach(function (form) {
+      if (!decidedStatus(form)) return;
+      form.setAttribute("data-decided", "");
+      if (Number(form.dataset.dots) <= 0 && !form.contains(document.activeElement)) form.remove();
+    });
+    applyDotBudget();
   }
   document.addEventListener("DOMContentLoaded", applyDotBudget);
   document.addEventListener("htmx:after:swap", applyDotBudget);
+  document.body.addEventListener("room:amendment_decided", function () { setTimeout(settleDecidedDots, 0); });
 
   // --- drafts: every field of a form being written (text, rationale, type, signing choice)
   // survives a dropped connection and a reload, until it is sent

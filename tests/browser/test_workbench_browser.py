@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from helpers import ROOM_G
+from helpers import ROOM_G, ROOM_H, wait_live
 
 
 def make_rapporteur(organiser, page_of_member, name):
@@ -76,3 +76,57 @@ def test_the_workbench_tables_never_break_a_word_in_two(people, organiser, width
         return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
     }).map(cell => cell.textContent.trim())""")
     assert broken == []
+
+
+def test_an_amendment_decided_live_keeps_the_dots_placed_on_it_and_takes_no_more(people, organiser):
+    """As a reload would show it: on the amendment she put a dot on, Ana can take it back but
+    not add one; the one she placed none on offers no dots any more."""
+    ana = people(ROOM_H, "Ana Dots", width=390)
+    room_id = re.search(r"/rooms/(\d+)", ana.url).group(1)
+    first = ana.locator("article.paragraph").first
+    paragraph_id = first.get_attribute("id").split("-")[1]
+    first.locator("details.amendments > summary").click()
+    ids = []
+    for n in range(2):
+        ana.fill(f"#af-{paragraph_id}-text", f"Dotted alternative {n} ({time.time():.0f}).")
+        ana.fill(f"#af-{paragraph_id}-why", f"Dots {n}.")
+        ana.click(f"#af-{paragraph_id} button[type=submit]")
+        item = ana.locator(f"#amendments-{paragraph_id} li.amendment", has_text=f"Dots {n}.")
+        item.wait_for()
+        ids.append(item.get_attribute("id").split("-")[1])
+    dotted, undotted = ids
+    organiser.goto(f"/rooms/{room_id}/workbench")
+    organiser.click(".phase-buttons button[value=voting]")
+    try:
+        ana.locator("#phase.phase-voting").wait_for()
+        wait_live(ana)
+        ana.click(f"#dots-amendment-{dotted} [data-add-dot]")
+        ana.locator(f"#dots-amendment-{dotted} strong", has_text="1").wait_for()
+        organiser.goto(f"/rooms/{room_id}/workbench")
+        organiser.locator(f"#wb-a-{dotted} button", has_text="Accept").first.click()
+        organiser.locator(f"#wb-a-{undotted} summary", has_text="Reject").click()
+        organiser.fill(f"#rej-{undotted}", "Overlaps.")
+        organiser.locator(f"#wb-a-{undotted} form button", has_text="Reject").click()
+
+        ana.locator(f"#astatus-{undotted}.status-rejected").wait_for()
+        ana.locator(f"#dots-amendment-{undotted}").wait_for(state="detached")
+        ana.locator(f"#astatus-{dotted}.status-accepted").wait_for()
+        form = ana.locator(f"#dots-amendment-{dotted}")
+        assert form.locator("strong").text_content() == "1"
+        assert form.locator("[data-add-dot]").is_disabled()
+        assert form.locator("[data-add-dot]").get_attribute("aria-describedby") == f"astatus-{dotted}"
+        # A reload shows the same (the budget's script never re-enables a decided "+").
+        ana.reload()
+        wait_live(ana)
+        assert ana.locator(f"#dots-amendment-{undotted}").count() == 0
+        assert form.locator("strong").text_content() == "1"
+        assert form.locator("[data-add-dot]").is_disabled()
+        remove = form.locator("button[aria-label='Remove a dot']")
+        assert remove.is_enabled()
+        remove.click()
+        form.locator("strong", has_text="0").wait_for()
+        assert form.locator("[data-add-dot]").is_disabled()
+        assert not ana.errors
+    finally:
+        organiser.goto(f"/rooms/{room_id}/workbench")
+        organiser.click(".phase-buttons button[value=open]")
