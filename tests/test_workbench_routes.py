@@ -169,3 +169,26 @@ def test_an_accepted_amendment_offers_no_more_dots_only_taking_yours_back(client
     assert refused.status_code == 422 and "This amendment is decided" in refused.text
     back = post(client, f"/rooms/{rid}/dots", {"target_type": "amendment", "target_id": ids[0], "dots": "0"})
     assert "Your priority dots: <strong>0</strong>" in back.text and "You have 5 dots left." in back.text
+
+
+def panel(html: str, section_id: str) -> str:
+    part = html[html.index(f'<section id="{section_id}"'):]
+    return part[:part.index("</section>")]
+
+
+def test_the_conclusions_are_headed_once_and_previewed_only_when_written(client):
+    rid, rita, _ = setup_room(client)
+    text = panel(rita.get(f"/rooms/{rid}/workbench").text, "wb_text")
+    # The heading names the field for everyone; its label says it again only to screen readers.
+    assert '<h3 id="wb-conclusions-heading">Key conclusions</h3>' in text
+    assert '<label for="conclusions-text" class="visually-hidden">Key conclusions</label>' in text
+    assert 'aria-describedby="conclusions-hint"' in text and "Markdown; cite sources as #c12" in text
+    assert "Preview" not in text
+    for empty in ("", "  \n "):
+        assert "Preview" not in post(rita, f"/rooms/{rid}/conclusions/preview", {"conclusions": empty}).text
+    assert "<h4>Preview</h4>" in post(rita, f"/rooms/{rid}/conclusions/preview", {"conclusions": "We **agree**."}).text
+    version = re.search(r'id="edit-conclusions".*?name="base_version" value="(\d+)"', text, re.S).group(1)
+    assert post(rita, f"/rooms/{rid}/draft", {"base_version": version, "conclusions": "We **agree**."}).status_code == 200
+    text = panel(rita.get(f"/rooms/{rid}/workbench").text, "wb_text")
+    assert "<h4>Preview</h4>" in text and "<strong>agree</strong>" in text
+
