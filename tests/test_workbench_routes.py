@@ -192,3 +192,16 @@ def test_the_conclusions_are_headed_once_and_previewed_only_when_written(client)
     text = panel(rita.get(f"/rooms/{rid}/workbench").text, "wb_text")
     assert "<h4>Preview</h4>" in text and "<strong>agree</strong>" in text
 
+
+def test_reactions_show_only_where_someone_reacted(client):
+    rid, rita, _ = setup_room(client)
+    assert "No reactions yet." in panel(rita.get(f"/rooms/{rid}/workbench").text, "wb_reactions")
+    pid = first_base_paragraph(client, rid)
+    post(client, f"/rooms/{rid}/reactions", {"paragraph_id": pid, "stance": "agree"})
+    reactions = panel(rita.get(f"/rooms/{rid}/workbench").text, "wb_reactions")
+    assert "No reactions yet." not in reactions and "0 agree" not in reactions
+    assert reactions.count("<h3>") == 1 and "1 agree" in reactions and f'id="spread-{pid}-wb"' in reactions
+    # The room's page keeps an empty placeholder for the live count, with no line of noughts.
+    page = client.get(f"/rooms/{rid}").text
+    assert "0 agree" not in page and f'<div id="spread-{pid}" class="spread" aria-label=' in page
+    assert len(re.findall(r'<div id="spread-\d+" class="spread" hidden></div>', page)) == page.count('class="paragraph"') - 1

@@ -246,3 +246,20 @@ def test_a_dropped_socket_catches_up_without_a_reload(people):
     bob.wait_for_timeout(300)
     assert thread_items(bob, missed).count() == 1 and thread_items(bob, live).count() == 1
     assert_clean(alice, bob)
+
+
+def test_a_reaction_shows_its_count_live_where_nobody_had_reacted(people):
+    """No line of noughts under a paragraph nobody reacted to; the first reaction brings the
+    count into the other browser without a reload."""
+    ana = people(ROOM_E, "Ana Reacts", width=390)
+    ben = people(ROOM_E, "Ben Watches", width=390)
+    paragraph = ana.locator("article.paragraph").last
+    paragraph_id = paragraph.get_attribute("id").split("-")[1]
+    spread = ben.locator(f"#spread-{paragraph_id}")
+    assert spread.get_attribute("hidden") is not None and not spread.is_visible()
+    paragraph.locator("button.stance-pass").click()
+    spread.locator("text=1 pass").wait_for()
+    assert spread.is_visible() and "0 agree" in spread.text_content()
+    paragraph.locator("button.stance-pass").click()  # taken back: the noughts go again
+    spread.wait_for(state="hidden")
+    assert_clean(ana, ben)
