@@ -120,6 +120,10 @@ def test_the_session_clock_reads_the_agenda_in_the_event_zone(client, monkeypatc
         page = org.get("/organiser").text
         return re.search(r"Session 1 - [^<]*<span class=\"meta\">· ([^<]*)</span>", page).group(1)
 
+    # Seen from a later year, the day says which year it was.
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 12, 2, 9, 0))
+    assert session_1() == "Session ended 26 Nov 2024, 12:30"
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2024, 11, 27, 9, 0))
     assert session_1() == "Session ended 26 Nov 12:30"
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2024, 11, 26, 11, 0))
     assert session_1() == "30 min left in the session"

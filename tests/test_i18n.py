@@ -2,11 +2,12 @@
 the browser asks for or the person chose, and that choice is remembered."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
-from consult import catalogue, i18n
+from consult import catalogue, clock, i18n
 from web_helpers import csrf_token, first_paragraph, join, room_id
 
 TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.DEFAULT]
@@ -58,7 +59,8 @@ def test_accept_language_picks_the_best_offered_language():
     assert i18n.negotiate("fr", offered=["en", "nl"]) is None
 
 
-def test_dates_and_numbers_are_written_the_readers_way_in_the_events_zone():
+def test_dates_and_numbers_are_written_the_readers_way_in_the_events_zone(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 12, 2, 12, 0))
     with i18n.speaking("fr"):
         assert i18n.date_time("2026-12-02T09:40:00Z", "Europe/Brussels") == "2 déc. 2026, 10:40 CET"
         assert i18n.short_time("2026-12-02T09:40:00", "Europe/Brussels") == "2 déc. 10:40"
@@ -68,6 +70,12 @@ def test_dates_and_numbers_are_written_the_readers_way_in_the_events_zone():
         assert i18n.format_number(12345.5) == "12.345,5"
     with i18n.speaking("en"):
         assert i18n.time_of_day("2026-12-02T23:40:00", "Europe/Brussels") == "00:40"
+        # A day of another year says which; the year is the event zone's (23:40 UTC is 2027 there).
+        assert i18n.short_time("2024-11-26T11:30:00", "Europe/Brussels") == "26 Nov 2024, 12:30"
+        assert i18n.short_time("2026-12-31T23:40:00", "Europe/Brussels") == "1 Jan 2027, 00:40"
+        assert i18n.short_time("2026-12-31T22:40:00", "Europe/Brussels") == "31 Dec 23:40"
+    with i18n.speaking("de"):
+        assert i18n.short_time("2024-11-26T11:30:00", "Europe/Brussels") == "26. Nov. 2024, 12:30"
 
 
 def test_no_function_hides_gettext_behind_a_throwaway_variable():

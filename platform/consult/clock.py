@@ -19,8 +19,3 @@ def from_local(value: dt.datetime, zone: str) -> dt.datetime:
     UTC, so that it compares with now()."""
     return value.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.timezone.utc).replace(tzinfo=None)
 
-
-def shown(value: dt.datetime | str | None, zone: str) -> str:
-    """'1 Dec 2026, 23:40 CET': every time people read is in the event's zone, and says which."""
-    from consult import i18n  # the reader's language writes the date
-    return i18n.date_time(value, zone)

@@ -27,6 +27,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
+from consult import clock
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DEFAULT = "en"
 # Each language named in itself: that is how someone who does not read the current one finds theirs.
@@ -199,11 +201,16 @@ def date_time(value: dt.datetime | str | None, zone: str | None = None) -> str:
 
 
 def short_time(value: dt.datetime | str | None, zone: str | None = None) -> str:
-    """'2 Dec 10:40' in English, '2 déc. 10:40' in French: a day and time, in the event's zone."""
+    """'2 Dec 10:40' in English, '2 déc. 10:40' in French: a day and time, in the event's zone;
+    a day of another year says which ('26 Nov 2024, 12:30'), or a past session reads as recent."""
     if value is None or value == "":
         return ""
-    at = _as_utc(value).astimezone(ZoneInfo(zone or _zone.get()))
-    return f"{_format_skeleton('MMMd', at, locale=_locale())} {_format_time(at, 'HH:mm', locale=_locale())}"
+    zone_info = ZoneInfo(zone or _zone.get())
+    at = _as_utc(value).astimezone(zone_info)
+    time = _format_time(at, 'HH:mm', locale=_locale())
+    if at.year != _as_utc(clock.now()).astimezone(zone_info).year:
+        return f"{_format_skeleton('yMMMd', at, locale=_locale())}, {time}"
+    return f"{_format_skeleton('MMMd', at, locale=_locale())} {time}"
 
 
 def time_of_day(value: dt.datetime | str | None, zone: str | None = None, seconds: bool = False) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from consult.access import require_organiser
-from consult import clock
+from consult import clock, i18n
 from consult.audit import service as audit
 from consult.conference.models import Event
 from consult.consolidation import hunks
@@ -280,9 +280,9 @@ def version_view(row: ConsolidatedVersion, document: Document) -> dict:
             "event_id": document.event_id, "timezone": zone,
             "version": row.version, "note": row.note, "created_by": row.created_by,
             "created_at": row.created_at.isoformat(timespec="seconds") + "Z",
-            "created_at_local": clock.shown(row.created_at, zone),
+            "created_at_local": i18n.date_time(row.created_at, zone),
             "published": row.published_at is not None,
-            "published_at_local": clock.shown(row.published_at, zone),
+            "published_at_local": i18n.date_time(row.published_at, zone),
             "excluded_rooms": [], **content}
 
 
@@ -292,7 +292,7 @@ def list_versions(session: Session, actor: Actor, document_id: int) -> list[dict
     zone = session.get(Event, document.event_id).timezone
     return [{"version": r.version, "note": r.note, "created_by": r.created_by,
              "created_at": r.created_at.isoformat(timespec="seconds") + "Z",
-             "created_at_local": clock.shown(r.created_at, zone), "published": r.published_at is not None}
+             "created_at_local": i18n.date_time(r.created_at, zone), "published": r.published_at is not None}
             for r in session.scalars(select(ConsolidatedVersion).where(ConsolidatedVersion.document_id == document_id)
                                      .order_by(ConsolidatedVersion.version.desc()))]
 
