@@ -144,6 +144,38 @@ def test_anonymous_rooms_sign_everything_by_sector(client):
     assert "Visible Name" not in client.get(f"/rooms/{rid}").text.split("Signed?")[0].split('class="comment"')[-1]
 
 
+
+def test_a_form_sent_back_reads_as_on_the_room_page(client):
+    """Refused or sent, a comment or amendment form comes back for its paragraph by number, a
+    replace from the current text, and, in an anonymous room, without "sign with my name"."""
+    org = sign_in(TestClient(client.app))
+    org.post("/organiser/rooms", data={"csrf_token": csrf_token(org), "room_id": "1", "session_id": "1",
+                                       "name": "Room A", "topic": "", "sections": ["1"], "dots": "5", "anonymous": "1"})
+    rid = room_id(join(client, CODE_A, name="Form Back"))
+    page = client.get(f"/rooms/{rid}").text
+    pid = int(re.search(r'id="af-(\d+)"', page).group(1))
+    number = re.search(rf'<label for="cf-p{pid}-text">Your comment on ([\d.]+)</label>', page).group(1)
+    current = re.search(rf'id="af-{pid}-text"[^>]*data-current="([^"]*)"', page).group(1)
+
+    def comment(text, key, **where):
+        return post(client, f"/rooms/{rid}/comments", {"text": text, "attribution": "sector", "idempotency_key": key, **where})
+
+    for sent in (comment("x" * 6000, "form-back-c1-key", paragraph_id=pid), comment("Fine.", "form-back-c2-key", paragraph_id=pid)):
+        assert f'<label for="cf-p{pid}-text">Your comment on {number}</label>' in sent.text
+        assert "This room is anonymous" in sent.text and 'value="name"' not in sent.text
+    assert comment("x" * 6000, "form-back-c1-key", paragraph_id=pid).status_code == 422
+    general = comment("", "form-back-c3-key")
+    assert general.status_code == 422 and ">Your general comment</label>" in general.text
+
+    def amend(rationale, key):
+        return post(client, f"/rooms/{rid}/amendments", {"paragraph_id": pid, "kind": "replace", "text": "New words.",
+                                                         "rationale": rationale, "attribution": "sector", "idempotency_key": key})
+    refused, proposed = amend("", "form-back-a1-key"), amend("Clearer.", "form-back-a2-key")
+    assert refused.status_code == 422 and proposed.status_code == 200, re.findall(r"class=\"error\"[^>]*>([^<]*)", proposed.text)
+    for sent in (refused, proposed):
+        assert f"<legend>Propose to {number}</legend>" in sent.text and f'data-current="{current}"' in sent.text
+        assert "This room is anonymous" in sent.text and 'value="name"' not in sent.text
+
 def test_capacity_invitations_and_removal(client):
     org = sign_in(TestClient(client.app))
     org.post("/organiser/rooms", data={"csrf_token": csrf_token(org), "room_id": "1", "session_id": "1",

@@ -5,6 +5,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from consult.amendments import service
+from consult.drafting.service import form_context
 from consult.errors import DomainError
 from consult.access import room_access
 from consult.web.forms import back_to, is_htmx, optional_int, refused
@@ -30,12 +31,14 @@ async def propose(request: Request):
             return refused(request, error)
         return page(request, "amendments/proposed.html", {
             "room_id": room_id, "paragraph_id": paragraph_id, "values": values, "errors": error.fields,
-            "message": error.detail, "key": form.get("idempotency_key"), "amendment": None}, status=error.status)
+            "message": error.detail, "key": form.get("idempotency_key"), "amendment": None,
+            **await core.read(form_context, room_id, paragraph_id)}, status=error.status)
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}#a-{amendment['id']}")
     return page(request, "amendments/proposed.html", {
         "room_id": room_id, "paragraph_id": paragraph_id, "values": {"attribution": values["attribution"], "language": values["language"]},
-        "errors": {}, "message": None, "key": None, "amendment": amendment})
+        "errors": {}, "message": None, "key": None, "amendment": amendment,
+        **await core.read(form_context, room_id, paragraph_id)})
 
 
 async def vote(request: Request):

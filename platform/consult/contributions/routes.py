@@ -5,6 +5,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from consult.contributions import service
+from consult.drafting.service import form_context
 from consult.errors import DomainError
 from consult.web.forms import back_to, is_htmx, optional_int, refused
 from consult.web.templating import page
@@ -34,13 +35,14 @@ async def post_comment(request: Request):
         return page(request, "contributions/posted.html", {
             "room_id": room_id, "paragraph_id": paragraph_id, "parent_id": parent_id, "values": values,
             "errors": error.fields, "message": None if error.fields.get("text") else error.detail,
-            "key": form.get("idempotency_key"), "comment": None}, status=error.status)
+            "key": form.get("idempotency_key"), "comment": None,
+            **await core.read(form_context, room_id, paragraph_id)}, status=error.status)
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}#c-{comment['id']}")
     return page(request, "contributions/posted.html", {
         "room_id": room_id, "paragraph_id": comment["paragraph_id"], "parent_id": comment["parent_id"],
         "values": {"attribution": values["attribution"], "language": values["language"]}, "errors": {}, "message": None, "key": None,
-        "comment": comment})
+        "comment": comment, **await core.read(form_context, room_id, comment["paragraph_id"])})
 
 
 async def set_support(request: Request):

@@ -16,7 +16,7 @@ from consult.drafting.models import DraftVersion
 from consult.errors import NotFound
 from consult.people.actor import Actor
 from consult.rooms import log
-from consult.rooms.models import RoomSection
+from consult.rooms.models import Room, RoomSection
 from consult.access import RoomAccess
 from consult.rooms.service import actor_label, locked_room
 from consult.textdiff import diff_html
@@ -53,6 +53,19 @@ def text_of(content: dict, base_paragraph_id: int) -> str:
         if p["base_paragraph_id"] == base_paragraph_id:
             return p["text"]
     raise NotFound(_("That paragraph is not one this room works on."))
+
+
+def form_context(session: Session, room_id: int, base_paragraph_id: int | None) -> dict:
+    """What a comment or amendment form sent back shows as the room page does: the paragraph as
+    the room is working it (its number and current text; None when it is not one of the room's)
+    and whether the room is anonymous (no "sign with my name")."""
+    room = session.get(Room, room_id)
+    paragraph = None
+    if base_paragraph_id is not None and room is not None:
+        _version, content = latest(session, room_id)
+        paragraph = next(({"number": p["number"], "text": p["text"]} for p in content["paragraphs"]
+                          if p["base_paragraph_id"] == base_paragraph_id), None)
+    return {"paragraph": paragraph, "anonymous": bool(room and room.anonymous)}
 
 
 def store_version(session: Session, actor: Actor, room_id: int, version: int, content: dict, note: str,
