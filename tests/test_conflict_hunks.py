@@ -3,6 +3,8 @@ clashing words are in dispute, everything else merged; each hunk resolved on its
 resolution comes back with the same hunk; publishing waits for the last one."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from test_api import CODE_A, CODE_B, SLUG, join
@@ -163,3 +165,67 @@ def test_the_page_shows_each_hunk_in_place_with_a_form_of_its_own(client, staff,
     html = page.text
     assert f'id="{key}-h1"' in html and f"/consolidated/{version}/conflicts/{key}/h1" in html
     assert "1 conflict in 1 paragraph to resolve before publishing" in html
+
+
+def test_a_refused_resolution_on_the_page_says_why_next_to_the_field_and_keeps_what_was_typed(client, staff, disputed):
+    """The page's own forms (not the API): empty or oversized words, an oversized note, an
+    unknown choice come back as the version's page with the message next to the field, 422,
+    the choice and the words as sent, nothing resolved; a stale version says so at the top."""
+    from web_helpers import csrf_token
+    client.post("/organiser/login", data={"csrf_token": csrf_token(client, "/organiser/login"), **ORGANISER})
+    doc, version, key = disputed["document"], disputed["version"]["version"], disputed["key"]
+    hunk_url = f"/documents/{doc}/consolidated/{version}/conflicts/{key}/h1"
+
+    def send(url, **data):
+        return client.post(url, data={"csrf_token": csrf_token(client), **data}, follow_redirects=False)
+
+    def form_of(html, form_id):
+        part = html[html.index(f'<form id="{form_id}"'):]
+        return part[:part.index("</form>")]
+
+    cases = [({"choice": "custom", "text": "  "}, "custom", "Write the words that replace this conflict."),
+             ({"choice": "custom", "text": "y" * 6000}, "custom", "Keep it under 5000 characters (this has 6000)."),
+             ({"choice": "base", "note": "n" * 2500}, "note", "Keep it under 2000 characters (this has 2500)."),
+             ({"choice": "a9"}, "choice", "Choose one of the alternatives, keep the original or write new words.")]
+    for data, field, message in cases:
+        sent = send(hunk_url, **data)
+        assert sent.status_code == 422, sent.text[:300]
+        form = form_of(sent.text, f"resolve-form-{key}-h1")
+        at = f"{field}-{key}-h1"
+        assert f'<p class="error" id="{at}-error">{message}</p>' in form
+        assert f'aria-describedby="{at}-error"' in form and "That did not work" not in sent.text
+        if data["choice"] in ("custom", "base"):
+            assert re.search(rf'value="{data["choice"]}" checked', form)
+        if "text" in data:
+            assert f">{data['text']}</textarea>" in form
+        if "note" in data:
+            assert f'value="{data["note"]}"' in form
+
+    whole = send(f"/documents/{doc}/consolidated/{version}/resolve", key=key, choice="custom", text="", note="Why.")
+    assert whole.status_code == 422
+    form = form_of(whole.text, f"resolve-form-{key}")
+    assert f'<p class="error" id="custom-{key}-error">Write the paragraph\'s text.</p>' in form.replace("&#39;", "'")
+    assert 'value="Why."' in form and '<details class="no-print" open>' in whole.text
+    latest = client.get(f"/api/v1/documents/{doc}/consolidations/{version}", headers=staff).json()
+    assert paragraph(latest, key)["status"] == "conflict" and latest["version"] == version
+
+    assert send(hunk_url, choice="a1").status_code == 303
+    stale = send(hunk_url, choice="a1")
+    assert stale.status_code == 422
+    assert re.search(rf'<p class="error" role="alert">Version {version} is not the latest', stale.text)
+
+
+def test_a_refused_editorial_change_on_the_page_says_why_next_to_the_field(client, staff, disputed):
+    from web_helpers import csrf_token
+    client.post("/organiser/login", data={"csrf_token": csrf_token(client, "/organiser/login"), **ORGANISER})
+    doc, version, other = disputed["document"], disputed["version"]["version"], disputed["other"]
+    url = f"/documents/{doc}/consolidated/{version}/paragraphs/{other}"
+    sent = client.post(url, data={"csrf_token": csrf_token(client), "text": "New words.", "note": ""})
+    assert sent.status_code == 422
+    part = sent.text[sent.text.index(f'<form id="edit-form-{other}"'):]
+    form = part[:part.index("</form>")]
+    assert f'<p class="error" id="edit-note-{other}-error">Say why the text is changed' in form
+    assert ">New words.</textarea>" in form and f'aria-describedby="edit-note-{other}-error" autofocus' in form
+    said = client.post(url, data={"csrf_token": csrf_token(client), "text": "x" * 5001, "note": "n"},
+                       headers={"Accept-Language": "fr"})
+    assert said.status_code == 422 and "Restez sous 5000 caractères (ce texte en compte 5001)." in said.text

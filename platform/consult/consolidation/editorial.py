@@ -18,7 +18,7 @@ from consult.people.actor import Actor
 from consult.text import clean_text
 from consult.i18n import _
 
-MAX_NOTE_CHARS = 2000
+MAX_NOTE_CHARS = service.MAX_NOTE_CHARS
 
 
 def check_edit(session: Session, actor: Actor, *, document_id: int, version: int, key: str, text: str | None,
@@ -41,17 +41,16 @@ def check_edit(session: Session, actor: Actor, *, document_id: int, version: int
     if target is None:
         raise Invalid(_("This version has no such paragraph."), {"key": _("No such paragraph.")})
     if target["status"] == "conflict":
-        raise Invalid(f"Paragraph {target['number']} is in conflict: resolve it first.", {"key": _("In conflict.")})
+        raise Invalid(_("Paragraph %(number)s is in conflict: resolve it first.", number=target["number"]),
+                      {"key": _("In conflict.")})
     text, note = clean_text(text), clean_text(note)
     if not text:
         raise Invalid(_("Write the paragraph's text."), {"text": _("Required.")})
-    if len(text) > MAX_PARAGRAPH_CHARS:
-        raise Invalid(f"A paragraph holds at most {MAX_PARAGRAPH_CHARS} characters.", {"text": _("Too long.")})
+    service.check_length(text, MAX_PARAGRAPH_CHARS, "text")
     if not note:
         raise Invalid(_("Say why the text is changed: the note goes into the audit log and the provenance."),
                       {"note": _("Required.")})
-    if len(note) > MAX_NOTE_CHARS:
-        raise Invalid(f"A note holds at most {MAX_NOTE_CHARS} characters.", {"note": _("Too long.")})
+    service.check_length(note, MAX_NOTE_CHARS, "note")
     if text == target["text"]:
         raise Invalid(_("That is the paragraph's text already."), {"text": _("Unchanged.")})
     return by, document, content, target, text, note

@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from consult.consolidation import compare as comparison, editorial, files, plenary, service
+from consult.errors import Invalid
 from consult.i18n import _, ngettext
 from consult.organiser import confirm
 from consult.rooms.phases import PHASE_LABELS
@@ -55,18 +56,38 @@ async def consolidate(request: Request):
 async def show(request: Request):
     core = request.app.state.core
     document_id, version = request.path_params["document_id"], request.path_params["version"]
-    view = await core.read(service.get_version, request.state.actor, document_id, version)
-    marks = request.query_params.get("marks", "on") != "off"
     if request.url.path.endswith("/plenary"):
+        view = await core.read(service.get_version, request.state.actor, document_id, version)
         title = await core.read(service.event_title, view["event_id"])
         return page(request, "consolidation/plenary.html", {"v": view, "slides": plenary.slides(view),
                                                              "event_title": title})
+    return await version_page(request, document_id, version)
+
+
+async def version_page(request: Request, document_id: int, version: int, refused: dict | None = None,
+                       status: int = 200):
+    """A version as its page; with `refused`, one of its forms sent back with what was typed and
+    why it was refused, next to the field at fault."""
+    core = request.app.state.core
+    view = await core.read(service.get_version, request.state.actor, document_id, version)
     editable = False
     if request.state.actor.is_organiser and not view["published"]:
         versions = await core.read(service.list_versions, request.state.actor, document_id)
         editable = versions[0]["version"] == version
-    return page(request, "consolidation/version.html", {"v": view, "marks": marks, "editable": editable,
-                                    "unchanged": request.query_params.get("unchanged") == "1"})
+    return page(request, "consolidation/version.html", {
+        "v": view, "marks": request.query_params.get("marks", "on") != "off", "editable": editable,
+        "unchanged": request.query_params.get("unchanged") == "1", "refused": refused}, status=status)
+
+
+async def sent_back(request: Request, form, form_id: str, error: Invalid):
+    """The version's page with the refused form (`form_id`) as it was sent; the message goes next
+    to the form's field it is about (choice, text, note), or, about the version itself (not the
+    latest, no such conflict), at the top of the page."""
+    params = request.path_params
+    field = next((f for f in ("choice", "text", "note") if f in error.fields), None)
+    refused = {"form": form_id, "field": field, "message": error.detail,
+               "sent": {k: form.get(k, "") for k in ("choice", "text", "note")}}
+    return await version_page(request, params["document_id"], params["version"], refused, error.status)
 
 
 async def edit(request: Request):
@@ -74,8 +95,11 @@ async def edit(request: Request):
     document_id, version = request.path_params["document_id"], request.path_params["version"]
     form = await request.form()
     key = request.path_params["key"]
-    made = await core.write(editorial.edit_paragraph, request.state.actor, document_id=document_id, version=version,
-                            key=key, text=form.get("text"), note=form.get("note"))
+    try:
+        made = await core.write(editorial.edit_paragraph, request.state.actor, document_id=document_id,
+                                version=version, key=key, text=form.get("text"), note=form.get("note"))
+    except Invalid as error:
+        return await sent_back(request, form, f"edit-form-{key}", error)
     return back_to(f"/documents/{document_id}/consolidated/{made['version']}#{key}")
 
 
@@ -97,8 +121,12 @@ async def resolve(request: Request):
     core = request.app.state.core
     document_id, version = request.path_params["document_id"], request.path_params["version"]
     form = await request.form()
-    made = await core.write(service.resolve, request.state.actor, document_id, version=version, key=form.get("key", ""),
-                            choice=form.get("choice", ""), text=form.get("text"), note=form.get("note"))
+    try:
+        made = await core.write(service.resolve, request.state.actor, document_id, version=version,
+                                key=form.get("key", ""), choice=form.get("choice", ""), text=form.get("text"),
+                                note=form.get("note"))
+    except Invalid as error:
+        return await sent_back(request, form, f"resolve-form-{form.get('key', '')}", error)
     return back_to(f"/documents/{document_id}/consolidated/{made['version']}#{form.get('key')}")
 
 
@@ -106,9 +134,12 @@ async def resolve_hunk(request: Request):
     core = request.app.state.core
     params = request.path_params
     form = await request.form()
-    made = await core.write(service.resolve_hunk, request.state.actor, document_id=params["document_id"],
-                            version=params["version"], key=params["key"], hunk=params["hunk"],
-                            choice=form.get("choice", ""), text=form.get("text"), note=form.get("note"))
+    try:
+        made = await core.write(service.resolve_hunk, request.state.actor, document_id=params["document_id"],
+                                version=params["version"], key=params["key"], hunk=params["hunk"],
+                                choice=form.get("choice", ""), text=form.get("text"), note=form.get("note"))
+    except Invalid as error:
+        return await sent_back(request, form, f"resolve-form-{params['key']}-{params['hunk']}", error)
     return back_to(f"/documents/{params['document_id']}/consolidated/{made['version']}#{params['key']}")
 
 

@@ -27,6 +27,9 @@ from consult.text import clean_text
 from consult.i18n import N_
 from consult.i18n import _
 
+# A note on a resolution or an editorial change (the forms' maxlength says the same).
+MAX_NOTE_CHARS = 2000
+
 
 def consolidator(session: Session, actor: Actor) -> str:
     """Organisers only consolidate; their email signs what they did."""
@@ -148,6 +151,14 @@ def _open_latest(session: Session, actor: Actor, document_id: int, version: int)
     return by, document, copy.deepcopy(source.content)
 
 
+def check_length(value: str, limit: int, field: str) -> str:
+    """The value, or refused with its length, against the field it came in."""
+    if len(value) > limit:
+        message = _("Keep it under %(max)s characters (this has %(length)s).", max=limit, length=len(value))
+        raise Invalid(message, {field: message})
+    return value
+
+
 def _conflict(content: dict, key: str) -> dict:
     target = next((p for p in content["paragraphs"] if p["key"] == key), None)
     if target is None:
@@ -163,7 +174,6 @@ def resolve(session: Session, actor: Actor, document_id: int, *, version: int, k
     new text. The result is a new version; the one resolved stays as it was."""
     by, document, content = _open_latest(session, actor, document_id, version)
     target = _conflict(content, key)
-    note = clean_text(note)
     if choice.startswith("room:"):
         candidate = next((c for c in target["candidates"] if f"room:{c['room_id']}" == choice), None)
         if candidate is None:
@@ -173,10 +183,12 @@ def resolve(session: Session, actor: Actor, document_id: int, *, version: int, k
         new_text, status = None, "deleted"
     elif choice == "custom":
         new_text, status = clean_text(text), "changed"
-        if not new_text or len(new_text) > drafting.MAX_PARAGRAPH_CHARS:
-            raise Invalid(_("Write the text (at most 5000 characters)."), {"text": _("Required.")})
+        if not new_text:
+            raise Invalid(_("Write the paragraph's text."), {"text": _("Required.")})
+        check_length(new_text, drafting.MAX_PARAGRAPH_CHARS, "text")
     else:
         raise Invalid(_("Choose a room's text, delete, or write your own."), {"choice": _("Unknown choice.")})
+    note = check_length(clean_text(note), MAX_NOTE_CHARS, "note")
     said, now = hunks.chosen_for_paragraph(target, choice), clock.now()
     target.update(text=new_text, status=status, resolution={
         "choice": choice, "note": note, "by": by, "at": now.isoformat(timespec="seconds") + "Z"})
@@ -191,11 +203,11 @@ def resolve_hunk(session: Session, actor: Actor, *, document_id: int, version: i
     paragraph is open, its text is settled."""
     by, document, content = _open_latest(session, actor, document_id, version)
     target = _conflict(content, key)
-    custom = clean_text(text)
-    if custom and len(custom) > drafting.MAX_PARAGRAPH_CHARS:
-        raise Invalid(f"At most {drafting.MAX_PARAGRAPH_CHARS} characters.", {"text": _("Too long.")})
+    custom = clean_text(text) if choice == hunks.CUSTOM else None
     words, said = hunks.choose(target, hunk, choice, custom)
-    note, now = clean_text(note), clock.now()
+    if custom:
+        check_length(custom, drafting.MAX_PARAGRAPH_CHARS, "text")
+    note, now = check_length(clean_text(note), MAX_NOTE_CHARS, "note"), clock.now()
     hunks.resolve(target, hunk, words, {"choice": choice, "note": note, "by": by,
                                         "at": now.isoformat(timespec="seconds") + "Z"})
     return _record_resolution(session, actor, document, version, content, target, choice=f"{hunk}:{choice}",
