@@ -209,7 +209,10 @@ def test_a_refused_resolution_on_the_page_says_why_next_to_the_field_and_keeps_w
     latest = client.get(f"/api/v1/documents/{doc}/consolidations/{version}", headers=staff).json()
     assert paragraph(latest, key)["status"] == "conflict" and latest["version"] == version
 
-    assert send(hunk_url, choice="a1").status_code == 303
+    resolved = send(hunk_url, choice="a1", note="Plainer.")
+    assert resolved.status_code == 303
+    page = client.get(resolved.headers["location"]).text
+    assert "Conflict 1 resolved: Plainer.</p>" in page  # the note's own full stop, not two
     stale = send(hunk_url, choice="a1")
     assert stale.status_code == 422
     assert re.search(rf'<p class="error" role="alert">Version {version} is not the latest', stale.text)
