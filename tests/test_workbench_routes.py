@@ -205,3 +205,6 @@ def test_reactions_show_only_where_someone_reacted(client):
     page = client.get(f"/rooms/{rid}").text
     assert "0 agree" not in page and f'<div id="spread-{pid}" class="spread" aria-label=' in page
     assert len(re.findall(r'<div id="spread-\d+" class="spread" hidden></div>', page)) == page.count('class="paragraph"') - 1
+    post(client, f"/rooms/{rid}/reactions", {"paragraph_id": pid, "discuss": "1"})
+    assert "1 wants discussion" in client.get(f"/rooms/{rid}").text
+    assert "1 souhaite en discuter" in client.get(f"/rooms/{rid}", headers={"Accept-Language": "fr"}).text
