@@ -176,6 +176,17 @@ def test_a_form_sent_back_reads_as_on_the_room_page(client):
         assert f"<legend>Propose to {number}</legend>" in sent.text and f'data-current="{current}"' in sent.text
         assert "This room is anonymous" in sent.text and 'value="name"' not in sent.text
 
+
+def test_the_new_join_code_question_is_asked_in_the_organisers_language(client):
+    join(TestClient(client.app), CODE_A, name="Already In")
+    org = sign_in(TestClient(client.app))
+    asked = org.post("/organiser/rooms/1/code", data={"csrf_token": csrf_token(org)}, headers={"Accept-Language": "fr"})
+    assert asked.status_code == 200
+    text = asked.text.replace("&#39;", "'")
+    assert "Donner un nouveau code d'accès à Room A" in text and f"désactiver le code {CODE_A}" in text
+    assert "1 personne déjà dans la salle (Ouverte aux commentaires) garde sa place." in text
+    assert "Créer un nouveau code" in text and "Make a new code" not in text
+
 def test_capacity_invitations_and_removal(client):
     org = sign_in(TestClient(client.app))
     org.post("/organiser/rooms", data={"csrf_token": csrf_token(org), "room_id": "1", "session_id": "1",

@@ -74,7 +74,7 @@ async def import_participants(request: Request):
 
 def _badge(request: Request, person: dict) -> dict:
     link = str(request.url_for("personal_link", token=person["token"]))
-    qr = segno.make(link, error="m").svg_inline(omitsize=True, title=f"QR code of {person['name']}'s personal link")
+    qr = segno.make(link, error="m").svg_inline(omitsize=True, title=_("QR code of %(name)s's personal link", name=person["name"]))
     return {"name": person["name"], "organisation": person["organisation"], "sector_label": person["sector_label"],
             "room": person["room"], "role": person["role"], "link": link, "qr": qr}
 

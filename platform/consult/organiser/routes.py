@@ -88,12 +88,15 @@ async def new_code(request):
     plan = await core.read(setup.code_change_plan, actor, room_id)
     if not confirm.confirmed(form):
         return confirm.ask(
-            request, form, heading=f"Give {plan['name']} a new join code?", cancel=f"/organiser/setup#room-{room_id}",
-            changes=[f"stop the code {plan['code']} from working: printed signs, the projector and links that "
-                     "carry it stop letting people in", "make a new code to share"],
-            warnings=[f"The {plan['members']} people already in the room ({plan['phase']}) keep their place.",
-                      "Anyone still on their way needs the new code."],
-            button="Make a new code")
+            request, form, heading=_("Give %(room)s a new join code?", room=plan["name"]),
+            cancel=f"/organiser/setup#room-{room_id}",
+            changes=[_("stop the code %(code)s from working: printed signs, the projector and links that carry it "
+                       "stop letting people in", code=plan["code"]), _("make a new code to share")],
+            warnings=[ngettext("The %(num)s person already in the room (%(phase)s) keeps their place.",
+                               "The %(num)s people already in the room (%(phase)s) keep their place.",
+                               plan["members"], phase=_(plan["phase"])),
+                      _("Anyone still on their way needs the new code.")],
+            button=_("Make a new code"))
     code = await core.write(setup.regenerate_code, actor, room_id)
     return done(request, f"/organiser/setup#room-{room_id}", _("%(room)s has a new join code: %(code)s.", room=plan["name"], code=code))
 
@@ -105,7 +108,7 @@ async def invite(request):
     token = await core.write(setup.invite_rapporteur, actor, room_id)
     code = await core.read(lambda s: s.get(setup.Room, room_id).code)
     link = str(request.url_for("join_form").include_query_params(code=code, invite=token))
-    qr = segno.make(link, error="m").svg_inline(scale=4, dark="#111", title="QR code of the invitation link")
+    qr = segno.make(link, error="m").svg_inline(scale=4, dark="#111", title=_("QR code of the invitation link"))
     return page(request, "organiser/invite.html", {"link": link, "room_id": room_id, "qr": qr},
                 headers={"Cache-Control": "no-store"})
 
