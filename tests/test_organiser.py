@@ -186,6 +186,15 @@ def test_the_new_join_code_question_is_asked_in_the_organisers_language(client):
     assert "Donner un nouveau code d'accès à Room A" in text and f"désactiver le code {CODE_A}" in text
     assert "1 personne déjà dans la salle (Ouverte aux commentaires) garde sa place." in text
     assert "Créer un nouveau code" in text and "Make a new code" not in text
+    # So is removing someone from a room.
+    rid = 1
+    page = org.get(f"/rooms/{rid}/workbench").text
+    pid = re.search(r'Already In.*?/members/(\d+)/remove', page, re.S).group(1)
+    asked = org.post(f"/rooms/{rid}/members/{pid}/remove", data={"csrf_token": csrf_token(org)},
+                     headers={"Accept-Language": "fr"}).text.replace("&#39;", "'")
+    assert "Retirer Already In de Room A" in asked and "Motif, montré à la personne retirée" in asked
+    assert "Remove" not in asked.split("<main")[-1].split("</main>")[0]
+
 
 def test_capacity_invitations_and_removal(client):
     org = sign_in(TestClient(client.app))

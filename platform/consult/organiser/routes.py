@@ -140,12 +140,13 @@ async def remove_member(request):
     room_id, participant_id = request.path_params["room_id"], request.path_params["participant_id"]
     plan = await core.read(moderation.removal_plan, actor, room_id, participant_id)
     cancel = f"/rooms/{room_id}/workbench#wb_members"
-    questions = dict(heading=f"Remove {plan['name']} from {plan['room']}?", cancel=cancel, button="Remove",
-                     changes=[f"close {plan['name']}'s connection to {plan['room']} and stop them from joining it again",
-                              "keep what they wrote (hide it separately if needed)"],
-                     warnings=[f"{plan['name']} sees a page saying that an organiser removed them, with the reason, "
-                               "and how to reach the organisers."],
-                     ask_reason="Reason, shown to the person removed")
+    who = {"person": plan["name"], "room": plan["room"]}
+    questions = dict(heading=_("Remove %(person)s from %(room)s?", **who), cancel=cancel, button=_("Remove"),
+                     changes=[_("close %(person)s's connection to %(room)s and stop them from joining it again", **who),
+                              _("keep what they wrote (hide it separately if needed)")],
+                     warnings=[_("%(person)s sees a page saying that an organiser removed them, with the reason, "
+                                 "and how to reach the organisers.", **who)],
+                     ask_reason=_("Reason, shown to the person removed"))
     if not confirm.confirmed(form):
         return confirm.ask(request, form, **questions)
     try:
