@@ -243,6 +243,55 @@ def test_new_join_code_and_setup_validation(client):
     assert bad.status_code == 422 and "Choose at least one section" in bad.text
 
 
+
+def form_in(html: str, form_id: str) -> str:
+    part = html[html.index(f'<form id="{form_id}"'):]
+    return part[:part.index("</form>")]
+
+
+def test_a_refused_set_up_form_comes_back_on_the_page_with_each_problem_next_to_its_field(client):
+    """Not a page of its own with a Back button: the set-up page, 422, the form as it was sent
+    (its fold open), the form's message above it and each problem next to its field, the first
+    one focused; nothing saved."""
+    org = sign_in(TestClient(client.app))
+
+    def send(path, **data):
+        return org.post(path, data={"csrf_token": csrf_token(org), **data})
+
+    bad = send("/organiser/rooms", session_id="1", name="", topic="Kept topic", sections=[], dots="50", capacity="abc")
+    assert bad.status_code == 422
+    form = form_in(bad.text, "room-form-new-1")
+    assert '<p class="error" id="rm-cap-new-1-error">Not a number.</p>' in form and 'value="abc"' in form
+    bad = send("/organiser/rooms", session_id="1", name="", topic="Kept topic", sections=[], dots="50")
+    form = form_in(bad.text, "room-form-new-1")
+    assert '<p class="error wide" role="alert">The room was not saved.</p>' in form
+    assert '<p class="error" id="rm-name-new-1-error">A name of 1 to 120 characters.</p>' in form
+    assert 'aria-describedby="rm-name-new-1-error" autofocus' in form
+    assert '<p class="error" id="rm-dots-new-1-error">Between 1 and 20 dots.</p>' in form and 'value="50"' in form
+    assert 'id="rm-sections-new-1-error">Choose at least one section' in form and 'value="Kept topic"' in form
+    assert '<details open><summary>Add a room to this session</summary>' in bad.text
+    assert "That did not work" not in bad.text
+
+    backwards = send("/organiser/sessions", title="Late", starts_at="2024-11-27T16:00", ends_at="2024-11-27T10:00")
+    assert backwards.status_code == 422
+    form = form_in(backwards.text, "session-form-new")
+    assert '<p class="error" id="ns-end-error">The end must come after the start.</p>' in form
+    assert 'value="Late"' in form and 'value="2024-11-27T16:00"' in form
+
+    event = send("/organiser/event", title="T" * 500, starts_on="2024-11-27", ends_on="2024-11-01",
+                 languages_listed="1", default_language="en")
+    form = form_in(event.text, "event-form")
+    assert event.status_code == 422 and 'id="ev-title-error">A title of 1 to 200 characters.' in form
+    assert 'id="ev-end-error">The end cannot come before the start.' in form
+    assert 'id="ev-languages-error">Offer at least one of the listed languages.' in form
+    assert "Late" not in org.get("/organiser/setup").text and "T" * 500 not in org.get("/organiser/setup").text
+
+    # A form the page does not hold (another session's, say): said at the top instead of lost.
+    lost = send("/organiser/rooms", session_id="999", name="Nowhere", sections=["1"], dots="5")
+    assert lost.status_code in (404, 422)
+    if lost.status_code == 422:
+        assert '<div class="error" role="alert">' in lost.text
+
 def test_the_projector_shows_the_code_and_the_room_now(client):
     org = sign_in(TestClient(client.app))
     rita, rid = rapporteur_of(client, CODE_A, org)

@@ -31,10 +31,28 @@ async def demo_activity(request):
 
 @organisers_only
 async def setup_page(request):
+    return await _setup(request)
+
+
+async def _setup(request, refused: dict | None = None, status: int = 200):
     core, actor = request.app.state.core, request.state.actor
     slug = await core.read(first_event_slug)
     context = await core.read(setup.setup_view, actor, slug)
-    return page(request, "organiser/setup.html", context)
+    if refused:
+        forms = {"event-form", "session-form-new"} | {f"session-form-{s['id']}" for s in context["sessions"]} | {
+            f"room-form-{key}" for s in context["sessions"] for key in [f"new-{s['id']}", *(r["id"] for r in s["rooms"])]}
+        refused["shown"] = refused["form"] in forms  # otherwise said at the top of the page
+    return page(request, "organiser/setup.html", {**context, "refused": refused}, status=status)
+
+
+async def _sent_back(request, form, form_id: str, error: Invalid):
+    """The set-up page again with the refused form (`form_id`) as it was sent: the form's message
+    above it, each field's problem next to the field, the first one focused."""
+    sent = {k: form.get(k, "") for k in form.keys()}
+    sent.update(languages=form.getlist("languages"), sections=form.getlist("sections"))
+    refused = {"form": form_id, "message": error.detail, "fields": error.fields, "sent": sent,
+               "first": next(iter(error.fields), None)}
+    return await _setup(request, refused, error.status)
 
 
 @organisers_only
@@ -42,12 +60,15 @@ async def save_event(request):
     core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     slug = await core.read(first_event_slug)
-    await core.write(setup.update_event, actor, slug, title=form.get("title"), venue=form.get("venue"),
-                     starts_on=form.get("starts_on"),
-                     ends_on=form.get("ends_on"), description=form.get("description"),
-                     # Unticking every box sends nothing: the marker tells that from a form without them.
-                     languages=form.getlist("languages") if form.get("languages_listed") else None,
-                     default_language=form.get("default_language"))
+    try:
+        await core.write(setup.update_event, actor, slug, title=form.get("title"), venue=form.get("venue"),
+                         starts_on=form.get("starts_on"),
+                         ends_on=form.get("ends_on"), description=form.get("description"),
+                         # Unticking every box sends nothing: the marker tells that from a form without them.
+                         languages=form.getlist("languages") if form.get("languages_listed") else None,
+                         default_language=form.get("default_language"))
+    except Invalid as error:
+        return await _sent_back(request, form, "event-form", error)
     request.app.state.offered_languages.forget()  # obeyed at once in this process
     return done(request, "/organiser/setup", _("The event was saved."))
 
@@ -57,9 +78,13 @@ async def save_slot(request):
     core, actor = request.app.state.core, request.state.actor
     form = await request.form()
     slug = await core.read(first_event_slug)
-    slot_id = await core.write(setup.save_slot, actor, slug,
-                               slot_id=optional_int(form.get("session_id"), "session_id"),
-                               title=form.get("title"), starts_at=form.get("starts_at"), ends_at=form.get("ends_at"))
+    try:
+        slot_id = await core.write(setup.save_slot, actor, slug,
+                                   slot_id=optional_int(form.get("session_id"), "session_id"),
+                                   title=form.get("title"), starts_at=form.get("starts_at"),
+                                   ends_at=form.get("ends_at"))
+    except Invalid as error:
+        return await _sent_back(request, form, f"session-form-{form.get('session_id') or 'new'}", error)
     return done(request, f"/organiser/setup#session-{slot_id}",
                 _("The session “%(title)s” was saved.", title=str(form.get("title") or "").strip()))
 
@@ -68,13 +93,16 @@ async def save_slot(request):
 async def save_room(request):
     core, actor = request.app.state.core, request.state.actor
     form = await request.form()
-    capacity = optional_int(form.get("capacity"), "capacity")
-    room_id = await core.write(
-        setup.save_room, actor, room_id=optional_int(form.get("room_id"), "room_id"),
-        slot_id=optional_int(form.get("session_id"), "session_id"), name=form.get("name"), topic=form.get("topic"),
-        section_ids=[optional_int(v, "sections") for v in form.getlist("sections")], capacity=capacity,
-        anonymous=bool(form.get("anonymous")),
-        premoderation=bool(form.get("premoderation")), dots=optional_int(form.get("dots"), "dots") or 5)
+    try:
+        room_id = await core.write(
+            setup.save_room, actor, room_id=optional_int(form.get("room_id"), "room_id"),
+            slot_id=optional_int(form.get("session_id"), "session_id"), name=form.get("name"),
+            topic=form.get("topic"), section_ids=[optional_int(v, "sections") for v in form.getlist("sections")],
+            capacity=optional_int(form.get("capacity"), "capacity"), anonymous=bool(form.get("anonymous")),
+            premoderation=bool(form.get("premoderation")), dots=optional_int(form.get("dots"), "dots") or 5)
+    except Invalid as error:
+        return await _sent_back(request, form, f"room-form-{form.get('room_id') or 'new-' + form.get('session_id', '')}",
+                                error)
     return done(request, f"/organiser/setup#room-{room_id}",
                 _("The room “%(name)s” was saved.", name=str(form.get("name") or "").strip()) if form.get("room_id")
                 else _("The room “%(name)s” was added.", name=str(form.get("name") or "").strip()))
