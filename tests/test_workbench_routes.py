@@ -208,3 +208,23 @@ def test_reactions_show_only_where_someone_reacted(client):
     post(client, f"/rooms/{rid}/reactions", {"paragraph_id": pid, "discuss": "1"})
     assert "1 wants discussion" in client.get(f"/rooms/{rid}").text
     assert "1 souhaite en discuter" in client.get(f"/rooms/{rid}", headers={"Accept-Language": "fr"}).text
+
+
+def test_an_oversized_paragraph_is_refused_by_its_number_in_the_readers_language(client):
+    """Not 'P1: Keep a paragraph under 5000 characters.' in English whatever the language."""
+    rid, rita, _ = setup_room(client)
+    text = panel(rita.get(f"/rooms/{rid}/workbench").text, "wb_text")
+    key, number = re.search(r'name="paragraph" value="(p\d+)">\s*<label for="edit-p\d+-text">Text of ([\d.]+)</label>',
+                            text).groups()
+    version = re.search(r'name="base_version" value="(\d+)"', text).group(1)
+    for language, said, label in (("en", f"Keep paragraph {number} under 5000 characters (this has 5001).", "Paragraph"),
+                                  ("fr", f"Gardez le paragraphe {number} sous 5000 caractères (ce texte en compte 5001).",
+                                   "Paragraphe")):
+        refused = rita.post(f"/rooms/{rid}/draft", data={"base_version": version, "paragraph": key, "text": "z" * 5001},
+                            headers={**HTMX, "X-CSRF-Token": csrf_token(rita), "Accept-Language": language})
+        assert refused.status_code == 422 and said in refused.text, refused.text[-600:]
+        assert f"<strong>{label}</strong>" in refused.text and "P1" not in refused.text
+    long = post(rita, f"/rooms/{rid}/draft", {"base_version": version, "conclusions": "c" * 20001})
+    assert long.status_code == 422 and "Keep the conclusions under 20000 characters (this has 20001)." in long.text
+    one = post(rita, f"/rooms/{rid}/draft", {"base_version": version, "conclusions": "See #c999."})
+    assert "#c999 cites nothing in this room: check the number, or remove the citation." in one.text

@@ -22,7 +22,7 @@ from consult.people.actor import Actor
 from consult.rooms.service import lock_room_for
 from consult.text import clean_text
 from consult.web.forms import MAX_ID
-from consult.i18n import _
+from consult.i18n import _, ngettext
 
 MAX_CONCLUSIONS_CHARS = 20000
 
@@ -47,7 +47,8 @@ def save(session: Session, actor: Actor, room_id: int, *, base_version: int, par
             raise NotFound(_("No paragraph %(id)s in this room's text.", id=repr(edit["id"])))
         text = clean_text(edit.get("text", target["text"]))
         if len(text) > drafting.MAX_PARAGRAPH_CHARS:
-            errors[target["id"]] = f"Keep a paragraph under {drafting.MAX_PARAGRAPH_CHARS} characters."
+            errors[target["id"]] = _("Keep paragraph %(number)s under %(max)s characters (this has %(length)s).",
+                                     number=target["number"], max=drafting.MAX_PARAGRAPH_CHARS, length=len(text))
         deleted = bool(edit.get("deleted", target["deleted"])) or not text
         if text != target["text"] or deleted != target["deleted"]:
             target.update(text=text or target["text"], deleted=deleted)
@@ -55,12 +56,15 @@ def save(session: Session, actor: Actor, room_id: int, *, base_version: int, par
     if conclusions is not None:
         conclusions = clean_text(conclusions)
         if len(conclusions) > MAX_CONCLUSIONS_CHARS:
-            errors["conclusions"] = f"Keep the conclusions under {MAX_CONCLUSIONS_CHARS} characters."
+            errors["conclusions"] = _("Keep the conclusions under %(max)s characters (this has %(length)s).",
+                                      max=MAX_CONCLUSIONS_CHARS, length=len(conclusions))
         if conclusions != content["conclusions"]:
             missing = _unknown_citations(session, room_id, conclusions)
             if missing:
-                errors["conclusions"] = (f"{', '.join(missing)} cite{'s' if len(missing) == 1 else ''} nothing in this room: "
-                                         "check the number, or remove the citation.")
+                errors["conclusions"] = ngettext(
+                    "%(cited)s cites nothing in this room: check the number, or remove the citation.",
+                    "%(cited)s cite nothing in this room: check the numbers, or remove the citations.",
+                    len(missing), cited=", ".join(missing))
             content["conclusions"] = conclusions
             changed.append("conclusions")
     if errors:

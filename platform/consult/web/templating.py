@@ -1,6 +1,7 @@
 """Page and block rendering. One template serves a page and its htmx fragments."""
 from __future__ import annotations
 
+import re
 import uuid
 
 from jinja2_fragments import render_block
@@ -92,11 +93,16 @@ FIELD_LABELS = {"text": N_("Text"), "attribution": N_("Signature"), "rationale":
                 "paragraph_id": N_("Paragraph"), "parent_id": N_("Comment replied to"), "name": N_("Name"),
                 "organisation": N_("Organisation"), "sector": N_("Sector"), "country": N_("Country"),
                 "language": N_("Language"), "choice": N_("Vote"), "reason": N_("Reason"), "code": N_("Room code"),
-                "idempotency_key": N_("Request key"), "email": N_("Email"), "password": N_("Password")}
+                "idempotency_key": N_("Request key"), "email": N_("Email"), "password": N_("Password"),
+                "conclusions": N_("Key conclusions")}
 
 
 def _field_label(name: str) -> str:
-    return i18n.gettext(FIELD_LABELS[name]) if name in FIELD_LABELS else name.replace("_", " ").capitalize()
+    if name in FIELD_LABELS:
+        return i18n.gettext(FIELD_LABELS[name])
+    if re.fullmatch(r"[pi]\d+", name):  # a paragraph of a room's text by its key (the message names its number)
+        return i18n.gettext(FIELD_LABELS["paragraph_id"])
+    return name.replace("_", " ").capitalize()
 
 
 env.globals["field_label"] = _field_label
