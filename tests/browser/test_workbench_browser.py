@@ -87,12 +87,18 @@ def test_an_amendment_decided_live_keeps_the_dots_placed_on_it_and_takes_no_more
     paragraph_id = first.get_attribute("id").split("-")[1]
     first.locator("details.amendments > summary").click()
     ids = []
+    key = f"#af-{paragraph_id} input[name=idempotency_key]"
     for n in range(2):
+        sent_with = ana.get_attribute(key, "value")
         ana.fill(f"#af-{paragraph_id}-text", f"Dotted alternative {n} ({time.time():.0f}).")
         ana.fill(f"#af-{paragraph_id}-why", f"Dots {n}.")
         ana.click(f"#af-{paragraph_id} button[type=submit]")
         item = ana.locator(f"#amendments-{paragraph_id} li.amendment", has_text=f"Dots {n}.")
         item.wait_for()
+        # The socket's copy can come before the answer: the next one is written in the fresh form
+        # (a new key), not in the one the answer is about to replace.
+        ana.wait_for_function("([sel, old]) => { const k = document.querySelector(sel); return k && k.value !== old; }",
+                              arg=[key, sent_with])
         ids.append(item.get_attribute("id").split("-")[1])
     dotted, undotted = ids
     organiser.goto(f"/rooms/{room_id}/workbench")
