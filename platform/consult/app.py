@@ -42,6 +42,7 @@ from consult.web.csrf import MAX_FORM_BYTES, CSRFMiddleware
 from consult.web.headers import SecurityHeadersMiddleware
 from consult.web.locale import LocaleMiddleware, Offered, routes as language_routes
 from consult.web.limits import BodyLimitMiddleware, over
+from consult.web.routing import SegmentRouter
 from consult.web.sessions import ServerSessionMiddleware
 from consult.web.forms import refused
 from consult.web.templating import page
@@ -134,11 +135,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(ActorMiddleware),
         Middleware(LocaleMiddleware, offered=offered),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+    app = Starlette(middleware=middleware,
                     exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error,
                                         UnicodeError: on_unstorable, DataError: on_unstorable,
                                         **dict.fromkeys(UNREACHABLE, on_unreachable),
                                         Exception: on_crash})
+    # Starlette's router, finding a request's routes by its path's first segment (web/routing.py).
+    app.router = SegmentRouter(routes, lifespan=lifespan)
     app.state.core = core
     app.state.offered_languages = offered
     return app
