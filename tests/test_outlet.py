@@ -54,3 +54,23 @@ def test_a_room_socket_sends_each_event_once_and_in_sequence():
 def test_a_server_without_a_writable_flag_gets_no_direct_sends():
     outlet = SocketOutlet(FakeSocket([]), render, "participant")
     assert outlet.ready() is False
+
+
+def test_a_message_is_rendered_once_per_role_and_language_however_many_sockets_it_goes_to():
+    sent, renders = [], []
+
+    def counted(message, role):
+        renders.append((i18n.current(), role))
+        return render(message, role)
+
+    async def scenario():
+        outlets = []
+        for language, role in [("fr", "participant")] * 3 + [("fr", "rapporteur")] * 2 + [("nl", "participant")] * 2:
+            with i18n.speaking(language):
+                outlets.append(SocketOutlet(FakeSocket(sent), counted, role))
+        message = comment(1)
+        for outlet in outlets:
+            await outlet.send(message)
+    asyncio.run(scenario())
+    assert sorted(renders) == [("fr", "participant"), ("fr", "rapporteur"), ("nl", "participant")]
+    assert sent == ["fr:participant:1"] * 3 + ["fr:rapporteur:1"] * 2 + ["nl:participant:1"] * 2

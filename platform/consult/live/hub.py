@@ -46,15 +46,18 @@ class Message:
     kind: str = "event"
     data: dict[str, Any] = field(default_factory=dict)
     _rendered: dict[Any, Any] = field(default_factory=dict)
+    # The event's sequence (None for a notice), read for every socket it goes to.
+    seq: int | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.seq = self.event.seq if self.event else None
 
     def render(self, key: Any, renderer: Callable[["Message"], Any]) -> Any:
-        if key not in self._rendered:
-            self._rendered[key] = renderer(self)
-        return self._rendered[key]
-
-    @property
-    def seq(self) -> int | None:
-        return self.event.seq if self.event else None
+        try:
+            return self._rendered[key]
+        except KeyError:
+            rendered = self._rendered[key] = renderer(self)
+            return rendered
 
 
 class Outlet(Protocol):

@@ -51,6 +51,9 @@ class SocketOutlet:
         self.key = (render, role, i18n.current())
         context = contextvars.copy_context()
         self._render = lambda message: context.run(render, message, role)
+        # What is cached per message and key is the ASGI event itself, so that a socket's send
+        # builds nothing (the server's send only reads it).
+        self._frame = lambda message: {"type": "websocket.send", "text": context.run(render, message, role)}
         self.after = after
 
     async def replay(self, events, batch: Callable[[list[str]], str] | None) -> None:
@@ -81,11 +84,12 @@ class SocketOutlet:
             await self._send({"type": "websocket.send", "text": batch(texts)})
 
     async def send(self, message: Message) -> None:
-        if self.after is not None and message.seq is not None:
-            if message.seq <= self.after:
+        seq = message.seq
+        if seq is not None and self.after is not None:
+            if seq <= self.after:
                 return  # already replayed
-            self.after = message.seq
-        await self._send({"type": "websocket.send", "text": message.render(self.key, self._render)})
+            self.after = seq
+        await self._send(message.render(self.key, self._frame))
 
 
 def _never() -> bool:
