@@ -13,7 +13,6 @@ from consult.live import fragments
 from consult.live.hub import Message
 from consult.live.outlet import BATCH_BYTES, RAW_SEND, SocketOutlet
 from consult.live.replay import Replayed
-from consult.rooms.log import Logged
 
 CREATED = "2026-12-02T06:47:35.167774"
 values = st.recursive(st.none() | st.booleans() | st.integers(-2**53, 2**53) | st.text(),
@@ -23,7 +22,7 @@ payloads = st.dictionaries(st.text(max_size=12), values, max_size=5)
 
 
 def replayed(seq: int, payload: dict, text: str | None = None) -> Replayed:
-    return Replayed(1, Logged(seq, "comment_posted", dumps(payload) if text is None else text, CREATED))
+    return Replayed(1, seq, "comment_posted", dumps(payload) if text is None else text, CREATED)
 
 
 @settings(max_examples=300, deadline=None)

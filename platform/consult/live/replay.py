@@ -8,6 +8,7 @@ that text (live/fragments.py), the page stream renders them, redaction reads the
 change."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import bindparam, literal, select, union_all
@@ -28,8 +29,8 @@ class Replayed:
 
     __slots__ = ("room_id", "seq", "type", "text", "created_at", "_payload")
 
-    def __init__(self, room_id: int, row: log.Logged):
-        self.room_id, self.seq, self.type, self.text, self.created_at = room_id, *row
+    def __init__(self, room_id: int, seq: int, type: str, text: str | None, created_at: str):
+        self.room_id, self.seq, self.type, self.text, self.created_at = room_id, seq, type, text, created_at
         self._payload: dict[str, Any] | None = None
 
     @property
@@ -45,7 +46,7 @@ class Replayed:
 
 
 def missed(session: Session, room_id: int, after: int, limit: int) -> list[Replayed]:
-    events = [Replayed(room_id, row) for row in log.rows_after(session, room_id, after, limit)]
+    events = log.rows_after(session, room_id, after, limit, functools.partial(Replayed, room_id))
     hidden = _hidden(session, room_id)
     if any(hidden.values()):
         for event in events:

@@ -1,7 +1,7 @@
 """The room event log: a gapless per-room sequence, written in the change's own transaction."""
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple, TypeVar
 
 from sqlalchemy import Text, bindparam, cast, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ EVENT_TYPES = (
 )
 
 
+T = TypeVar("T")
 ROOMS, EVENTS = Room.__table__, RoomEvent.__table__
 # Built once: building and keying the two statements cost more than running them.
 _NEXT_SEQ = update(ROOMS).where(ROOMS.c.id == bindparam("room")).values(
@@ -68,13 +69,16 @@ def after(session: Session, room_id: int, seq: int, limit: int) -> list[Committe
             for row in rows_after(session, room_id, seq, limit)]
 
 
-def rows_after(session: Session, room_id: int, seq: int, limit: int) -> list[Logged]:
+def rows_after(session: Session, room_id: int, seq: int, limit: int,
+               make: Callable[[int, str, str, str], T] = Logged) -> list[T]:
     """Plain rows on the session's connection, not ORM objects, with the payload as its stored
     text and SQLite's timestamp as its text: a reconnecting socket may replay thousands of
     events, and the ORM's, the JSON column's and the date's per-row processing cost more than
-    the read; a socket can send most payloads without parsing them at all."""
+    the read; a socket can send most payloads without parsing them at all. `make(seq, type,
+    payload, created_at)` builds each (a Logged, or what the caller keeps them as: one object
+    per row rather than two)."""
     rows = session.connection().execute(_AFTER, {"room": room_id, "after": seq, "limit": limit}).all()
-    return [Logged(seq, type, payload, _iso(created_at)) for seq, type, payload, created_at in rows]
+    return [make(seq, type, payload, _iso(created_at)) for seq, type, payload, created_at in rows]
 
 
 def _iso(created_at) -> str:
