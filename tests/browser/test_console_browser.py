@@ -118,3 +118,19 @@ def test_the_dashboard_is_fetched_again_with_time_alone(organiser):
     organiser.evaluate("document.getElementById('dashboard').dataset.refreshTimed = '1'")
     with organiser.expect_request(lambda r: "panel=dashboard" in r.url, timeout=5000):
         pass
+
+
+def test_a_refused_set_up_form_keeps_its_fields_in_line(organiser):
+    """A problem written under one field must not push the other fields of its row down: the
+    organiser reads the row's inputs side by side, the message under the one at fault."""
+    page = organiser
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto("/organiser/setup")
+    page.fill("#ns-title", "Late session")
+    page.fill("#ns-start", "2024-11-27T16:00")
+    page.fill("#ns-end", "2024-11-27T10:00")
+    page.click("#session-form-new button[type=submit]")
+    page.wait_for_selector("#ns-end-error")
+    tops = [page.locator(f"#{field}").bounding_box() for field in ("ns-title", "ns-start", "ns-end")]
+    assert len({round(box["y"]) for box in tops}) == 1, tops
+    assert tops[0]["x"] < tops[1]["x"] < tops[2]["x"], "the three fields are in one row"
