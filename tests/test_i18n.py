@@ -524,3 +524,19 @@ def test_no_message_hides_inside_an_f_string_where_extraction_cannot_see_it(sour
                         if isinstance(message, ast.Constant) and message.value not in known:
                             hidden.append(f"{path.name}: {message.value!r}")
     assert not hidden, hidden
+
+
+@pytest.mark.parametrize("language, said", [("fr", "« Capacité » doit être un nombre entier."),
+                                             ("de", "„Kapazität“ muss eine ganze Zahl sein."),
+                                             ("en", "“Capacity” must be a whole number.")])
+def test_a_number_field_refused_is_named_in_words_in_the_readers_language(client, language, said):
+    """A form-level message about a number names the field as its label does, never its raw name."""
+    from test_organiser import sign_in
+    org = sign_in(client)
+    refused = client.post("/organiser/rooms", headers={"Accept-Language": language}, data={
+        "csrf_token": csrf_token(org), "session_id": "1", "name": "Room", "sections": ["1"], "capacity": "abc"})
+    assert refused.status_code == 422 and said in refused.text
+    assert "capacity must" not in refused.text.lower() and "capacity" not in re.sub(r'name="capacity"|rm-cap', "", refused.text)
+    big = client.post("/rooms/1/comments", headers={"Accept-Language": language}, data={
+        "csrf_token": csrf_token(org), "paragraph_id": "9" * 30, "text": "x"})
+    assert big.status_code == 422 and "paragraph_id" not in big.text

@@ -1,11 +1,14 @@
 """Small helpers for reading forms and answering htmx."""
 from __future__ import annotations
 
+import re
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from consult import i18n
 from consult.errors import Invalid
-from consult.i18n import _
+from consult.i18n import N_, _
 
 
 def is_htmx(request: Request) -> bool:
@@ -21,15 +24,42 @@ def panel(request: Request, *names: str) -> str | None:
     return wanted if is_htmx(request) and wanted in names else None
 
 
+# Form fields in words, for a message that names one (its form-level message, or a refusal page
+# where the form itself is not shown): never the raw field name.
+FIELD_LABELS = {"text": N_("Text"), "attribution": N_("Signature"), "rationale": N_("Why"), "kind": N_("Kind of change"),
+                "paragraph_id": N_("Paragraph"), "parent_id": N_("Comment replied to"), "name": N_("Name"),
+                "organisation": N_("Organisation"), "sector": N_("Sector"), "country": N_("Country"),
+                "language": N_("Language"), "choice": N_("Vote"), "reason": N_("Reason"), "code": N_("Room code"),
+                "idempotency_key": N_("Request key"), "email": N_("Email"), "password": N_("Password"),
+                "conclusions": N_("Key conclusions"), "session_id": N_("Session"), "room_id": N_("Room"),
+                "room": N_("Room"), "rooms": N_("Rooms"), "room_ids": N_("Rooms"), "sections": N_("Sections"),
+                "capacity": N_("Capacity"), "dots": N_("Priority dots"), "target_id": N_("What the dots go on"),
+                "option": N_("Option"), "options": N_("Options"), "question": N_("Question"),
+                "document": N_("Document"), "participant_id": N_("Participant"), "base_version": N_("Version"),
+                "to": N_("Version"), "from": N_("Version"), "with": N_("Version compared"),
+                "after": N_("Last event seen"), "title": N_("Title"), "file": N_("File")}
+
+
+def field_label(name: str) -> str:
+    """A form field's name in the reader's language."""
+    if name in FIELD_LABELS:
+        return i18n.gettext(FIELD_LABELS[name])
+    if re.fullmatch(r"[pi]\d+", name):  # a paragraph of a room's text by its key (the message names its number)
+        return i18n.gettext(FIELD_LABELS["paragraph_id"])
+    return name.replace("_", " ").capitalize()
+
+
 def optional_int(value, name: str) -> int | None:
+    """A whole number from a form or query field (`name`, which the message names in words)."""
     if value in (None, ""):
         return None
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise Invalid(_("%(name)s must be a whole number.", name=name), {name: _("Not a number.")}) from None
+        raise Invalid(_("“%(field)s” must be a whole number.", field=field_label(name)),
+                      {name: _("Not a number.")}) from None
     if abs(number) > MAX_ID:
-        raise Invalid(_("%(name)s is out of range.", name=name), {name: _("Out of range.")})
+        raise Invalid(_("“%(field)s” is out of range.", field=field_label(name)), {name: _("Out of range.")})
     return number
 
 

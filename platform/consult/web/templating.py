@@ -1,7 +1,6 @@
 """Page and block rendering. One template serves a page and its htmx fragments."""
 from __future__ import annotations
 
-import re
 import uuid
 
 from jinja2_fragments import render_block
@@ -14,6 +13,7 @@ from consult.people.models import SECTORS
 from consult.rooms.phases import PHASE_LABELS, refusal
 from consult.settings import ROOT
 from consult.textdiff import diff_html
+from consult.web.forms import field_label
 
 templates = Jinja2Blocks(directory=str(ROOT / "templates"))
 env = templates.env
@@ -88,24 +88,7 @@ def _js_text() -> dict:
 env.globals["js_text"] = _js_text
 
 
-# Form fields as a refusal page names them (message.html), when the form itself is not shown.
-FIELD_LABELS = {"text": N_("Text"), "attribution": N_("Signature"), "rationale": N_("Why"), "kind": N_("Kind of change"),
-                "paragraph_id": N_("Paragraph"), "parent_id": N_("Comment replied to"), "name": N_("Name"),
-                "organisation": N_("Organisation"), "sector": N_("Sector"), "country": N_("Country"),
-                "language": N_("Language"), "choice": N_("Vote"), "reason": N_("Reason"), "code": N_("Room code"),
-                "idempotency_key": N_("Request key"), "email": N_("Email"), "password": N_("Password"),
-                "conclusions": N_("Key conclusions")}
-
-
-def _field_label(name: str) -> str:
-    if name in FIELD_LABELS:
-        return i18n.gettext(FIELD_LABELS[name])
-    if re.fullmatch(r"[pi]\d+", name):  # a paragraph of a room's text by its key (the message names its number)
-        return i18n.gettext(FIELD_LABELS["paragraph_id"])
-    return name.replace("_", " ").capitalize()
-
-
-env.globals["field_label"] = _field_label
+env.globals["field_label"] = field_label
 
 
 def _byline(view: dict) -> str:
