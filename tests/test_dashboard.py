@@ -55,8 +55,20 @@ def test_an_unbalanced_room_is_listed_first_with_the_reasons_marked_on_its_bar(c
     assert "No room needs attention." in page and 'class="sec sec-law_enforcement dominant"' in cards(page)[rid]
 
 
+def running_now(org, slot_id: int = 1):
+    """The demo's session (in 2024) moved to run from an hour ago to an hour from now, in the
+    event's time zone, through the set-up form."""
+    from zoneinfo import ZoneInfo
+    local = dt.datetime.now(ZoneInfo("Europe/Brussels")).replace(tzinfo=None, second=0, microsecond=0)
+    answer = post(org, "/organiser/sessions", {"session_id": str(slot_id), "title": "Session 1 - Now",
+                                               "starts_at": (local - dt.timedelta(hours=1)).isoformat(timespec="minutes"),
+                                               "ends_at": (local + dt.timedelta(hours=1)).isoformat(timespec="minutes")})
+    assert answer.status_code in (200, 303)
+
+
 def test_a_room_with_people_and_no_activity_for_ten_minutes_is_stuck_until_someone_acts(client, monkeypatch):
     org = sign_in(TestClient(client.app))
+    running_now(org)
     rid = room_id(join(client, CODE_A, name="Ana", sector="health"))
     comment(client, rid, "Early thoughts")
     assert not re.search("Stuck", cards(org.get("/organiser").text)[rid])
@@ -69,6 +81,26 @@ def test_a_room_with_people_and_no_activity_for_ten_minutes_is_stuck_until_someo
     assert sorted(int(n) for n in re.findall(r"<tr><td>\d\d:\d\d</td><td>(\d+)</td>", card)) [-1] == 1
     comment(client, rid, "Back at work")
     assert "Stuck" not in cards(org.get("/organiser").text)[rid]
+
+
+def test_a_room_whose_session_has_ended_is_shown_as_ended_not_stuck(client, monkeypatch):
+    """The demo's sessions ended in 2024: a room still open with people in it and nothing
+    happening for hours is over, not stuck; its card says when it ended."""
+    org = sign_in(TestClient(client.app))
+    rid = room_id(join(client, CODE_A, name="Ana", sector="health"))
+    comment(client, rid, "Early thoughts")
+    real = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real() + dt.timedelta(hours=3))
+    page = org.get("/organiser").text
+    card = cards(page)[rid]
+    assert "Stuck" not in page and "No room needs attention." in page
+    assert re.search(r'<span class="ended">Session ended [^<]+</span>', card)
+    assert "Stuck" not in org.get("/organiser", headers={"Accept-Language": "fr"}).text
+    # The same room in a session that runs now is stuck after ten quiet minutes.
+    running_now(org)
+    monkeypatch.setattr(clock, "now", lambda: real() + dt.timedelta(minutes=11))
+    card = cards(org.get("/organiser").text)[rid]
+    assert "Stuck: no activity for 11 min" in card and 'class="ended"' not in card
 
 
 def test_reports_waiting_put_a_room_first(client):

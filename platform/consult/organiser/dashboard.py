@@ -54,7 +54,8 @@ def time_left(room: Room, slot: ConferenceSession, now: dt.datetime, zone: str) 
         where = _("%(time)s left in the session", time=_minutes(ends - now))
     else:
         where = _("Session ended %(when)s", when=i18n.short_time(ends, zone))
-    return {"countdown": room.countdown_ends_at.isoformat(timespec="seconds") + "Z" if running else None,
+    return {"ended": now > ends,
+            "countdown": room.countdown_ends_at.isoformat(timespec="seconds") + "Z" if running else None,
             "left": _("%(time)s left", time=_minutes(room.countdown_ends_at - now)) if running else None,
             "session": where}
 
@@ -87,12 +88,14 @@ def balance(mix: dict[str, int]) -> dict:
 
 
 def attention(room: Room, mix: dict, quiet_since: dt.datetime | None, now: dt.datetime, flags: int,
-              pending: int) -> list[str]:
+              pending: int, ended: bool = False) -> list[str]:
     """Why a room needs the organiser, in words; none when it does not."""
     reasons = []
-    # A quiet room with nobody in it is empty, not stuck; a closed room's balance can no longer
-    # be helped, but one not started yet is the best time to.
-    if room.phase in WORKING and mix["members"] and (quiet_since is None or now - quiet_since >= STUCK_AFTER):
+    # A quiet room with nobody in it is empty, not stuck, and so is one whose session is over
+    # (its card says it ended); a closed room's balance can no longer be helped, but one not
+    # started yet is the best time to.
+    if room.phase in WORKING and mix["members"] and not ended and (
+            quiet_since is None or now - quiet_since >= STUCK_AFTER):
         reasons.append(_("Stuck: no activity for %(time)s", time=_minutes(now - quiet_since)) if quiet_since
                        else _("Stuck: no activity for as long as the dashboard can tell"))
     if room.phase != "closed":
@@ -167,7 +170,9 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
         present = series.levels(spans.get(room.id, ()), at)
         mix = balance(sectors.get(room.id, {}))
         quiet_since = max(filter(None, (last.get(room.id), woken.get(room.id))), default=None)
-        reasons = attention(room, mix, quiet_since, now, flags.get(room.id, 0), pending.get(room.id, 0))
+        clock_says = time_left(room, slot, now, event.timezone)
+        reasons = attention(room, mix, quiet_since, now, flags.get(room.id, 0), pending.get(room.id, 0),
+                            ended=clock_says["ended"])
         busiest = max(counted, key=lambda b: b.count)
         out.append({
             "id": room.id, "name": room.name, "code": room.code, "session": slot.title,
@@ -176,7 +181,7 @@ def rooms_at_a_glance(session: Session, actor: Actor, slug: str, presence) -> li
             "comments": comments.get(room.id, 0), "amendments": amendments.get(room.id, 0),
             "votes": votes.get(room.id, 0), "last_activity": last.get(room.id),
             "last_shown": i18n.short_time(last.get(room.id), event.timezone),
-            "time": time_left(room, slot, now, event.timezone), "balance": mix, "attention": reasons,
+            "time": clock_says, "balance": mix, "attention": reasons,
             "flags": flags.get(room.id, 0), "pending": pending.get(room.id, 0),
             "activity": {"buckets": counted, "chart": series.bar_chart([b.count for b in counted]),
                          "total": sum(b.count for b in counted), "latest": counted[-1].count,
