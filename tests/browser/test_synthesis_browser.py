@@ -27,6 +27,9 @@ def organiser_at(browser, filled_server):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
+        # A style attribute the Content-Security-Policy refuses is logged as a console error.
+        page.on("console", lambda msg: page.errors.append(msg.text)
+                if msg.type == "error" and "Content Security Policy" in msg.text else None)
         page.goto("/organiser/login")
         page.fill("#f-email", "organiser@example.org")
         page.fill("#f-password", "brussels-demo-2024")
@@ -54,7 +57,20 @@ def test_after_filling_the_demo_the_synthesis_page_is_readable_at_desk_and_phone
     assert desk.locator("table.heat-map tbody tr").count() > 10
     assert desk.locator("svg.opinion-map [fill]").count() > 20
     assert desk.locator("article.theme").count() >= 3
+    # The colours the caption explains are shown: blue where a sector agreed, orange where it did not.
+    shades = desk.evaluate("""() => [...document.querySelectorAll('table.heat-map td.heat')]
+        .filter(td => td.querySelector('.heat-share'))
+        .map(td => [parseInt(td.querySelector('.heat-share').textContent), getComputedStyle(td).backgroundColor])""")
+    assert shades and all(colour not in ("rgba(0, 0, 0, 0)", "transparent") for _, colour in shades)
+    blue = next(colour for share, colour in shades if share == 100)
+    orange = next(colour for share, colour in shades if share == 0)
+    assert [int(n) for n in blue[4:-1].split(",")][2] > 200 and [int(n) for n in orange[4:-1].split(",")][0] > 200
+    # Each group's mark beside its name has the group's colour and shape, as on the map.
+    assert desk.locator("table.rooms-table svg.swatch [fill]").count() >= 2
     assert serious_violations(desk) == []
+    desk.goto("/organiser/synthesis/projector")
+    assert desk.locator(".projector-groups svg.swatch").count() >= 2
+    desk.goto("/organiser/synthesis")
     phone = organiser_at(390, 844)
     phone.goto("/organiser/synthesis")
     # On a phone the page does not scroll sideways; only the heat map's own box does.
