@@ -377,3 +377,18 @@ def test_the_countdown_and_the_live_indicator_on_a_phone_across_a_phase_change(p
     nina.locator("#phase.phase-open").wait_for()
     assert nina.get_attribute("#live-status", "data-state") == "live"
     assert not nina.errors
+
+
+def test_the_organisers_pages_fit_a_phone_without_scrolling_sideways(organiser):
+    """An organiser checks the set-up on a phone between sessions: no page of the console is wider
+    than the screen (wide tables scroll in their own box); the set-up's fieldsets, whose columns
+    were at least 20rem, once pushed the whole page sideways."""
+    page = sized(organiser, PHONE)
+    wide = {}
+    for path in ("/organiser", "/organiser/setup", "/organiser/moderation", "/organiser/audit",
+                 "/organiser/import/participants", "/organiser/import/document", "/documents/1/consolidated"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[path] = width
+    assert wide == {}
