@@ -95,9 +95,30 @@ def test_hostile_conclusions_are_harmless_on_the_page(client):
     assert post(rita, f"/rooms/{rid}/draft", {"conclusions": hostile, "base_version": "0"}).status_code == 200
     page = client.get(f"/rooms/{rid}").text
     section = page[page.index('id="conclusions"'):]
-    section = section[section.index(">") + 1:section.index("</div>")]
+    wrapper = '<div lang="en">'  # ours: the conclusions marked with their language
+    section = section[section.index(wrapper) + len(wrapper):section.index("</div>")]
     assert_harmless(section)
     assert f'<a href="#c-{cid}"' in section and "&lt;script&gt;" in section
+
+
+def test_citations_in_conclusions_read_in_the_conclusions_language_whoever_reads_them(client):
+    """English conclusions citing #cN read "comment N" for a French reader too, marked as English,
+    on the room page (whose macro the live push renders too) and in the workbench's preview; the
+    workbench's own list of what they draw on is interface text, in French."""
+    rid, rita, _ = setup_room(client)
+    posted = post(client, f"/rooms/{rid}/comments", {"text": "A comment to cite.", "idempotency_key": "cite-me-0002"})
+    cid = re.search(r'id="c-(\d+)"', posted.text).group(1)
+    fr = {"Accept-Language": "fr"}
+    saved = rita.post(f"/rooms/{rid}/draft", headers={**HTMX, **fr, "X-CSRF-Token": csrf_token(rita)},
+                      data={"conclusions": f"Street work matters (see #c{cid}).", "base_version": "0"})
+    assert saved.status_code == 200
+    page = client.get(f"/rooms/{rid}", headers=fr).text
+    section = page[page.index('id="conclusions"'):]
+    assert f'<div lang="en"><p>Street work matters (see <a href="#c-{cid}"' in section
+    assert f">comment {cid}</a>" in section and "commentaire" not in section[:section.index("</div>")]
+    bench = rita.get(f"/rooms/{rid}/workbench", headers=fr).text
+    preview = bench[bench.index('id="conclusions-preview"'):]
+    assert f">comment {cid}</a>)" in preview and f"S'appuie sur <a href=\"#wb-c-{cid}\">commentaire {cid}</a>" in preview.replace("&#39;", "'")
 
 
 def test_reactions_dots_and_polls_through_the_pages(client):

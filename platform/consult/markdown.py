@@ -1,6 +1,11 @@
 """The room's conclusions: Markdown, rendered with markdown-it-py, then sanitised with nh3.
 
-Citations `#c12` (comment 12) and `#a5` (amendment 5) become links to their sources. Raw HTML
+Citations `#c12` (comment 12) and `#a5` (amendment 5) become links to their sources, spelt out
+in the words of the text that cites them, not the reader's: the conclusions are the room's
+text, written like the documents in their language (i18n.CONTENT), and a French reader of
+English conclusions reads "amendment 5" in them, as the exported document does. So the
+conclusions render the same for every reader (a page, a socket push, the API); the pages mark
+them with that language. Raw HTML
 in the source is not rendered, and nh3 keeps only a small allow-list of tags and attributes,
 so script, event handlers, javascript: links and hx-* attributes never reach a page."""
 from __future__ import annotations
@@ -11,6 +16,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from consult import i18n
 from consult.i18n import _
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
@@ -29,8 +35,9 @@ def citations(source: str) -> dict[str, set[int]]:
 
 
 def cited(kind: str, number: str) -> str:
-    """A citation (#c12, #a5) spelt out in the reader's language."""
-    return _("comment %(number)s", number=number) if kind == "c" else _("amendment %(number)s", number=number)
+    """A citation (#c12, #a5) spelt out in the language of the conclusions that hold it."""
+    with i18n.speaking(i18n.CONTENT):
+        return _("comment %(number)s", number=number) if kind == "c" else _("amendment %(number)s", number=number)
 
 
 def _link(match: re.Match) -> str:
