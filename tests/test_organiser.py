@@ -302,6 +302,17 @@ def test_the_projector_shows_the_code_and_the_room_now(client):
     post(rita, f"/rooms/{rid}/countdown", {"minutes": "5"})
     assert 'data-ends-at="20' in rita.get(f"/rooms/{rid}/projector").text
     assert "room.countdown" in org.get("/organiser/audit").text
+    # An amendment on the screen is named by its paragraph's number in the document, as in the room.
+    room_page = client.get(f"/rooms/{rid}").text
+    pid = re.search(r'name="paragraph_id" value="(\d+)">\s*<input type="hidden" name="idempotency_key"[^>]*>\s*'
+                    r'<fieldset class="kind">\s*<legend>Propose to 1\.2</legend>', room_page).group(1)
+    proposed = post(client, f"/rooms/{rid}/amendments", {"paragraph_id": pid, "kind": "delete", "text": "",
+                                                         "rationale": "Covered by 1.1", "attribution": "sector",
+                                                         "idempotency_key": "projector-1"})
+    assert proposed.status_code == 200, proposed.text
+    screen = rita.get(f"/rooms/{rid}/projector").text
+    assert re.search(r"<strong>Amendment \d+</strong> · paragraph 1\.2</p>", screen)
+    assert "<h2>Amendments</h2>" in screen and "being voted" not in screen
 
 
 def test_exports_are_audited(client):

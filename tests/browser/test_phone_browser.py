@@ -308,6 +308,16 @@ def test_the_projector_is_readable_from_the_back_of_the_room(people, organiser):
         .map(e => [parseFloat(getComputedStyle(e).fontSize), e.tagName + '.' + e.className + ' ' + e.textContent.trim().slice(0, 30)])""")
     small = [s for s in sizes if s[0] < 28]
     assert sizes and small == [], small
+    # On the common projector sizes the join code and address are on the first screen, the code on
+    # one line, under the room's longest name (at 1366x768 the code once fell below the screen's edge).
+    for width, height in ((1366, 768), (1280, 720), (1024, 768)):
+        organiser.set_viewport_size({"width": width, "height": height})
+        code = organiser.locator(".big-code").bounding_box()
+        address = organiser.locator(".join-panel .meta").bounding_box()
+        line = organiser.evaluate("parseFloat(getComputedStyle(document.querySelector('.big-code strong')).lineHeight)"
+                                  " || parseFloat(getComputedStyle(document.querySelector('.big-code strong')).fontSize) * 1.4")
+        assert address["y"] + address["height"] <= height, (width, height, address)
+        assert code["height"] < 2 * line, (width, height, code)
 
 
 # Every control a participant taps in the room, checked on a touch phone: a radio or a box

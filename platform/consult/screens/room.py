@@ -73,7 +73,12 @@ def projector_context(session, actor, room_id: int) -> dict:
     pending = [a for a in amendments.list_amendments(session, access)
                if a["status"] == "pending" and a["visibility"] == "visible"]
     pending.sort(key=lambda a: -(a["tally"]["agree"] + a["tally"]["disagree"] + a["tally"]["abstain"]))
-    return {"room": steering.room_detail(session, access), "comments": visible[:6], "amendments": pending[:4],
+    room = steering.room_detail(session, access)
+    # Each amendment is named by its paragraph's number in the document (1.2), as in the room.
+    numbers = {p["id"]: p["number"] for section in room["sections"] for p in section["paragraphs"]}
+    for a in pending:
+        a["number"] = numbers.get(a["paragraph_id"], "")
+    return {"room": room, "comments": visible[:6], "amendments": pending[:4],
             "polls": engagement.polls(session, access)[:2]}
 
 
