@@ -263,3 +263,16 @@ def test_a_reaction_shows_its_count_live_where_nobody_had_reacted(people):
     paragraph.locator("button.stance-pass").click()  # taken back: the noughts go again
     spread.wait_for(state="hidden")
     assert_clean(ana, ben)
+
+
+def test_the_language_a_comment_is_written_in_is_a_tag_apart_from_its_byline(people):
+    """"Health services, FR EN" read as two countries: the language is a bordered tag."""
+    alice = people(ROOM_E, "Alice Tag")
+    text = unique("Written in English")
+    post(alice, text)
+    item = thread_items(alice, text)
+    item.wait_for()
+    tag = item.locator(":scope > article .by .lang-tag")
+    assert tag.inner_text() == "EN" and tag.get_attribute("title") == "Written in English"
+    assert tag.evaluate("t => parseFloat(getComputedStyle(t).borderTopWidth)") >= 1
+    assert_clean(alice)
