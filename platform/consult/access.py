@@ -89,32 +89,39 @@ def _resolved(actor: Actor, room, member) -> RoomAccess:
     return RoomAccess(actor=actor, room=room, membership=member, role=role, privileged=role in PRIVILEGED)
 
 
-_ROOMS, _MEMBERS = Room.__table__, Membership.__table__
+_ROOMS, _MEMBERS, _PEOPLE = Room.__table__, Membership.__table__, Participant.__table__
 # What write_access hands on: the rows, with the ORM objects' attribute names.
 _Room = namedtuple("_Room", [c.name for c in _ROOMS.c])
 _Member = namedtuple("_Member", [c.name for c in _MEMBERS.c])
-# The room and the actor's current membership in one statement, the room's row locked
-# (PostgreSQL; SQLite's IMMEDIATE write transaction already holds the database's lock), built
-# once: it starts every post, and building and keying a statement costs more than running it.
+_Person = namedtuple("_Person", [c.name for c in _PEOPLE.c])
+# The room, the actor's current membership and the member's participant row (who writes) in one
+# statement, the room's row locked (PostgreSQL; SQLite's IMMEDIATE write transaction already
+# holds the database's lock), built once: it starts every post, and building and keying a
+# statement costs more than running it.
 _FOR_WRITING = (
-    select(_ROOMS, *(c.label(f"m_{c.name}") for c in _MEMBERS.c))
+    select(_ROOMS, *(c.label(f"m_{c.name}") for c in _MEMBERS.c), *(c.label(f"p_{c.name}") for c in _PEOPLE.c))
     .select_from(_ROOMS.outerjoin(_MEMBERS, (_MEMBERS.c.room_id == _ROOMS.c.id)
                                   & (_MEMBERS.c.participant_id == bindparam("participant_id"))
-                                  & _MEMBERS.c.removed_at.is_(None)))
+                                  & _MEMBERS.c.removed_at.is_(None))
+                 .outerjoin(_PEOPLE, _PEOPLE.c.id == _MEMBERS.c.participant_id))
     .where(_ROOMS.c.id == bindparam("room_id")).with_for_update(of=_ROOMS)
 )
+_ROOM_END, _MEMBER_END = len(_ROOMS.c), len(_ROOMS.c) + len(_MEMBERS.c)
 
 
-def write_access(session: Session, actor: Actor, room_id: int) -> RoomAccess:
-    """The same rule as room_access for a write that goes on to check the room's phase: the room
-    (its row locked until commit, so that a phase change waits for the write or the write sees
-    it) and the membership as plain rows, read in one statement."""
+def write_access(session: Session, actor: Actor, room_id: int) -> tuple[RoomAccess, Participant]:
+    """The same rule as room_access for a write that goes on to check the room's phase, and
+    membership, which every write takes: the room (its row locked until commit, so that a phase
+    change waits for the write or the write sees it), the membership and the member's own
+    participant row (the author of what they post), as plain rows read in one statement."""
     row = session.connection().execute(_FOR_WRITING, {"room_id": room_id,
                                                       "participant_id": actor.participant_id}).first()
     if row is None:
-        return _resolved(actor, None, None)
-    n = len(_ROOMS.c)
-    return _resolved(actor, _Room(*row[:n]), _Member(*row[n:]) if row[n] is not None else None)
+        _resolved(actor, None, None)  # raises NotFound
+    member = _Member(*row[_ROOM_END:_MEMBER_END]) if row[_ROOM_END] is not None else None
+    access = _resolved(actor, _Room(*row[:_ROOM_END]), member)
+    access.member()  # raises Forbidden for an organiser who has not joined
+    return access, _Person(*row[_MEMBER_END:])
 
 
 def member_access(session: Session, actor: Actor, room_id: int) -> tuple[RoomAccess, Membership]:

@@ -8,6 +8,7 @@ from consult import clock, idempotency
 from consult.amendments.models import CHOICES, KINDS, Amendment, AmendmentVote
 from consult.access import RoomAccess, signed_as, steering_access, take_part
 from consult.audit import service as audit
+from consult.contributions.counts import Counts
 from consult.contributions.models import ATTRIBUTIONS
 from consult.contributions.submission import Kind, submit
 from consult.drafting import service as drafting
@@ -84,8 +85,8 @@ def check_amendment(session: Session, room_id: int, *, paragraph_id, kind, text,
 AMENDMENTS = Amendment.__table__
 
 
-def _counts(session: Session, amendment, thread: int) -> dict:
-    return {"paragraph_count": thread}
+def _counts(moved: Counts) -> dict:
+    return {"paragraph_count": moved.thread}
 
 
 AMENDMENT = Kind("amendment", AMENDMENTS, action="propose an amendment", posted="amendment_proposed",

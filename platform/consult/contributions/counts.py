@@ -2,6 +2,8 @@
 sees: a comment or amendment posted visible, approved, hidden or restored."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -12,30 +14,39 @@ COUNTS = VisibleCount.__table__
 GENERAL = 0  # the thread of comments on the room as a whole
 
 
+class Counts(NamedTuple):
+    """What the room's pages show beside a contribution, as moved: its thread's count (of its
+    kind) and the room's visible comments."""
+
+    thread: int
+    room_comments: int
+
+
 def _move(dialect, column: str):
     insert = dialect.insert(COUNTS)
+    others = COUNTS.alias("others")
+    # The room's comments in the same statement as the thread's move (a post's statements each
+    # cost more than SQLite spends on them): this row's new count plus the other threads'. The
+    # other threads, not all of them: PostgreSQL's subquery sees the table as the statement
+    # began, SQLite's as it is, and the two agree on every row but the one moved.
+    elsewhere = select(func.coalesce(func.sum(others.c.comments), 0)).where(
+        others.c.room_id == bindparam("room"), others.c.paragraph_id != bindparam("paragraph")).scalar_subquery()
     return insert.values({"room_id": bindparam("room"), "paragraph_id": bindparam("paragraph"),
                           "comments": 0, "amendments": 0, column: bindparam("by")}).on_conflict_do_update(
         index_elements=["room_id", "paragraph_id"], set_={column: COUNTS.c[column] + insert.excluded[column]}
-    ).returning(COUNTS.c[column])
+    ).returning(COUNTS.c[column], COUNTS.c.comments + elsewhere)
 
 
 _MOVE = {(name, column): _move(dialect, column) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
          for column in ("comments", "amendments")}
-_ROOM = select(func.coalesce(func.sum(COUNTS.c.comments), 0)).where(COUNTS.c.room_id == bindparam("room"))
 
 
-def moved(session: Session, column: str, item, was: str | None, now: str) -> int | None:
+def moved(session: Session, column: str, item, was: str | None, now: str) -> Counts | None:
     """`item` (a comment or amendment: its room and paragraph) went from visibility `was` (None:
-    it is new) to `now`; `column` is "comments" or "amendments". Returns its thread's count
-    when that moved."""
+    it is new) to `now`; `column` is "comments" or "amendments". Returns the counts when they
+    moved."""
     by = (now == "visible") - (was == "visible")
     if by:
-        return session.connection().execute(_MOVE[session.bind.dialect.name, column], {
-            "room": item.room_id, "paragraph": item.paragraph_id or GENERAL, "by": by}).scalar_one()
+        return Counts(*session.connection().execute(_MOVE[session.bind.dialect.name, column], {
+            "room": item.room_id, "paragraph": item.paragraph_id or GENERAL, "by": by}).one())
     return None
-
-
-def in_room(session: Session, room_id: int) -> int:
-    """The room's visible comments: the sum of its threads' (a few dozen rows, not its comments)."""
-    return session.connection().execute(_ROOM, {"room": room_id}).scalar_one()

@@ -9,7 +9,7 @@ from consult import clock, idempotency
 from consult.access import RoomAccess, signed_as, steering_access, take_part
 from consult.audit import service as audit
 from consult.contributions.models import ATTRIBUTIONS, Comment, Support
-from consult.contributions import counts
+from consult.contributions.counts import Counts
 from consult.contributions.submission import Kind, submit
 from consult.errors import Forbidden, Invalid, NotFound
 from consult.idempotency import valid_key
@@ -90,8 +90,8 @@ _THREAD = select(COMMENTS.c.id, COMMENTS.c.room_id, COMMENTS.c.parent_id, COMMEN
     COMMENTS.c.id == bindparam("id"))
 
 
-def _counts(session: Session, comment, thread: int) -> dict:
-    return {"thread_count": thread, "room_count": counts.in_room(session, comment.room_id)}
+def _counts(moved: Counts) -> dict:
+    return {"thread_count": moved.thread, "room_count": moved.room_comments}
 
 
 COMMENT = Kind("comment", COMMENTS, action="comment", posted="comment_posted", submitted="comment_submitted",

@@ -2,7 +2,7 @@
 the post budget, the phase, pre-moderation, the insert and the room's event; and the one
 announcement of a contribution that becomes visible to the room.
 
-Every statement here is Core, built once at import: a post runs about ten of them, and
+Every statement here is Core, built once at import: a post runs seven in all (its bearer's look-up included), and
 building, keying and loading them through the ORM cost several times what SQLite spends
 running them."""
 from __future__ import annotations
@@ -16,13 +16,10 @@ from sqlalchemy.orm import Session
 from consult import clock
 from consult.access import spend_post_budget, write_access
 from consult.contributions import counts
+from consult.contributions.counts import Counts
 from consult.people.actor import Actor
-from consult.people.models import Participant
 from consult.rooms import log
 from consult.rooms.phases import require
-
-_PEOPLE = Participant.__table__
-_AUTHOR = select(_PEOPLE).where(_PEOPLE.c.id == bindparam("id"))
 
 # (room, author, the kind's own columns) -> what the room is told of it
 View = Callable[[Any, Any, Any], dict]
@@ -32,12 +29,11 @@ class Kind:
     """What differs between comments and amendments on the way in."""
 
     def __init__(self, name: str, table: Table, *, action: str, posted: str, submitted: str, view: View,
-                 counted: str, counts: Callable[[Session, Any, int], dict]):
+                 counted: str, counts: Callable[[Counts], dict]):
         """`action`: the phase's name for it (rooms/phases.py); `posted` / `submitted`: the room
         event when it is visible at once (or approved) / when it waits for a moderator;
-        `counted`: its column of the visible counts (contributions/counts.py); `counts(session,
-        item, thread)`: the counts the room's pages show beside it, logged with it, given its
-        thread's."""
+        `counted`: its column of the visible counts (contributions/counts.py); `counts(moved)`:
+        those the room's pages show beside it, logged with it."""
         self.name, self.table, self.action, self.counted = name, table, action, counted
         self.posted, self.submitted, self.view, self.counts = posted, submitted, view, counts
         self.stored = select(table).where(table.c.author_id == bindparam("author"),
@@ -54,10 +50,9 @@ def submit(session: Session, actor: Actor, room_id: int, kind: Kind, *, key: str
     one back, before the post budget is spent (a retry is not a new post), so also once it is
     spent. `check(session, room)` validates what was sent and returns the kind's own columns,
     or raises Invalid."""
-    access = write_access(session, actor, room_id)
-    member, room = access.member(), access.room
+    access, author = write_access(session, actor, room_id)
+    member, room = access.membership, access.room
     connection = session.connection()
-    author = connection.execute(_AUTHOR, {"id": member.participant_id}).one()
     if key:
         stored = connection.execute(kind.stored, {"author": author.id, "key": key}).first()
         if stored is not None:
@@ -85,6 +80,6 @@ def submit(session: Session, actor: Actor, room_id: int, kind: Kind, *, key: str
 def announce(session: Session, kind: Kind, item, view: dict, *, was: str | None) -> dict:
     """Log a contribution that has just become visible (posted, `was` None, or approved or
     restored by a moderator) for the room, with the counts its readers' pages show, moved."""
-    thread = counts.moved(session, kind.counted, item, was, "visible")
-    log.record(session, item.room_id, kind.posted, {kind.name: view, **kind.counts(session, item, thread)})
+    moved = counts.moved(session, kind.counted, item, was, "visible")
+    log.record(session, item.room_id, kind.posted, {kind.name: view, **kind.counts(moved)})
     return view
