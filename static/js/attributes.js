@@ -4,19 +4,27 @@
 (function () {
   "use strict";
 
-  function applyWidths(root) {
-    if (root.matches && root.matches("[data-width]")) root.style.width = root.dataset.width + "%";
-    if (root.querySelectorAll) {
-      root.querySelectorAll("[data-width]").forEach(function (el) { el.style.width = el.dataset.width + "%"; });
-    }
+  function applyWidth(el) {
+    var width = el.dataset.width + "%";
+    if (el.style.width !== width) el.style.width = width;
   }
 
+  function applyWidths(root) {
+    if (root.matches && root.matches("[data-width]")) applyWidth(root);
+    if (root.querySelectorAll) root.querySelectorAll("[data-width]").forEach(applyWidth);
+  }
+
+  // A morph (the live refreshes' outerMorph) copies the server's attributes onto the elements it
+  // keeps: it removes the style set here while data-width, unchanged, records nothing. So a style
+  // change on an element with data-width is watched too (applyWidth writes only when it differs,
+  // so its own write ends there).
   new MutationObserver(function (records) {
     records.forEach(function (record) {
-      if (record.type === "attributes") applyWidths(record.target);
+      if (record.type === "attributes" && record.target.matches("[data-width]")) applyWidth(record.target);
       record.addedNodes.forEach(applyWidths);
     });
-  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-width"]});
+  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+                                         attributeFilter: ["data-width", "style"]});
   document.addEventListener("DOMContentLoaded", function () { applyWidths(document); });
 
   document.addEventListener("click", function (evt) {

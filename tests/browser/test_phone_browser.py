@@ -196,6 +196,14 @@ def test_a_new_poll_is_announced_and_its_results_wait_for_an_answer(people, orga
     assert "1 (50%)" in poll.locator(".poll-results").text_content()
     wims.locator(".poll-results", has_text="2 answered").wait_for()
     assert "1 (50%)" in wims.locator(".poll-results").text_content()
+    # The bars say it too, in both pages, also after the live refresh (a morph, which once took the
+    # bars' widths away and left every bar empty beside its number).
+    for page, results in ((vera, poll), (wim, wims)):
+        page.wait_for_timeout(500)
+        bars = results.locator(".poll-results .bar").evaluate_all(
+            "bars => bars.map(b => Math.round(100 * b.firstElementChild.getBoundingClientRect().width"
+            " / b.getBoundingClientRect().width))")
+        assert bars == [50, 50], bars
     assert axe(vera) == []
     assert not vera.errors and not wim.errors
 
