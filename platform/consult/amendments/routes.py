@@ -8,7 +8,7 @@ from consult.amendments import service
 from consult.drafting.service import form_context
 from consult.errors import DomainError
 from consult.access import room_access
-from consult.web.forms import back_to, is_htmx, optional_int, refused
+from consult.web.forms import Refusal, back_to, is_htmx, optional_int, refused
 from consult.web.templating import page
 
 
@@ -29,10 +29,11 @@ async def propose(request: Request):
     except DomainError as error:
         if not is_htmx(request) or paragraph_id is None:
             return refused(request, error)
+        refusal = Refusal.of(error, form)
         return page(request, "amendments/proposed.html", {
-            "room_id": room_id, "paragraph_id": paragraph_id, "values": values, "errors": error.fields,
-            "message": error.detail, "key": form.get("idempotency_key"), "amendment": None,
-            **await core.read(form_context, room_id, paragraph_id)}, status=error.status)
+            "room_id": room_id, "paragraph_id": paragraph_id, "values": values, "errors": refusal.fields,
+            "message": refusal.message, "key": form.get("idempotency_key"), "amendment": None,
+            **await core.read(form_context, room_id, paragraph_id)}, status=refusal.status)
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}#a-{amendment['id']}")
     return page(request, "amendments/proposed.html", {

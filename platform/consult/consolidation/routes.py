@@ -11,7 +11,7 @@ from consult.errors import Invalid
 from consult.i18n import _, ngettext
 from consult.organiser import confirm
 from consult.rooms.phases import PHASE_LABELS
-from consult.web.forms import back_to, done, optional_int
+from consult.web.forms import Refusal, back_to, done, optional_int
 from consult.web.templating import page
 
 
@@ -64,7 +64,7 @@ async def show(request: Request):
     return await version_page(request, document_id, version)
 
 
-async def version_page(request: Request, document_id: int, version: int, refused: dict | None = None,
+async def version_page(request: Request, document_id: int, version: int, refused: Refusal | None = None,
                        status: int = 200):
     """A version as its page; with `refused`, one of its forms sent back with what was typed and
     why it was refused, next to the field at fault."""
@@ -80,13 +80,11 @@ async def version_page(request: Request, document_id: int, version: int, refused
 
 
 async def sent_back(request: Request, form, form_id: str, error: Invalid):
-    """The version's page with the refused form (`form_id`) as it was sent; the message goes next
-    to the form's field it is about (choice, text, note), or, about the version itself (not the
-    latest, no such conflict), at the top of the page."""
+    """The version's page with the refused form (`form_id`) as it was sent; the message is the
+    problem of the form's field it is about (choice, text, note), or, about the version itself
+    (not the latest, no such conflict), said at the top of the page."""
     params = request.path_params
-    field = next((f for f in ("choice", "text", "note") if f in error.fields), None)
-    refused = {"form": form_id, "field": field, "message": error.detail,
-               "sent": {k: form.get(k, "") for k in ("choice", "text", "note")}}
+    refused = Refusal.of(error, form, form_id, said_at=("choice", "text", "note"))
     return await version_page(request, params["document_id"], params["version"], refused, error.status)
 
 

@@ -7,7 +7,7 @@ from starlette.routing import Route
 from consult.contributions import service
 from consult.drafting.service import form_context
 from consult.errors import DomainError
-from consult.web.forms import back_to, is_htmx, optional_int, refused
+from consult.web.forms import Refusal, back_to, is_htmx, optional_int, refused
 from consult.web.templating import page
 
 
@@ -32,11 +32,12 @@ async def post_comment(request: Request):
             return refused(request, error)
         # The form comes back with what was typed and why it was refused; its key is kept, so
         # sending it again after a fix cannot post twice.
+        refusal = Refusal.of(error, form)
         return page(request, "contributions/posted.html", {
             "room_id": room_id, "paragraph_id": paragraph_id, "parent_id": parent_id, "values": values,
-            "errors": error.fields, "message": None if error.fields.get("text") else error.detail,
+            "errors": refusal.fields, "message": refusal.message,
             "key": form.get("idempotency_key"), "comment": None,
-            **await core.read(form_context, room_id, paragraph_id)}, status=error.status)
+            **await core.read(form_context, room_id, paragraph_id)}, status=refusal.status)
     if not is_htmx(request):
         return back_to(f"/rooms/{room_id}#c-{comment['id']}")
     return page(request, "contributions/posted.html", {

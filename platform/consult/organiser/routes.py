@@ -10,7 +10,7 @@ from consult.errors import Invalid
 from consult.live.routes import dashboard_stream
 from consult.moderation import service as moderation
 from consult.organiser import confirm, setup
-from consult.web.forms import done, optional_int
+from consult.web.forms import Refusal, done, optional_int
 from consult.web.guards import organisers_only
 from consult.web.templating import page
 from consult.i18n import _, ngettext
@@ -34,25 +34,23 @@ async def setup_page(request):
     return await _setup(request)
 
 
-async def _setup(request, refused: dict | None = None, status: int = 200):
+async def _setup(request, refused: Refusal | None = None):
+    """The set-up page; with `refused`, one of its forms sent back as it was sent (said at the top
+    of the page instead when the page holds no such form: another event's session, say)."""
     core, actor = request.app.state.core, request.state.actor
     slug = await core.read(first_event_slug)
     context = await core.read(setup.setup_view, actor, slug)
+    shown = False
     if refused:
         forms = {"event-form", "session-form-new"} | {f"session-form-{s['id']}" for s in context["sessions"]} | {
             f"room-form-{key}" for s in context["sessions"] for key in [f"new-{s['id']}", *(r["id"] for r in s["rooms"])]}
-        refused["shown"] = refused["form"] in forms  # otherwise said at the top of the page
-    return page(request, "organiser/setup.html", {**context, "refused": refused}, status=status)
+        shown = refused.form in forms
+    return page(request, "organiser/setup.html", {**context, "refused": refused, "refused_shown": shown},
+                status=refused.status if refused else 200)
 
 
-async def _sent_back(request, form, form_id: str, error: Invalid):
-    """The set-up page again with the refused form (`form_id`) as it was sent: the form's message
-    above it, each field's problem next to the field, the first one focused."""
-    sent = {k: form.get(k, "") for k in form.keys()}
-    sent.update(languages=form.getlist("languages"), sections=form.getlist("sections"))
-    refused = {"form": form_id, "message": error.detail, "fields": error.fields, "sent": sent,
-               "first": next(iter(error.fields), None)}
-    return await _setup(request, refused, error.status)
+# The set-up forms' fields sent once per ticked box.
+TICKED = ("languages", "sections")
 
 
 @organisers_only
@@ -68,7 +66,7 @@ async def save_event(request):
                          languages=form.getlist("languages") if form.get("languages_listed") else None,
                          default_language=form.get("default_language"))
     except Invalid as error:
-        return await _sent_back(request, form, "event-form", error)
+        return await _setup(request, Refusal.of(error, form, "event-form", lists=TICKED))
     request.app.state.offered_languages.forget()  # obeyed at once in this process
     return done(request, "/organiser/setup", _("The event was saved."))
 
@@ -84,7 +82,8 @@ async def save_slot(request):
                                    title=form.get("title"), starts_at=form.get("starts_at"),
                                    ends_at=form.get("ends_at"))
     except Invalid as error:
-        return await _sent_back(request, form, f"session-form-{form.get('session_id') or 'new'}", error)
+        form_id = f"session-form-{form.get('session_id') or 'new'}"
+        return await _setup(request, Refusal.of(error, form, form_id, lists=TICKED))
     return done(request, f"/organiser/setup#session-{slot_id}",
                 _("The session “%(title)s” was saved.", title=str(form.get("title") or "").strip()))
 
@@ -101,8 +100,8 @@ async def save_room(request):
             capacity=optional_int(form.get("capacity"), "capacity"), anonymous=bool(form.get("anonymous")),
             premoderation=bool(form.get("premoderation")), dots=optional_int(form.get("dots"), "dots") or 5)
     except Invalid as error:
-        return await _sent_back(request, form, f"room-form-{form.get('room_id') or 'new-' + form.get('session_id', '')}",
-                                error)
+        form_id = f"room-form-{form.get('room_id') or 'new-' + form.get('session_id', '')}"
+        return await _setup(request, Refusal.of(error, form, form_id, lists=TICKED))
     return done(request, f"/organiser/setup#room-{room_id}",
                 _("The room “%(name)s” was saved.", name=str(form.get("name") or "").strip()) if form.get("room_id")
                 else _("The room “%(name)s” was added.", name=str(form.get("name") or "").strip()))

@@ -1,13 +1,18 @@
-"""Small helpers for reading forms and answering htmx."""
+"""Small helpers for reading forms and answering htmx, and the one way a refused form is sent
+back: `Refusal` (what the page's form shows: what was sent, the form's message above it, each
+field's problem next to the field, the first one focused; the macros in templates/_forms.html
+read it), or `refused` where no form can be shown again."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from consult import i18n
-from consult.errors import Invalid
+from consult.errors import DomainError, Invalid
 from consult.i18n import N_, _
 
 
@@ -80,8 +85,45 @@ def local_path(value, fallback: str) -> str:
     return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else fallback
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A refused form as its page shows it again. `form` is the form's id on the page (a page
+    with several forms shows this one as sent and the others as they were); `sent` what was
+    typed, by field (a list for a field sent several times); `message` the form's own message,
+    above it; `fields` each field's problem, shown next to that field."""
+    form: str
+    message: str | None
+    fields: dict[str, str] = field(default_factory=dict)
+    sent: dict[str, Any] = field(default_factory=dict)
+    status: int = 422
+
+    @classmethod
+    def of(cls, error: DomainError, form=None, form_id: str = "", lists: tuple[str, ...] = (),
+           said_at: tuple[str, ...] = ()) -> Refusal:
+        """The refusal of `form` (the request's form data) by `error`. `lists`: the fields sent
+        several times (ticked boxes). `said_at`: where the error's message itself is the best
+        explanation of a field's problem: the first of these fields at fault shows the message,
+        and the form shows no message of its own."""
+        sent = {key: form.get(key, "") for key in form.keys()} if form is not None else {}
+        sent.update({name: form.getlist(name) for name in lists} if form is not None else {})
+        fields, message = dict(error.fields), error.detail
+        at = next((name for name in said_at if name in fields), None)
+        if at is not None:
+            fields[at], message = error.detail, None
+        return cls(form_id, message, fields, sent, error.status)
+
+    @property
+    def first(self) -> str | None:
+        """The field focused when the form comes back: the first at fault."""
+        return next(iter(self.fields), None)
+
+    def value(self, name: str, default: Any = "") -> Any:
+        return self.sent.get(name, default)
+
+
 def refused(request: Request, error) -> Response:
-    """A refused action: on the page in the flash area (htmx), or as a page of its own."""
+    """A refused action whose form cannot be shown again: on the page in the flash area (htmx),
+    or as a page of its own that names each field at fault."""
     from consult.web.templating import page
     context = {"heading": _("That did not work"), "message": error.detail, "fields": error.fields,
                "link": request.headers.get("referer") or "/", "link_text": _("Back")}
