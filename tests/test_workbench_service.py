@@ -297,6 +297,18 @@ def test_dots_are_limited_to_the_room_setting_and_rank_items(db, room):
     assert [(r["type"], r["dots"]) for r in ranking] == [("comment", 4), ("amendment", 3)]
 
 
+def test_a_long_ranked_item_is_cut_after_a_whole_word_with_an_ellipsis(db, room):
+    phase(db, room, "open")
+    text = "Monitoring should cover the recruitment of minors through social media " * 4
+    (comment, _), _ = db.write(contributions.post_comment, room["anna"], room["id"], text=text,
+                               idempotency_key="dots-long-1")
+    phase(db, room, "voting")
+    db.write(engagement.set_dots, room["anna"], room["id"], target_type="comment", target_id=comment["id"], dots=1)
+    summary = db.read(engagement.ranking, room["id"])[0]["summary"]
+    assert summary.endswith(" …") and len(summary) <= 122
+    assert text.startswith(summary[:-2]) and text[len(summary) - 2] == " ", summary
+
+
 def test_a_decided_amendment_takes_no_more_dots_but_gives_them_back(db, room):
     a = propose(db, room)
     phase(db, room, "voting")
