@@ -121,6 +121,50 @@ def test_citations_in_conclusions_read_in_the_conclusions_language_whoever_reads
     assert f">comment {cid}</a>)" in preview and f"S'appuie sur <a href=\"#wb-c-{cid}\">commentaire {cid}</a>" in preview.replace("&#39;", "'")
 
 
+def test_a_refused_poll_comes_back_on_the_workbench_with_what_was_typed_and_each_problem_by_its_field(client):
+    """Not the generic error page: the workbench, 422, the poll's form as it was sent, its message
+    above it, each problem next to its field, in the reader's language; nothing asked."""
+    rid, rita, _ = setup_room(client)
+
+    def ask(headers=None, **data):
+        return rita.post(f"/rooms/{rid}/polls", headers=headers, follow_redirects=False,
+                         data={"csrf_token": csrf_token(rita), **data})
+
+    def form_of(html):
+        part = html[html.index('<form id="ask-poll"'):]
+        return part[:part.index("</form>")]
+
+    empty = ask()
+    assert empty.status_code == 422 and "That did not work" not in empty.text
+    form = form_of(empty.text)
+    assert '<p class="error" role="alert">The poll was not opened.</p>' in form
+    assert '<p class="error" id="poll-q-error">Ask a question of 1 to 300 characters.</p>' in form
+    assert 'aria-describedby="poll-q-error" autofocus' in form
+    assert '<p class="error" id="poll-options-error">Give 2 to 8 options.</p>' in form
+
+    one = ask(question="Which <b>first</b>?", option=["Only one", "", ""], multiple="1")
+    form = form_of(one.text)
+    assert one.status_code == 422 and 'value="Which &lt;b&gt;first&lt;/b&gt;?"' in form
+    assert 'id="poll-o0" name="option" maxlength="120" placeholder="Option 1" value="Only one"' in form
+    assert 'name="multiple" value="1" checked' in form and 'name="results_live" value="1">' in form
+    assert 'id="poll-q-error"' not in form and 'aria-invalid="true" aria-describedby="poll-options-error"' in form
+
+    same = ask(question="Q?", option=["A", "A"], headers={"Accept-Language": "fr"})
+    assert same.status_code == 422
+    form = form_of(same.text).replace("&#39;", "'")
+    assert "Le sondage n'a pas été ouvert." in form
+    assert "Les options doivent être différentes et compter au plus 120 caractères chacune." in form
+
+    huge = ask(question="é" * 1000, option=["x" * 5000, "y"])  # (a body past 256 KiB is 413 before any form)
+    assert huge.status_code == 422 and "Ask a question of 1 to 300 characters." in form_of(huge.text)
+    assert "Options must differ and be at most 120 characters each." in form_of(huge.text)
+    from consult.engagement.models import Poll
+    assert client.app.state.core.db.read(lambda s: s.query(Poll).filter_by(room_id=rid).count()) == 0
+
+    asked = ask(question="First?", option=["A", "B"])
+    assert asked.status_code == 303 and asked.headers["location"].endswith("/workbench#wb_polls")
+
+
 def test_reactions_dots_and_polls_through_the_pages(client):
     rid, rita, _ = setup_room(client)
     pid = first_base_paragraph(client, rid)

@@ -1,4 +1,5 @@
-"""Reactions, priority dots and quick polls from the pages."""
+"""Reactions, priority dots and answering quick polls from the pages (asking one is the
+workbench's: screens/workbench.py, which shows its form again when it is refused)."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -38,16 +39,6 @@ async def dots(request: Request):
                                                     "said": service.dots_left_text(result["left"], result["total"])})
 
 
-async def ask(request: Request):
-    core = request.app.state.core
-    room_id = request.path_params["room_id"]
-    form = await request.form()
-    await core.write(service.ask, request.state.actor, room_id, question=form.get("question"),
-                     options=form.getlist("option"), multiple=bool(form.get("multiple")),
-                     results_live=bool(form.get("results_live")))
-    return back_to(f"/rooms/{room_id}/workbench#polls-panel")
-
-
 async def answer(request: Request):
     core = request.app.state.core
     poll_id = request.path_params["poll_id"]
@@ -74,7 +65,6 @@ async def close(request: Request):
 routes = [
     Route("/rooms/{room_id:id}/reactions", react, methods=["POST"]),
     Route("/rooms/{room_id:id}/dots", dots, methods=["POST"]),
-    Route("/rooms/{room_id:id}/polls", ask, methods=["POST"]),
     Route("/polls/{poll_id:id}/answer", answer, methods=["POST"]),
     Route("/polls/{poll_id:id}/results", results),
     Route("/polls/{poll_id:id}/close", close, methods=["POST"]),

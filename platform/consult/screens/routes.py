@@ -12,5 +12,6 @@ routes = [
     Route("/rooms/{room_id:id}", room.room_page),
     Route("/rooms/{room_id:id}/projector", room.projector),
     Route("/rooms/{room_id:id}/workbench", workbench.workbench),
+    Route("/rooms/{room_id:id}/polls", workbench.ask_poll, methods=["POST"]),
     Route("/organiser", dashboard.home),
 ]

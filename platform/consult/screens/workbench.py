@@ -10,8 +10,9 @@ from consult.contributions import service as contributions
 from consult.drafting import service as drafting
 from consult.markdown import citations
 from consult.engagement import service as engagement
+from consult.errors import Invalid
 from consult.steering import service as steering
-from consult.web.forms import panel
+from consult.web.forms import Refusal, back_to, panel
 from consult.web.templating import page
 
 PANELS = {"wb_text", "wb_amendments", "wb_comments", "wb_reactions", "wb_polls", "wb_members"}
@@ -43,15 +44,34 @@ def workbench_context(session, actor, room_id: int, filters: dict) -> dict:
     }
 
 
-async def workbench(request: Request):
-    core = request.app.state.core
-    room_id = request.path_params["room_id"]
+def _filters(request: Request) -> dict:
     q = request.query_params
     try:
         min_support = max(0, int(q.get("min_support") or 0))
     except ValueError:
         min_support = 0
-    filters = {"paragraph": q.get("paragraph") or None, "sector": q.get("sector") or None, "min_support": min_support,
-               "language": q.get("language") or None}
-    context = await core.read(workbench_context, request.state.actor, room_id, filters)
-    return page(request, "drafting/workbench.html", context, block=panel(request, *PANELS))
+    return {"paragraph": q.get("paragraph") or None, "sector": q.get("sector") or None, "min_support": min_support,
+            "language": q.get("language") or None}
+
+
+async def workbench(request: Request, refused: Refusal | None = None):
+    core = request.app.state.core
+    room_id = request.path_params["room_id"]
+    context = await core.read(workbench_context, request.state.actor, room_id, _filters(request))
+    return page(request, "drafting/workbench.html", {**context, "refused": refused},
+                block=None if refused else panel(request, *PANELS), status=refused.status if refused else 200)
+
+
+async def ask_poll(request: Request):
+    """A poll asked from the workbench; refused, the workbench again with the poll's form as it
+    was sent, each problem next to its field."""
+    core = request.app.state.core
+    room_id = request.path_params["room_id"]
+    form = await request.form()
+    try:
+        await core.write(engagement.ask, request.state.actor, room_id, question=form.get("question"),
+                         options=form.getlist("option"), multiple=bool(form.get("multiple")),
+                         results_live=bool(form.get("results_live")))
+    except Invalid as error:
+        return await workbench(request, Refusal.of(error, form, "ask-poll", lists=("option",)))
+    return back_to(f"/rooms/{room_id}/workbench#wb_polls")
