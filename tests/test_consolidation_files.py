@@ -202,3 +202,27 @@ def test_the_docx_and_odt_are_written_in_the_readers_language(resolved):
         assert english not in body, english
     paragraph = next(p for p in version["paragraphs"] if p["status"] == "unchanged")
     assert paragraph["text"][:40] in body
+
+
+ENGLISH_SECTORS = ("Law enforcement", "Health services", "Social services", "Local authority", "Policymaker",
+                   "Civil society")
+
+
+def test_the_authors_in_the_provenance_are_in_the_readers_language(resolved):
+    """A version keeps who wrote each amendment and comment behind a paragraph as parts (name,
+    sector, country), so that a French reader's page, print view and files say « Services de
+    santé, PT », not the label in the language the version was built in ("Health services, PT")."""
+    from web_helpers import csrf_token
+    api, headers, version = resolved
+    fr = {**headers, "Accept-Language": "fr"}
+    url = f"/api/v1/documents/1/consolidations/{version['version']}/export"
+    docx = zipfile.ZipFile(io.BytesIO(api.get(f"{url}.docx", headers=fr).content)).read("word/document.xml").decode()
+    odt = zipfile.ZipFile(io.BytesIO(api.get(f"{url}.odt", headers=fr).content)).read("content.xml").decode()
+    browser = TestClient(api.app, headers={"Accept-Language": "fr"})
+    browser.post("/organiser/login", data={"csrf_token": csrf_token(browser, "/organiser/login"),
+                                           "email": "organiser@example.org", "password": "brussels-demo-2024"})
+    page = browser.get(f"/documents/1/consolidated/{version['version']}").text
+    annex = browser.get(f"/documents/1/consolidated/{version['version']}/print").text
+    for name, text in (("docx", docx), ("odt", odt), ("page", page), ("print", annex)):
+        assert "Services de santé" in text, name
+        assert [s for s in ENGLISH_SECTORS if f"{s}, " in text] == [], name

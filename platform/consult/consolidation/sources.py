@@ -14,6 +14,14 @@ from consult.people.models import Participant
 from consult.rooms.models import Room
 
 
+def _signature(signature) -> dict:
+    """How an author is shown, kept with the version: the label in the language it was built in
+    (what versions made before kept alone), and its parts, so that each reader's page, file and
+    annex write the sector in the reader's language (byline())."""
+    return {"author": signature.label, "signed_name": signature.name, "sector": signature.sector,
+            "country": signature.country}
+
+
 def gather(session: Session, room_ids: list[int], paragraph_ids: list[int], names: dict[int, str]) -> dict:
     """Every decided amendment (accepted or rejected in its room), the comments taken into
     account, and the reactions, of the rooms in this consolidation."""
@@ -27,7 +35,7 @@ def gather(session: Session, room_ids: list[int], paragraph_ids: list[int], name
                          "paragraph_id": a.paragraph_id, "kind": a.kind, "status": a.status,
                          "text": a.accepted_text or a.text, "rationale": a.rationale,
                          "decision_reason": a.decision_reason,
-                         "author": signed_as(p, a.attribution, rooms[a.room_id], "public").label,
+                         **_signature(signed_as(p, a.attribution, rooms[a.room_id], "public")),
                          "tally": {"agree": a.agree, "disagree": a.disagree, "abstain": a.abstain},
                          "by_sector": by_sector.get(a.id, {})} for a, p in decided}
     comments: dict[int, list] = {}
@@ -37,7 +45,7 @@ def gather(session: Session, room_ids: list[int], paragraph_ids: list[int], name
                                 .order_by(Comment.id)):
         comments.setdefault(c.paragraph_id, []).append(
             {"id": c.id, "room_id": c.room_id, "room_name": names[c.room_id], "text": c.text, "support": c.support,
-             "author": signed_as(p, c.attribution, rooms[c.room_id], "public").label})
+             **_signature(signed_as(p, c.attribution, rooms[c.room_id], "public"))})
     reactions: dict[int, dict] = {}
     for room_id in room_ids:
         for pid, entry in spread(session, room_id).items():
