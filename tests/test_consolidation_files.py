@@ -226,3 +226,14 @@ def test_the_authors_in_the_provenance_are_in_the_readers_language(resolved):
     for name, text in (("docx", docx), ("odt", odt), ("page", page), ("print", annex)):
         assert "Services de santé" in text, name
         assert [s for s in ENGLISH_SECTORS if f"{s}, " in text] == [], name
+
+
+def test_the_audit_log_says_which_text_a_resolution_took(resolved):
+    from web_helpers import csrf_token
+    api, headers, version = resolved
+    browser = TestClient(api.app)
+    browser.post("/organiser/login", data={"csrf_token": csrf_token(browser, "/organiser/login"),
+                                           "email": "organiser@example.org", "password": "brussels-demo-2024"})
+    log = browser.get("/organiser/audit").text
+    assert re.search(r"Resolved a conflict in Monitoring plan [^<]*: Resolved \d\.\d: took the text of Room [A-H]", log)
+    assert "choice: room:" not in log

@@ -6,6 +6,7 @@ from typing import Any
 
 from consult.i18n import N_, _, ngettext
 from consult.rooms.phases import PHASE_LABELS
+from consult.version_notes import in_words
 
 # Kinds an organiser filters by; an action belongs to the first kind whose prefix it starts with.
 KINDS = {
@@ -158,6 +159,12 @@ def describe(action: str, detail: dict[str, Any], names: dict[str, dict[int, str
         return _("Asked the poll “%(question)s”.", question=detail.get("question"))
     if action == "poll.close":
         return _("Closed poll %(id)s.", id=detail.get("poll_id"))
+    if action == "document.resolve" and detail.get("said"):
+        # What was chosen, in words (the choice's code, "h1:a2" or "room:5", says nothing to a reader).
+        said = in_words(f"Resolved {detail.get('paragraph')}: {detail['said']}")
+        extra = "; ".join(f"{_(DETAIL_WORDS[k])}: {detail[k]}" for k in ("version", "note") if detail.get(k))
+        head_said = _("Resolved a conflict in %(document)s", document=document)
+        return f"{head_said} ({extra}): {said}." if extra else f"{head_said}: {said}."
     if head == "document":
         labels = {"consolidate": N_("Consolidated %(document)s"), "publish": N_("Published %(document)s"),
                   "edit": N_("Edited %(document)s"), "resolve": N_("Resolved a conflict in %(document)s"),

@@ -219,7 +219,7 @@ def _record_resolution(session: Session, actor: Actor, document: Document, versi
                        target: dict, *, choice: str, said: str, text: str | None, note: str, by: str, now) -> dict:
     row = _store(session, document.id, content, f"Resolved {target['number']}: {said}", by)
     audit.record(session, actor, "document.resolve", event_id=document.event_id, document_id=document.id,
-                 version=row.version, paragraph=target["number"], choice=choice, note=note)
+                 version=row.version, paragraph=target["number"], choice=choice, said=said, note=note)
     session.add(Resolution(document_id=document.id, from_version=version, to_version=row.version,
                            paragraph_key=target["key"], choice=choice[:20], text=text, note=note, resolved_by=by,
                            resolved_at=now))
