@@ -44,6 +44,16 @@ def test_unknown_code_says_so(client):
     assert response.status_code == 404 and "No room has this code" in response.text
 
 
+def test_a_mistyped_code_comes_back_in_the_box_to_correct_and_no_code_goes_to_the_box(client):
+    """A slip of one letter is corrected where it was typed, not typed again from the home page."""
+    page = client.get("/join?code=+k7mpq3+").text
+    assert re.search(r'<input id="code" name="code" value="k7mpq3"[^>]*aria-invalid="true" aria-describedby="code-error"'
+                     r'[^>]*autofocus>', page)
+    assert '<p id="code-error" class="error">No room has this code.' in page
+    empty = client.get("/join?code=", follow_redirects=False)
+    assert empty.status_code == 303 and empty.headers["location"] == "/"
+
+
 def test_forms_without_the_csrf_token_or_from_another_site_are_refused(client):
     response = client.post("/join", data={"code": CODE_A, "name": "Ana", "sector": "health", "country": "BE"})
     assert response.status_code == 403

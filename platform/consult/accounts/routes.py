@@ -35,13 +35,18 @@ async def _join_context(request: Request, code: str) -> dict:
     return await core.read(load)
 
 
+def _unknown_code(request: Request, code: str, error: DomainError):
+    return page(request, "people/unknown_code.html", {"code": code.strip()[:12], "message": error.detail}, status=404)
+
+
 async def join_form(request: Request):
     code = request.query_params.get("code", "")
+    if not code.strip():
+        return RedirectResponse("/", status_code=303)  # where the code is typed
     try:
         context = await _join_context(request, code)
     except NotFound as error:
-        return page(request, "message.html", {"heading": _("Unknown room code"), "message": error.detail,
-                                              "link": "/", "link_text": _("Try another code")}, status=404)
+        return _unknown_code(request, code, error)
     return page(request, "people/join.html", dict(context, values={}, errors={},
                                                   invite=request.query_params.get("invite")))
 
@@ -61,8 +66,7 @@ async def join(request: Request):
         try:
             context = await _join_context(request, code)
         except NotFound:
-            return page(request, "message.html", {"heading": _("Unknown room code"), "message": error.detail,
-                                                  "link": "/", "link_text": _("Try another code")}, status=404)
+            return _unknown_code(request, code, error)
         return page(request, "people/join.html",
                     dict(context, values=values, errors=error.fields or {"form": error.detail},
                          message=error.detail, invite=form.get("invite")), status=error.status, block="join_form" if is_htmx(request) else None)
