@@ -182,6 +182,17 @@ class Signature:
         return f"{self.name} ({where})" if self.name else where
 
 
+def byline(view: dict) -> str:
+    """A contribution's author (a view: its signed_name, sector and country) in the reader's
+    language, as Signature.label writes it. A view logged or kept before its parts were carries
+    only the label written in its author's language."""
+    if "signed_name" not in view:
+        return view.get("author", "")
+    if not view.get("author"):
+        return ""  # hidden by a moderator
+    return Signature(view["signed_name"], view["sector"], view["country"]).label
+
+
 def signed_as(author: Participant, attribution: str, room: Room | None, audience: Audience) -> Signature:
     """The room sees a name where its owner signed with it, never in an anonymous room (also what
     was signed before the room became one). The public (published results, exports) sees it only

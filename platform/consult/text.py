@@ -23,6 +23,16 @@ def clean_line(value: str | None) -> str:
     return " ".join(clean_text(value).split())
 
 
+def shortened(text: str, chars: int) -> str:
+    """At most `chars` characters of `text`, cut after a whole word and marked with an ellipsis
+    (a word longer than that is cut inside it)."""
+    if len(text) <= chars:
+        return text
+    cut = text[:chars + 1].rsplit(None, 1)[0] if " " in text[:chars + 1] else text[:chars]
+    # A comma left before the ellipsis reads as a typo; a text of punctuation alone keeps it.
+    return (cut.rstrip(" ,;:") or cut) + " …"
+
+
 def opening(text: str, words: int) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

@@ -7,20 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from consult.access import byline
 from consult.amendments.models import KIND_WORDS
 from consult.consolidation.provenance import ORGANISERS, change_authors
 from consult.markdown import CITATION, cited
-from consult.people.models import SECTORS
 from consult.i18n import N_, _, ngettext
 from consult.textdiff import DELETE, EQUAL, INSERT, tokens
-
-def _author(view: dict) -> str:
-    """An author in the reader's language (a version made before its parts were kept: its label)."""
-    if "signed_name" not in view:
-        return view["author"]
-    where = f"{_(SECTORS[view['sector']]) if view['sector'] in SECTORS else view['sector']}, {view['country']}"
-    return f"{view['signed_name']} ({where})" if view["signed_name"] else where
-
 
 LINE_CHARS = 96          # characters per numbered line in print: fills A4 at 10.5 pt without wrapping
 CONFLICT = 2             # a run that is an open conflict hunk: its alternatives, not yet a text
@@ -162,7 +154,7 @@ def annex(p: dict) -> list[str]:
                             agree=s["agree"], disagree=s["disagree"], abstain=s["abstain"]))
     for c in pr["comments"]:
         out.append(_("Comment %(id)s (%(room)s, %(author)s, %(support)s support) taken into account: “%(text)s”",
-                     id=c["id"], room=c["room_name"], author=_author(c), support=c["support"], text=c["text"]))
+                     id=c["id"], room=c["room_name"], author=byline(c), support=c["support"], text=c["text"]))
     if pr["base_number"] != p["number"]:
         out.append(_("Number in the base document: %(number)s.", number=pr["base_number"]))
     return out

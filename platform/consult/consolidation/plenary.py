@@ -6,6 +6,7 @@ than shrunk, so that each slide fits a projector at 1366x768 without scrolling."
 from __future__ import annotations
 
 from consult.consolidation.layout import annex, runs_of
+from consult.text import shortened
 from consult.textdiff import EQUAL, word_diff
 
 PER_SLIDE = 3            # a room's proposals per slide; more would not fit a 768 px screen
@@ -14,9 +15,7 @@ CONTEXT = 60             # characters kept either side of a change
 
 
 def _short(text: str | None) -> str:
-    if text is None:
-        return ""
-    return text if len(text) <= SHORT else text[:SHORT].rsplit(" ", 1)[0] + " …"
+    return "" if text is None else shortened(text, SHORT)
 
 
 def excerpt(base: str | None, text: str | None) -> list[tuple[int, str]]:

@@ -24,7 +24,7 @@ from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import actor_label, lock_room_for, works_on
 from consult.rooms.phases import allows
-from consult.text import clean_line
+from consult.text import clean_line, shortened
 from consult.i18n import _, ngettext
 
 # -- reactions -------------------------------------------------------------------------
@@ -97,14 +97,6 @@ def dots_left_text(left: int, total: int) -> str:
     return ngettext("You have %(num)s dot left.", "You have %(num)s dots left.", left)
 
 
-def _summary(text: str, limit: int = 120) -> str:
-    """A ranked item's opening, cut after a whole word with an ellipsis (not mid-word, unmarked)."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit + 1].rsplit(None, 1)[0] if " " in text[:limit + 1] else text[:limit]
-    return cut.rstrip(" ,;:") + " …"
-
-
 def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
     rows = session.execute(select(Dot.target_type, Dot.target_id, func.sum(Dot.dots).label("n"))
                            .where(Dot.room_id == room_id).group_by(Dot.target_type, Dot.target_id)
@@ -121,7 +113,7 @@ def ranking(session: Session, room_id: int, limit: int = 10) -> list[dict]:
         summary = (item.text or item.rationale) if target_type == "amendment" else item.text
         out.append({"type": target_type, "id": target_id, "dots": int(n),
                     "label": _("Amendment %(id)s", id=target_id) if target_type == "amendment" else _("Comment %(id)s", id=target_id),
-                    "summary": _summary(summary)})
+                    "summary": shortened(summary, 120)})
     return out
 
 

@@ -7,6 +7,7 @@ from jinja2_fragments import render_block
 from jinja2_fragments.starlette import Jinja2Blocks
 
 from consult import i18n, version_notes
+from consult.access import byline
 from consult.i18n import N_
 from consult.markdown import render as render_markdown
 from consult.people.models import SECTORS
@@ -91,16 +92,4 @@ env.globals["js_text"] = _js_text
 env.globals["field_label"] = field_label
 
 
-def _byline(view: dict) -> str:
-    """A contribution's author in the reader's language: the name where they signed with it,
-    always their sector and country. (A view logged before bylines were built here carries only
-    the label written in its author's language.)"""
-    if "signed_name" not in view:
-        return view.get("author", "")
-    if not view.get("author"):
-        return ""  # hidden by a moderator
-    where = f"{i18n.gettext(SECTORS[view['sector']]) if view['sector'] in SECTORS else view['sector']}, {view['country']}"
-    return f"{view['signed_name']} ({where})" if view["signed_name"] else where
-
-
-env.globals["byline"] = _byline
+env.globals["byline"] = byline
