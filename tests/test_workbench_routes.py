@@ -165,6 +165,22 @@ def test_a_refused_poll_comes_back_on_the_workbench_with_what_was_typed_and_each
     assert asked.status_code == 303 and asked.headers["location"].endswith("/workbench#wb_polls")
 
 
+def test_a_poll_asked_in_a_closed_room_comes_back_on_the_workbench_with_the_reason(client):
+    """The room's phase refuses it (409): the workbench again, the question as typed, the reason
+    above the form, not the generic error page; nothing asked."""
+    rid, rita, _ = setup_room(client)
+    assert post(rita, f"/rooms/{rid}/phase", {"phase": "closed"}).status_code < 400
+    refused = rita.post(f"/rooms/{rid}/polls", follow_redirects=False, data={
+        "csrf_token": csrf_token(rita), "question": "Too late?", "option": ["Yes", "No"]})
+    assert refused.status_code == 409 and "That did not work" not in refused.text
+    form = refused.text[refused.text.index('<form id="ask-poll"'):]
+    form = form[:form.index("</form>")]
+    assert '<p class="error" role="alert">This room is closed: you cannot ask a poll now.</p>' in form
+    assert 'value="Too late?"' in form and 'value="Yes"' in form
+    from consult.engagement.models import Poll
+    assert client.app.state.core.db.read(lambda s: s.query(Poll).filter_by(room_id=rid).count()) == 0
+
+
 def test_reactions_dots_and_polls_through_the_pages(client):
     rid, rita, _ = setup_room(client)
     pid = first_base_paragraph(client, rid)

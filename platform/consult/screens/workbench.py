@@ -10,7 +10,7 @@ from consult.contributions import service as contributions
 from consult.drafting import service as drafting
 from consult.markdown import citations
 from consult.engagement import service as engagement
-from consult.errors import Invalid
+from consult.errors import Conflict, Invalid
 from consult.steering import service as steering
 from consult.web.forms import Refusal, back_to, panel
 from consult.web.templating import page
@@ -64,7 +64,7 @@ async def workbench(request: Request, refused: Refusal | None = None):
 
 async def ask_poll(request: Request):
     """A poll asked from the workbench; refused, the workbench again with the poll's form as it
-    was sent, each problem next to its field."""
+    was sent, each problem next to its field, or, refused by the room's phase, the reason above it."""
     core = request.app.state.core
     room_id = request.path_params["room_id"]
     form = await request.form()
@@ -72,6 +72,6 @@ async def ask_poll(request: Request):
         await core.write(engagement.ask, request.state.actor, room_id, question=form.get("question"),
                          options=form.getlist("option"), multiple=bool(form.get("multiple")),
                          results_live=bool(form.get("results_live")))
-    except Invalid as error:
+    except (Invalid, Conflict) as error:  # what was typed, or the room's phase (closed, say)
         return await workbench(request, Refusal.of(error, form, "ask-poll", lists=("option",)))
     return back_to(f"/rooms/{room_id}/workbench#wb_polls")
