@@ -419,9 +419,70 @@ def test_a_new_document_needs_a_title_and_a_known_kind(organiser):
     assert untitled.status_code == 422 and "Give the document a title" in untitled.text
     unknown = import_document(organiser, "plan.md", MARKDOWN.encode(), target="new", kind="minutes")
     assert unknown.status_code == 422 and "Choose what kind of document" in unknown.text
-    other = import_document(organiser, "plan.docx", b"PK\x03\x04", target="new", kind="monitoring_plan", title="T")
-    assert other.status_code == 400 and "Upload an Excel workbook (.xlsx) or a Markdown file (.md)" in other.text
     assert counts(organiser) == before
+
+
+def file_problem(page: str) -> str | None:
+    """What the page says next to its file field, if anything."""
+    said = re.search(r'<p class="error" id="f-file-error">(.*?)</p>', page, re.S)
+    return html.unescape(said.group(1)) if said else None
+
+
+def typed(page: str) -> dict:
+    """The document form's other fields as the page shows them."""
+    return {"title": html.unescape(re.search(r'id="f-title"[^>]*value="([^"]*)"', page).group(1)),
+            "kind": re.search(r'<option value="([a-z_]+)" selected>', page.split('id="f-kind"')[1]).group(1)}
+
+
+REFUSED_FILES = [
+    ("plan.md", b"", 422, "The file “plan.md” is empty. Choose the file that holds the text"),
+    ("plan.xlsx", b"", 422, "The file “plan.xlsx” is empty."),
+    ("plan.docx", b"PK\x03\x04", 415, "“plan.docx” is not a file this page reads: upload an Excel workbook (.xlsx) or "
+                                     "a Markdown file (.md)."),
+    ("plan.pdf", b"%PDF-1.4", 415, "“plan.pdf” is not a file this page reads"),
+    ("plan.xlsx", b"PK\x03\x04 cut short", 400, "This file is not an Excel workbook (.xlsx), or it is damaged"),
+    ("plan.md", b"## A\n\n\xff\xfe broken", 400, "This file is not a text file in UTF-8."),
+    ("plan.md", b"## Big\n\n" + b"x" * 600_000, 413, "The file is larger than the limit of 512 KB."),
+]
+
+
+@pytest.mark.parametrize("filename, data, status, said", REFUSED_FILES,
+                         ids=["empty md", "empty xlsx", "docx", "pdf", "damaged xlsx", "not utf-8", "over md limit"])
+def test_a_refused_document_file_is_said_next_to_the_file_field_with_the_form_as_typed(organiser, filename, data,
+                                                                                        status, said):
+    before = counts(organiser)
+    response = import_document(organiser, filename, data, target="new", kind="call_for_policies", title="Plan B")
+    assert response.status_code == status
+    assert said in file_problem(response.text)
+    assert 'aria-describedby="f-file-hint f-file-error" aria-invalid="true" autofocus' in response.text
+    assert 'id="import-report"' not in response.text  # said once, where the file is chosen
+    assert typed(response.text) == {"title": "Plan B", "kind": "call_for_policies"}
+    assert counts(organiser) == before
+
+
+def test_a_document_file_over_the_upload_limit_replaces_only_the_file_field(organiser):
+    """The body is refused from its declared length, before its other fields are read: the
+    answer swaps the file field alone, so the title and kind typed stay in the browser."""
+    before = counts(organiser)
+    response = organiser.post("/organiser/import/document", data={"target": "new", "kind": "monitoring_plan",
+                                                                  "title": "Plan B"},
+                              files={"file": ("plan.xlsx", os.urandom(6 * 1024 * 1024), XLSX)},
+                              headers={**HTMX, "X-CSRF-Token": csrf_token(organiser), "Accept-Language": "fr"})
+    assert response.status_code == 413
+    assert (response.headers["HX-Retarget"], response.headers["HX-Reselect"]) == ("#f-file-field", "#f-file-field")
+    assert response.headers["HX-Reswap"] == "outerHTML" and response.headers["Connection"] == "close"
+    assert file_problem(response.text).startswith("Le fichier dépasse la limite de 5 MB.")
+    assert counts(organiser) == before
+
+
+def test_a_refused_document_file_is_said_in_the_readers_language(organiser):
+    for language, said in [("fr", "Le fichier « plan.md » est vide."), ("de", "„plan.pdf“ ist keine Datei"),
+                           ("nl", "‘plan.pdf’ is geen bestand")]:
+        response = organiser.post("/organiser/import/document", data={"target": "new", "title": "T"},
+                                  files={"file": ("plan.md", b"", XLSX) if language == "fr" else
+                                         ("plan.pdf", b"%PDF-1.4", XLSX)},
+                                  headers={**HTMX, "X-CSRF-Token": csrf_token(organiser), "Accept-Language": language})
+        assert said in file_problem(response.text), language
 
 
 # --- who may import ---------------------------------------------------------------------------

@@ -48,6 +48,12 @@ class TooLarge(DomainError):
     code = "too_large"
 
 
+class Unsupported(DomainError):
+    """A file of a kind that is not read here (a .pdf where a workbook or Markdown is asked for)."""
+    status = 415
+    code = "unsupported_media_type"
+
+
 class Unavailable(DomainError):
     """The database cannot be reached for now: nothing was saved, and trying again is right."""
     status = 503

@@ -21,7 +21,7 @@ from consult.contributions.models import Comment
 from consult.documents.models import KINDS, Document, Paragraph, Section
 from consult.drafting.models import DraftVersion
 from consult.engagement.models import Reaction
-from consult.errors import BadRequest, Conflict, Invalid, NotFound
+from consult.errors import Conflict, Invalid, NotFound, Unsupported
 from consult.imports.files import (
     Block,
     Outline,
@@ -57,7 +57,9 @@ def read_outline(filename: str, data: bytes) -> Outline:
         return outline_from_rows(read_sheet(data, MAX_ROWS))
     if suffix in MARKDOWN_SUFFIXES:
         return read_markdown(data)
-    raise BadRequest(_("Upload an Excel workbook (.xlsx) or a Markdown file (.md)."))
+    said = _("“%(name)s” is not a file this page reads: upload an Excel workbook (.xlsx) or a Markdown file (.md).",
+             name=filename)
+    raise Unsupported(said, {"file": said})
 
 
 def outline_from_rows(rows: list[Row]) -> Outline:

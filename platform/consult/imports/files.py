@@ -89,6 +89,22 @@ def refuse_if_problems(problems: list[Problem], unit: str = "Row") -> None:
         raise FileProblems(said, problems, unit)
 
 
+def unreadable(said: str) -> BadRequest:
+    """The file cannot be read as what it says it is: a refusal of the file field."""
+    return BadRequest(said, {"file": said})
+
+
+def check_upload(filename: str, data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
+    """What every upload must be before its content is looked at: a chosen file, not empty, within the limit."""
+    if not filename:
+        raise Invalid(_("Choose a file to upload."), {"file": _("Choose a file.")})
+    if not data:
+        said = _("The file “%(name)s” is empty. Choose the file that holds the text, or save it again and upload "
+                 "that copy.", name=filename)
+        raise Invalid(said, {"file": said})
+    check_size(data, limit)
+
+
 def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
     if len(data) > limit:
         raise too_large(limit)
@@ -96,8 +112,9 @@ def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
 
 def too_large(limit: int = MAX_UPLOAD_BYTES) -> TooLarge:
     size = f"{limit // MB} MB" if limit >= MB else f"{limit // KB} KB"
-    return TooLarge(_("The file is larger than the limit of %(size)s. Split it into smaller files, or remove pictures "
-                      "and extra sheets.", size=size))
+    said = _("The file is larger than the limit of %(size)s. Split it into smaller files, or remove pictures and "
+             "extra sheets.", size=size)
+    return TooLarge(said, {"file": said})
 
 
 # --- workbooks ---------------------------------------------------------------------------
@@ -130,7 +147,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise BadRequest(_again(_("This file is not an Excel workbook (.xlsx), or it is damaged or protected by a "
+        raise unreadable(_again(_("This file is not an Excel workbook (.xlsx), or it is damaged or protected by a "
                                   "password."))) from None
 
 
@@ -138,20 +155,20 @@ def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
     """Refuse a zip bomb from its directory alone, before anything is decompressed."""
     bomb = _("This file would unpack to far more data than a list or a document needs, so it was refused for safety.")
     if len(entries) > MAX_ENTRIES:
-        raise BadRequest(_again(bomb + " " + _("(It holds %(n)s parts; a workbook needs far fewer.)", n=len(entries))))
+        raise unreadable(_again(bomb + " " + _("(It holds %(n)s parts; a workbook needs far fewer.)", n=len(entries))))
     if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
-        raise BadRequest(_again(bomb + " " + _("(It unpacks to more than %(n)s MB.)", n=MAX_UNCOMPRESSED_BYTES // MB)))
+        raise unreadable(_again(bomb + " " + _("(It unpacks to more than %(n)s MB.)", n=MAX_UNCOMPRESSED_BYTES // MB)))
     for entry in entries:
         # bzip2 and LZMA entries inflate in one unbounded step, and no spreadsheet uses them.
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise BadRequest(_again(_("This file is packed in a way spreadsheets never use.")))
+            raise unreadable(_again(_("This file is packed in a way spreadsheets never use.")))
         if entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-            raise BadRequest(_again(bomb + " " + _("(One of its parts is compressed far more than real data allows.)")))
+            raise unreadable(_again(bomb + " " + _("(One of its parts is compressed far more than real data allows.)")))
 
 
 def _check_xlsx_parts(names: list[str]) -> None:
     if not all(part in names for part in XLSX_PARTS):
-        raise BadRequest(_again(_("This file is not an Excel workbook (.xlsx): it may be another kind of "
+        raise unreadable(_again(_("This file is not an Excel workbook (.xlsx): it may be another kind of "
                                   "document or spreadsheet (.xls, .ods, .docx).")))
 
 
@@ -166,7 +183,7 @@ def _refuse_entity_definitions(archive: zipfile.ZipFile) -> None:
     for entry in archive.infolist():
         content = archive.read(entry)
         if any(marker in content for marker in _DECLARATIONS):
-            raise BadRequest(_again(_entities()))
+            raise unreadable(_again(_entities()))
 
 
 def _load_rows(data: bytes, max_rows: int) -> list[Row]:
@@ -178,7 +195,7 @@ def _load_rows(data: bytes, max_rows: int) -> list[Row]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         if not workbook.worksheets:
-            raise BadRequest(_again(_("This workbook has no worksheet.")))
+            raise unreadable(_again(_("This workbook has no worksheet.")))
         rows = []
         # One row past the limit is read so that the caller can tell the file is too long.
         for number, values in enumerate(workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
@@ -194,8 +211,8 @@ def _load_rows(data: bytes, max_rows: int) -> list[Row]:
         # openpyxl reports a damaged workbook with whatever its parsers raise (KeyError,
         # ValueError, TypeError, zipfile and XML errors...), often wrapping the cause.
         if _caused_by(error, DefusedXmlException):
-            raise BadRequest(_again(_entities())) from None
-        raise BadRequest(_again(_("This workbook could not be read: it may be damaged or incomplete."))) from None
+            raise unreadable(_again(_entities())) from None
+        raise unreadable(_again(_("This workbook could not be read: it may be damaged or incomplete."))) from None
     finally:
         if workbook is not None:
             workbook.close()
@@ -296,8 +313,8 @@ def read_markdown(data: bytes) -> Outline:
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadRequest(_("This file is not a text file in UTF-8. Save the Markdown as UTF-8 text "
-                         "(.md) and upload it again.")) from None
+        raise unreadable(_("This file is not a text file in UTF-8. Save the Markdown as UTF-8 text "
+                           "(.md) and upload it again.")) from None
     outline = Outline(title=None, sections=[], unit="Line")
     tokens = _markdown.parse(source)
     for index, token in enumerate(tokens):

@@ -17,9 +17,9 @@ from starlette.routing import Route
 
 from consult.access import require_organiser
 from consult.conference.service import first_event_slug
-from consult.errors import DomainError, Invalid
+from consult.errors import DomainError, TooLarge
 from consult.imports import documents, files, participants, template
-from consult.web.forms import optional_int
+from consult.web.forms import Refusal, is_htmx, optional_int
 from consult.web.templating import page
 from consult.i18n import _
 
@@ -36,37 +36,55 @@ class Upload:
 
 
 async def read_upload(request: Request) -> Upload:
-    """The posted file and the form's other fields. The body was bounded on its way in
-    (web/limits.py, with this module's limit), so the parser never spools more."""
-    limit = files.MAX_UPLOAD_BYTES
-    async with request.form(max_files=1, max_fields=10) as form:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise Invalid(_("Choose a file to upload."), {"file": _("Choose a file.")})
-        data = await upload.read(limit + 1)
-        fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    files.check_size(data, limit)
-    return Upload(upload.filename, data, fields)
+    """The posted file and the form's other fields, read whatever the file is: a refused file
+    comes back with the rest of the form as it was typed. The body was bounded on its way in
+    (web/limits.py, with this module's limit), so the parser never spools more; a body cut off
+    there leaves no form to read (TooLarge)."""
+    try:
+        async with request.form(max_files=1, max_fields=10) as form:
+            upload = form.get("file")
+            chosen = isinstance(upload, UploadFile) and bool(upload.filename)
+            data = await upload.read(files.MAX_UPLOAD_BYTES + 1) if chosen else b""
+            fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    except TooLarge:
+        raise files.too_large() from None
+    return Upload(upload.filename if chosen else "", data, fields)
+
+
+def sent_back(request: Request, template: str, context: dict, error: DomainError, sent: dict[str, str] | None):
+    """The import page again with the refusal: a problem of the file itself next to the file
+    field, anything else above the form. `sent` is None when the body was refused before it
+    was read (too large): the page then replaces only its file field, so the other fields keep
+    what was typed in them."""
+    refusal = Refusal.of(error, sent or {}, "upload-form", said_at=("file",))
+    context = {**context, "refused": refusal, "error": error}
+    if sent is None and is_htmx(request):
+        return page(request, template, context, status=refusal.status, headers={
+            "HX-Retarget": "#f-file-field", "HX-Reselect": "#f-file-field", "HX-Reswap": "outerHTML"})
+    return page(request, template, context, status=refusal.status)
 
 
 # --- participants ---------------------------------------------------------------------------
 
 async def participants_form(request: Request):
     require_organiser(request.state.actor, doing=participants.IMPORTING)
-    return page(request, "imports/participants.html", {"error": None})
+    return page(request, "imports/participants.html", {"refused": None, "error": None})
 
 
 async def import_participants(request: Request):
     core = request.app.state.core
     actor = request.state.actor
     require_organiser(actor, doing=participants.IMPORTING)
+    sent = None
     try:
         upload = await read_upload(request)
+        sent = upload.fields
+        files.check_upload(upload.filename, upload.data)
         rows = await run_in_threadpool(files.read_sheet, upload.data, participants.MAX_ROWS)
         slug = await core.read(first_event_slug)
         people = await core.write(participants.import_participants, actor, slug, rows=rows, source=upload.filename)
     except DomainError as error:
-        return page(request, "imports/participants.html", {"error": error}, status=error.status)
+        return sent_back(request, "imports/participants.html", {}, error, sent)
     # The links are shown this once and are keys to their owners' accounts: keep no copy.
     return page(request, "imports/badges.html", {"badges": [_badge(request, p) for p in people]},
                 headers={"Cache-Control": "no-store"})
@@ -92,20 +110,21 @@ async def participants_template(request: Request):
 
 async def document_form(request: Request):
     require_organiser(request.state.actor, doing=documents.IMPORTING)
-    return await _document_page(request, {"target": "new"})
+    return await _document_page(request)
 
 
 async def import_document(request: Request):
     require_organiser(request.state.actor, doing=documents.IMPORTING)
-    values: dict[str, str] = {}
+    sent = None
     try:
         upload = await read_upload(request)
-        values = upload.fields
+        sent = upload.fields
+        files.check_upload(upload.filename, upload.data)
         outline = await run_in_threadpool(documents.read_outline, upload.filename, upload.data)
-        done = await _create_or_replace(request, values, outline, upload.filename)
+        done = await _create_or_replace(request, sent, outline, upload.filename)
     except DomainError as error:
-        return await _document_page(request, values, error=error, status=error.status)
-    return await _document_page(request, {"target": "new"}, done=done)
+        return sent_back(request, "imports/document.html", await _document_context(request), error, sent)
+    return await _document_page(request, done=done)
 
 
 async def _create_or_replace(request: Request, values: dict[str, str], outline: files.Outline, source: str) -> dict:
@@ -121,13 +140,16 @@ async def _create_or_replace(request: Request, values: dict[str, str], outline: 
                             source=source)
 
 
-async def _document_page(request: Request, values: dict, error: DomainError | None = None, done: dict | None = None,
-                         status: int = 200):
+async def _document_context(request: Request) -> dict:
     core = request.app.state.core
     slug = await core.read(first_event_slug)
     choices = await core.read(documents.document_choices, request.state.actor, slug)
-    context = {"values": values, "error": error, "done": done, "choices": choices, "kinds": documents.KIND_LABELS}
-    return page(request, "imports/document.html", context, status=status)
+    return {"choices": choices, "kinds": documents.KIND_LABELS}
+
+
+async def _document_page(request: Request, done: dict | None = None):
+    context = {**await _document_context(request), "refused": None, "error": None, "done": done}
+    return page(request, "imports/document.html", context)
 
 
 routes = [

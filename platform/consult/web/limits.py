@@ -1,5 +1,7 @@
 """Request bodies are refused past their limit while they arrive: the declared length first,
-then every byte counted, so a 200 MB POST is turned away without being held in memory."""
+then every byte counted, so a 200 MB POST is turned away without being held in memory. The
+route reading the body is told (TooLarge) and answers; past the route, or before it (the CSRF
+check reads a form's body), a short refusal of its own."""
 from __future__ import annotations
 
 from starlette.datastructures import Headers
@@ -31,21 +33,29 @@ class BodyLimitMiddleware:
             return await self.app(scope, receive, send)
         limit, detail = self.limit_for(scope["path"])
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and not declared.isdigit():
             return await self._refuse(scope, receive, send, detail)
+        refused = declared is not None and int(declared) > limit
         received, started = 0, False
 
         async def counted_receive():
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > limit:
-                # Raised inside a route, the app's handler answers it in the route's own terms.
+            nonlocal received, refused
+            # A declared length over the limit is refused before a byte of it is read.
+            if not refused:
+                message = await receive()
+                received += len(message.get("body", b""))
+                refused = received > limit
+            if refused:
+                # Raised inside a route, the app's handler answers it in the route's own terms
+                # (the page with its form, in the reader's language).
                 raise TooLarge(detail)
             return message
 
         async def watched_send(message):
             nonlocal started
+            if message["type"] == "http.response.start" and refused:
+                # The rest of the body is never read: the server is to stop, not drain it.
+                message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             started = started or message["type"] == "http.response.start"
             await send(message)
 
