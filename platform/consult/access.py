@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from consult.db import POST_BUDGET
+from consult.prepared import Prepared
 from consult.errors import Forbidden, NotFound
 from consult.people.actor import Actor
 from consult.people.models import SECTORS, Participant
@@ -98,7 +99,7 @@ _Person = namedtuple("_Person", [c.name for c in _PEOPLE.c])
 # statement, the room's row locked (PostgreSQL; SQLite's IMMEDIATE write transaction already
 # holds the database's lock), built once: it starts every post, and building and keying a
 # statement costs more than running it.
-_FOR_WRITING = (
+_FOR_WRITING = Prepared(
     select(_ROOMS, *(c.label(f"m_{c.name}") for c in _MEMBERS.c), *(c.label(f"p_{c.name}") for c in _PEOPLE.c))
     .select_from(_ROOMS.outerjoin(_MEMBERS, (_MEMBERS.c.room_id == _ROOMS.c.id)
                                   & (_MEMBERS.c.participant_id == bindparam("participant_id"))
@@ -114,7 +115,7 @@ def write_access(session: Session, actor: Actor, room_id: int) -> tuple[RoomAcce
     membership, which every write takes: the room (its row locked until commit, so that a phase
     change waits for the write or the write sees it), the membership and the member's own
     participant row (the author of what they post), as plain rows read in one statement."""
-    row = session.connection().execute(_FOR_WRITING, {"room_id": room_id,
+    row = _FOR_WRITING.execute(session.connection(), {"room_id": room_id,
                                                       "participant_id": actor.participant_id}).first()
     if row is None:
         _resolved(actor, None, None)  # raises NotFound

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from consult.contributions.models import VisibleCount
+from consult.prepared import Prepared
 
 COUNTS = VisibleCount.__table__
 GENERAL = 0  # the thread of comments on the room as a whole
@@ -31,10 +32,10 @@ def _move(dialect, column: str):
     # began, SQLite's as it is, and the two agree on every row but the one moved.
     elsewhere = select(func.coalesce(func.sum(others.c.comments), 0)).where(
         others.c.room_id == bindparam("room"), others.c.paragraph_id != bindparam("paragraph")).scalar_subquery()
-    return insert.values({"room_id": bindparam("room"), "paragraph_id": bindparam("paragraph"),
+    return Prepared(insert.values({"room_id": bindparam("room"), "paragraph_id": bindparam("paragraph"),
                           "comments": 0, "amendments": 0, column: bindparam("by")}).on_conflict_do_update(
         index_elements=["room_id", "paragraph_id"], set_={column: COUNTS.c[column] + insert.excluded[column]}
-    ).returning(COUNTS.c[column], COUNTS.c.comments + elsewhere)
+    ).returning(COUNTS.c[column], COUNTS.c.comments + elsewhere))
 
 
 _MOVE = {(name, column): _move(dialect, column) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
@@ -47,6 +48,6 @@ def moved(session: Session, column: str, item, was: str | None, now: str) -> Cou
     moved."""
     by = (now == "visible") - (was == "visible")
     if by:
-        return Counts(*session.connection().execute(_MOVE[session.bind.dialect.name, column], {
+        return Counts(*_MOVE[session.bind.dialect.name, column].execute(session.connection(), {
             "room": item.room_id, "paragraph": item.paragraph_id or GENERAL, "by": by}).one())
     return None

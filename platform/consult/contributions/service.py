@@ -15,6 +15,7 @@ from consult.errors import Forbidden, Invalid, NotFound
 from consult.idempotency import valid_key
 from consult.people.actor import Actor
 from consult.people.models import Participant
+from consult.prepared import Prepared
 from consult.rooms import log
 from consult.rooms.models import Room
 from consult.rooms.service import lock_room_for, works_on
@@ -70,12 +71,12 @@ def check_comment(session: Session, room_id: int, *, text: str | None, paragraph
         errors["idempotency_key"] = idempotency.PROBLEM
     connection = session.connection()
     if parent_id is not None:
-        parent = connection.execute(_THREAD, {"id": parent_id}).first()
+        parent = _THREAD.execute(connection, {"id": parent_id}).first()
         if parent is None or parent.room_id != room_id:
             raise NotFound(_("The comment you reply to is not in this room."))
         # One level of replies: a reply to a reply joins the thread of the first comment.
         if parent.parent_id is not None:
-            parent = connection.execute(_THREAD, {"id": parent.parent_id}).first()
+            parent = _THREAD.execute(connection, {"id": parent.parent_id}).first()
         parent_id, paragraph_id = parent.id, parent.paragraph_id
     elif paragraph_id is not None and not works_on(session, room_id, paragraph_id):
         raise NotFound(_("That paragraph is not one this room works on."))
@@ -86,8 +87,8 @@ def check_comment(session: Session, room_id: int, *, text: str | None, paragraph
 
 
 COMMENTS = Comment.__table__
-_THREAD = select(COMMENTS.c.id, COMMENTS.c.room_id, COMMENTS.c.parent_id, COMMENTS.c.paragraph_id).where(
-    COMMENTS.c.id == bindparam("id"))
+_THREAD = Prepared(select(COMMENTS.c.id, COMMENTS.c.room_id, COMMENTS.c.parent_id, COMMENTS.c.paragraph_id).where(
+    COMMENTS.c.id == bindparam("id")))
 
 
 def _counts(moved: Counts) -> dict:

@@ -18,6 +18,7 @@ from consult.access import spend_post_budget, write_access
 from consult.contributions import counts
 from consult.contributions.counts import Counts
 from consult.people.actor import Actor
+from consult.prepared import Prepared
 from consult.rooms import log
 from consult.rooms.phases import require
 
@@ -36,11 +37,11 @@ class Kind:
         those the room's pages show beside it, logged with it."""
         self.name, self.table, self.action, self.counted = name, table, action, counted
         self.posted, self.submitted, self.view, self.counts = posted, submitted, view, counts
-        self.stored = select(table).where(table.c.author_id == bindparam("author"),
-                                          table.c.idempotency_key == bindparam("key"))
+        self.stored = Prepared(select(table).where(table.c.author_id == bindparam("author"),
+                                                   table.c.idempotency_key == bindparam("key")))
         # The unique (author, key) index answers a key that raced in: no savepoint to roll back.
-        self.insert = {name: dialect.insert(table).on_conflict_do_nothing(
-            index_elements=["author_id", "idempotency_key"]).returning(*table.c)
+        self.insert = {name: Prepared(dialect.insert(table).on_conflict_do_nothing(
+            index_elements=["author_id", "idempotency_key"]).returning(*table.c))
             for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
@@ -54,7 +55,7 @@ def submit(session: Session, actor: Actor, room_id: int, kind: Kind, *, key: str
     member, room = access.membership, access.room
     connection = session.connection()
     if key:
-        stored = connection.execute(kind.stored, {"author": author.id, "key": key}).first()
+        stored = kind.stored.execute(connection, {"author": author.id, "key": key}).first()
         if stored is not None:
             return kind.view(stored, author, room), False
     spend_post_budget(session, member)
@@ -64,11 +65,11 @@ def submit(session: Session, actor: Actor, room_id: int, kind: Kind, *, key: str
                   visibility="pending" if room.premoderation else "visible")
     if room.anonymous:
         values["attribution"] = "sector"
-    row = connection.execute(kind.insert[session.bind.dialect.name], values).first()
+    row = kind.insert[session.bind.dialect.name].execute(connection, values).first()
     if row is None:
         # The same key raced in from a post to another room (the room's lock serialises a room's
         # posts, so the look-up above sees the room's own).
-        return kind.view(connection.execute(kind.stored, {"author": author.id, "key": key}).one(), author, room), False
+        return kind.view(kind.stored.execute(connection, {"author": author.id, "key": key}).one(), author, room), False
     view = kind.view(row, author, room)
     if row.visibility == "pending":
         # Only moderators and the room's rapporteurs hear of it until it is approved.

@@ -13,6 +13,7 @@ from consult import clock
 from consult.errors import Invalid, Unauthorized
 from consult.people import passwords
 from consult.people.actor import Actor
+from consult.prepared import Prepared
 from consult.people.models import SECTORS, ApiToken, Organiser, Participant
 from consult.people.tokens import new_token, token_hash
 from consult.text import clean_line
@@ -67,9 +68,9 @@ def update_profile(session: Session, actor: Actor, *, name, organisation, sector
 
 _PEOPLE, _TOKENS = Participant.__table__, ApiToken.__table__
 # Built once: every API request starts with them.
-_PARTICIPANT_TOKEN = select(_PEOPLE.c.id).where(_PEOPLE.c.token_hash == bindparam("digest"))
-_ORGANISER_TOKEN = select(_TOKENS.c.organiser_id).where(_TOKENS.c.token_hash == bindparam("digest"),
-                                                        _TOKENS.c.expires_at > bindparam("now"))
+_PARTICIPANT_TOKEN = Prepared(select(_PEOPLE.c.id).where(_PEOPLE.c.token_hash == bindparam("digest")))
+_ORGANISER_TOKEN = Prepared(select(_TOKENS.c.organiser_id).where(_TOKENS.c.token_hash == bindparam("digest"),
+                                                        _TOKENS.c.expires_at > bindparam("now")))
 
 
 def actor_for_token(session: Session, token: str | None) -> Actor:
@@ -77,10 +78,10 @@ def actor_for_token(session: Session, token: str | None) -> Actor:
     if not token:
         return Actor()
     digest, connection = token_hash(token), session.connection()
-    participant_id = connection.execute(_PARTICIPANT_TOKEN, {"digest": digest}).scalar()
+    participant_id = _PARTICIPANT_TOKEN.execute(connection, {"digest": digest}).scalar()
     if participant_id is not None:
         return Actor(participant_id=participant_id)
-    organiser_id = connection.execute(_ORGANISER_TOKEN, {"digest": digest, "now": clock.now()}).scalar()
+    organiser_id = _ORGANISER_TOKEN.execute(connection, {"digest": digest, "now": clock.now()}).scalar()
     if organiser_id is not None:
         return Actor(organiser_id=organiser_id)
     return Actor()

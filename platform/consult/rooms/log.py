@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from consult import clock
 from consult.db import Committed
 from consult.jsontext import loads
+from consult.prepared import Prepared
 from consult.rooms.models import Room, RoomEvent
 
 # Every event type a room can log. The live page has one template block per type and the
@@ -27,9 +28,9 @@ EVENT_TYPES = (
 T = TypeVar("T")
 ROOMS, EVENTS = Room.__table__, RoomEvent.__table__
 # Built once: building and keying the two statements cost more than running them.
-_NEXT_SEQ = update(ROOMS).where(ROOMS.c.id == bindparam("room")).values(
-    last_seq=ROOMS.c.last_seq + 1).returning(ROOMS.c.last_seq)
-_APPEND = insert(EVENTS)
+_NEXT_SEQ = Prepared(update(ROOMS).where(ROOMS.c.id == bindparam("room")).values(
+    last_seq=ROOMS.c.last_seq + 1).returning(ROOMS.c.last_seq))
+_APPEND = Prepared(insert(EVENTS))
 _AFTER = select(EVENTS.c.seq, EVENTS.c.type, cast(EVENTS.c.payload, Text), type_coerce(EVENTS.c.created_at, Text)) \
     .where(EVENTS.c.room_id == bindparam("room"), EVENTS.c.seq > bindparam("after")) \
     .order_by(EVENTS.c.seq).limit(bindparam("limit"))
@@ -45,9 +46,9 @@ def record(session: Session, room_id: int, type: str, payload: dict[str, Any]) -
     # and the ORM's update synchronisation and unit of work cost more than the two statements.
     # (The Room object a write may hold keeps its old last_seq; nothing reads it in a write.)
     connection = session.connection()
-    seq = connection.execute(_NEXT_SEQ, {"room": room_id}).scalar_one()
+    seq = _NEXT_SEQ.execute(connection, {"room": room_id}).scalar_one()
     created_at = clock.now()
-    connection.execute(_APPEND, {"room_id": room_id, "seq": seq, "type": type, "payload": payload,
+    _APPEND.execute(connection, {"room_id": room_id, "seq": seq, "type": type, "payload": payload,
                                  "created_at": created_at})
     event = Committed(room_id, seq, type, payload, created_at.isoformat())
     session.info.setdefault("room_events", []).append(event)
