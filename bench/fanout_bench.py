@@ -111,14 +111,19 @@ class Load:
         """Posts at `rate` per second in every room for `seconds`; returns the time it took."""
         started = time.perf_counter()
         ticks = int(self.seconds * self.rate)
+        posts = []
         for n in range(ticks):
             due = started + n / self.rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
             for room in rooms:
                 tag = f"bench-{uuid.uuid4().hex}"
                 self.sent[tag] = time.perf_counter()
-                asyncio.create_task(post(room, tag))
-        return time.perf_counter() - started
+                posts.append(asyncio.create_task(post(room, tag)))
+        elapsed = time.perf_counter() - started
+        # Every answer read before the client's connections close (a socket hears of a post
+        # before its poster has the answer).
+        await asyncio.gather(*posts)
+        return elapsed
 
     def report(self, name: str, cpu: float, loop_cpu: float, delivered_expected: int) -> dict:
         lat = sorted(self.latencies)
