@@ -2,16 +2,10 @@
 from __future__ import annotations
 
 import os
-import re
 
 
-def test_a_refused_document_file_is_said_at_its_field_and_the_form_keeps_what_was_typed(new_page):
-    page = new_page()
-    page.goto("/organiser/login")
-    page.fill("#f-email", "organiser@example.org")
-    page.fill("#f-password", "brussels-demo-2024")
-    page.click("button.primary")
-    page.wait_for_url(re.compile(r"/organiser$"))
+def test_a_refused_document_file_is_said_at_its_field_and_the_form_keeps_what_was_typed(organiser):
+    page = organiser
     page.goto("/organiser/import/document")
     page.select_option("#f-kind", "call_for_policies")
     page.fill("#f-title", "Plan B")
