@@ -66,6 +66,30 @@ def client(settings):
         yield test_client
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_client(request, settings):
+    """The in-process app on the demo conference, on SQLite and on PostgreSQL; the shared
+    PostgreSQL database is left migrated and empty afterwards, as the other modules expect it."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("client")
+        return
+    import dataclasses
+
+    from consult.app import create_app
+    from starlette.testclient import TestClient
+
+    url = request.getfixturevalue("postgres_url")
+    reset_postgres(url)
+    on_postgres = dataclasses.replace(settings, database_url=url)
+    prepare(on_postgres).dispose()
+    with TestClient(create_app(on_postgres), base_url="http://testserver") as client:
+        yield client
+    reset_postgres(url)
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo conference after its sample work (demo/activity.py): filling takes a few

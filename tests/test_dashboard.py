@@ -9,7 +9,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 from test_moderation_routes import comment, reported
-from test_organiser import CODE_A, CODE_B, post, rapporteur_of, sign_in
+from test_organiser import CODE_A, CODE_B, post, rapporteur_of, running_now, sign_in
 from web_helpers import HTMX, join, room_id
 
 from consult import clock
@@ -34,6 +34,7 @@ def test_every_room_has_its_charts_numbers_and_balance_and_quiet_rooms_need_no_a
 
 def test_an_unbalanced_room_is_listed_first_with_the_reasons_marked_on_its_bar(client):
     org = sign_in(TestClient(client.app))
+    running_now(org)
     rid = None
     for i in range(4):
         rid = room_id(join(TestClient(client.app), CODE_B, name=f"Officer {i}", sector="law_enforcement"))
@@ -53,17 +54,6 @@ def test_an_unbalanced_room_is_listed_first_with_the_reasons_marked_on_its_bar(c
     post(org, "/organiser/phase", {"rooms": [str(rid)], "phase": "closed", "confirm": "yes"})
     page = org.get("/organiser").text
     assert "No room needs attention." in page and 'class="sec sec-law_enforcement dominant"' in cards(page)[rid]
-
-
-def running_now(org, slot_id: int = 1):
-    """The demo's session (in 2024) moved to run from an hour ago to an hour from now, in the
-    event's time zone, through the set-up form."""
-    from zoneinfo import ZoneInfo
-    local = dt.datetime.now(ZoneInfo("Europe/Brussels")).replace(tzinfo=None, second=0, microsecond=0)
-    answer = post(org, "/organiser/sessions", {"session_id": str(slot_id), "title": "Session 1 - Now",
-                                               "starts_at": (local - dt.timedelta(hours=1)).isoformat(timespec="minutes"),
-                                               "ends_at": (local + dt.timedelta(hours=1)).isoformat(timespec="minutes")})
-    assert answer.status_code in (200, 303)
 
 
 def test_a_room_with_people_and_no_activity_for_ten_minutes_is_stuck_until_someone_acts(client, monkeypatch):
@@ -103,6 +93,18 @@ def test_a_room_whose_session_has_ended_is_shown_as_ended_not_stuck(client, monk
     assert "Stuck: no activity for 11 min" in card and 'class="ended"' not in card
 
 
+def test_a_room_whose_session_has_ended_is_not_flagged_for_its_balance(demo_client):
+    """The demo's sessions ended in 2024: four officers in a room are still unbalanced, as its
+    bar shows, but nothing can be done about it any more, so it needs no attention for it."""
+    org = sign_in(TestClient(demo_client.app))
+    for i in range(4):
+        rid = room_id(join(TestClient(demo_client.app), CODE_B, name=f"Officer {i}", sector="law_enforcement"))
+    page = org.get("/organiser").text
+    card = cards(page)[rid]
+    assert "No room needs attention." in page and "Session ended" in card
+    assert "Missing:" not in card and "Dominant:" not in card and "Law enforcement 4" in card
+
+
 def test_reports_waiting_put_a_room_first(client):
     org = sign_in(TestClient(client.app))
     rid, cid = reported(client, CODE_B, "Something rude")
@@ -135,6 +137,7 @@ def test_only_organisers_get_the_dashboard_or_its_live_fragment(client, who):
 
 def test_the_dashboard_reads_in_the_organisers_language(client):
     org = sign_in(TestClient(client.app))
+    running_now(org)
     for i in range(4):
         join(TestClient(client.app), CODE_A, name=f"Agent {i}", sector="law_enforcement")
     page = org.get("/organiser", headers={"Accept-Language": "fr"}).text

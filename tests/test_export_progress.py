@@ -7,7 +7,6 @@ import re
 import time
 
 from starlette.testclient import TestClient
-from test_limits_and_input import demo_client  # noqa: F401 - the app on SQLite and on PostgreSQL
 from test_organiser import post, rapporteur_of, sign_in
 
 from consult import clock

@@ -133,30 +133,6 @@ def _post_routes(app):
             yield route.path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def demo_client(request, settings):
-    """The in-process app on the demo conference, on SQLite and on PostgreSQL (whose text
-    cannot hold a NUL)."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("client")
-        return
-    from conftest_server import reset_postgres
-    from consult.cli import prepare
-    url = request.getfixturevalue("postgres_url")
-    reset_postgres(url)
-    settings = dataclasses.replace(settings, database_url=url)
-    prepare(settings).dispose()
-    with TestClient(create_app(settings), base_url="http://testserver") as client:
-        yield client
-    # Left migrated and empty, as the other modules expect the shared test database.
-    from consult import migrate
-    from sqlalchemy import create_engine
-    reset_postgres(url)
-    engine = create_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-
-
 def test_unencodable_bytes_in_any_form_field_never_make_a_500(demo_client):
     client = demo_client
     app = client.app

@@ -92,13 +92,13 @@ def attention(room: Room, mix: dict, quiet_since: dt.datetime | None, now: dt.da
     """Why a room needs the organiser, in words; none when it does not."""
     reasons = []
     # A quiet room with nobody in it is empty, not stuck, and so is one whose session is over
-    # (its card says it ended); a closed room's balance can no longer be helped, but one not
-    # started yet is the best time to.
+    # (its card says it ended). The balance of a closed room, or of one whose session is over,
+    # can no longer be helped, but one not started yet is the best time to.
     if room.phase in WORKING and mix["members"] and not ended and (
             quiet_since is None or now - quiet_since >= STUCK_AFTER):
         reasons.append(_("Stuck: no activity for %(time)s", time=_minutes(now - quiet_since)) if quiet_since
                        else _("Stuck: no activity for as long as the dashboard can tell"))
-    if room.phase != "closed":
+    if room.phase != "closed" and not ended:
         if mix["missing"]:
             reasons.append(_("Missing: %(sectors)s", sectors=", ".join(mix["missing"])))
         if mix["dominant"]:
