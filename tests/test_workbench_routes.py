@@ -309,3 +309,21 @@ def test_an_oversized_paragraph_is_refused_by_its_number_in_the_readers_language
     assert long.status_code == 422 and "Keep the conclusions under 20000 characters (this has 20001)." in long.text
     one = post(rita, f"/rooms/{rid}/draft", {"base_version": version, "conclusions": "See #c999."})
     assert "#c999 cites nothing in this room: check the number, or remove the citation." in one.text
+
+
+def test_a_citation_saving_would_refuse_is_previewed_as_not_found_and_not_linked(demo_client):
+    """#c999 and #a999 name nothing in the room: the preview says so in the reader's language and
+    links them nowhere, in its list or in the text, by the rule that refuses them on saving."""
+    rid, rita, _ = setup_room(demo_client)
+    posted = post(demo_client, f"/rooms/{rid}/comments", {"text": "A comment to cite.", "idempotency_key": "cite-me-0003"})
+    cid = re.search(r'id="c-(\d+)"', posted.text).group(1)
+    source = f"See #c{cid}, #c999 and #a999."
+    previewed = rita.post(f"/rooms/{rid}/conclusions/preview", data={"conclusions": source},
+                          headers={**HTMX, "X-CSRF-Token": csrf_token(rita), "Accept-Language": "fr"}).text
+    assert "commentaire 999 (introuvable)" in previewed and "amendement 999 (introuvable)" in previewed
+    assert f'<a href="#wb-c-{cid}">commentaire {cid}</a>' in previewed and f'<a href="#c-{cid}"' in previewed
+    assert "-999" not in previewed and f">comment {cid}</a>, comment 999 and amendment 999.</p>" in previewed
+    english = post(rita, f"/rooms/{rid}/conclusions/preview", {"conclusions": source}).text
+    assert "comment 999 (not found)" in english and "amendment 999 (not found)" in english
+    refused = post(rita, f"/rooms/{rid}/draft", {"base_version": "0", "conclusions": source})
+    assert refused.status_code == 422 and "#c999, #a999 cite nothing in this room" in refused.text

@@ -40,17 +40,22 @@ def cited(kind: str, number: str) -> str:
         return _("comment %(number)s", number=number) if kind == "c" else _("amendment %(number)s", number=number)
 
 
-def _link(match: re.Match) -> str:
-    kind, number = match.groups()
-    return f"[{cited(kind, number)}](#{'c' if kind == 'c' else 'a'}-{number})"
 
 
 HEADING = re.compile(r"<(/?)h([1-6])>")
 HEADING_SHIFT = 2  # the conclusions sit under a page's h1 and their section's h2
 
 
-def render(source: str) -> Markup:
-    html = _md.render(CITATION.sub(_link, source or ""))
+def render(source: str, unknown: dict[str, set[int]] | None = None) -> Markup:
+    """The conclusions as HTML; a citation in `unknown` (one naming nothing in the room, which
+    only a preview of text being typed holds) is spelt out but not linked."""
+    def spelt(match: re.Match) -> str:
+        kind, number = match.groups()
+        if unknown and int(number) in unknown["comments" if kind == "c" else "amendments"]:
+            return cited(kind, number)
+        return f"[{cited(kind, number)}](#{kind}-{number})"
+
+    html = _md.render(CITATION.sub(spelt, source or ""))
     html = HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + HEADING_SHIFT)}>", html)
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer nofollow")

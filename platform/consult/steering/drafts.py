@@ -59,7 +59,9 @@ def save(session: Session, actor: Actor, room_id: int, *, base_version: int, par
             errors["conclusions"] = _("Keep the conclusions under %(max)s characters (this has %(length)s).",
                                       max=MAX_CONCLUSIONS_CHARS, length=len(conclusions))
         if conclusions != content["conclusions"]:
-            missing = _unknown_citations(session, room_id, conclusions)
+            unknown = unknown_citations(session, room_id, conclusions)
+            missing = [f"#c{n}" for n in sorted(unknown["comments"])] + \
+                [f"#a{n}" for n in sorted(unknown["amendments"])]
             if missing:
                 errors["conclusions"] = ngettext(
                     "%(cited)s cites nothing in this room: check the number, or remove the citation.",
@@ -90,16 +92,17 @@ def _check_untouched(session: Session, room_id: int, base_version: int, version:
         raise StaleDraft(version, content)
 
 
-def _unknown_citations(session: Session, room_id: int, text: str) -> list[str]:
-    """The #c12 / #a5 citations in a text that name no comment or amendment of this room."""
+def unknown_citations(session: Session, room_id: int, text: str) -> dict[str, set[int]]:
+    """The #c12 / #a5 citations in a text that name no comment or amendment of this room, in
+    the shape of markdown.citations: saving refuses them, the preview marks them."""
     cited = citations(text)
-    missing = []
-    for kind, model, sign in (("comments", Comment, "c"), ("amendments", Amendment, "a")):
+    unknown = {}
+    for kind, model in (("comments", Comment), ("amendments", Amendment)):
         wanted = {n for n in cited[kind] if n <= MAX_ID}
         found = set(session.scalars(select(model.id).where(model.room_id == room_id, model.id.in_(wanted)))) \
             if wanted else set()
-        missing += [f"#{sign}{n}" for n in sorted(cited[kind] - found)]
-    return missing
+        unknown[kind] = cited[kind] - found
+    return unknown
 
 
 class StaleDraft(Conflict):

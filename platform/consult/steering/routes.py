@@ -83,11 +83,16 @@ async def save(request: Request):
                                                  "conclusions": saved["content"]["conclusions"]})
 
 
+def preview_context(session, actor, room_id: int, source: str) -> dict:
+    steering_access(session, actor, room_id)
+    return {"source": source, "cites": citations(source), "unknown": drafts.unknown_citations(session, room_id, source)}
+
+
 async def preview(request: Request):
-    await request.app.state.core.read(steering_access, request.state.actor, request.path_params["room_id"])
     form = await request.form()
-    source = form.get("conclusions", "")
-    return page(request, "drafting/preview.html", {"source": source, "cites": citations(source)})
+    context = await request.app.state.core.read(preview_context, request.state.actor, request.path_params["room_id"],
+                                                form.get("conclusions", ""))
+    return page(request, "drafting/preview.html", context)
 
 
 def history_context(session, actor, room_id: int, query) -> dict:
