@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 
+from hypothesis import given, settings, strategies as st
+
 from consult.db import Committed
 from consult.live import hub as hub_module
 from consult.live.hub import CLOSE, Hub
@@ -111,8 +113,11 @@ class FakeOutlet:
         self.writable, self.sent = asyncio.Event(), []
         self.writable.set()
 
-    def ready(self):
-        return self.writable.is_set()
+    def push(self, message):
+        if not self.writable.is_set():
+            return False
+        self.sent.append(message.seq)
+        return True
 
     async def send(self, message):
         await self.writable.wait()
@@ -157,7 +162,7 @@ def test_a_client_that_stops_reading_is_queued_without_holding_up_the_room_and_k
 
 def test_a_send_that_fails_ends_that_socket_alone():
     class Gone(FakeOutlet):
-        async def send(self, message):
+        def push(self, message):
             raise ConnectionResetError
 
     async def scenario():
@@ -209,3 +214,39 @@ def test_a_socket_refused_at_admission_leaves_no_trace():
         await asyncio.sleep(hub_module.PRESENCE_SECONDS + 0.1)
         return hub.presence(1), drain(member.queue)
     assert asyncio.run(scenario()) == (1, [])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.tuples(st.just("publish"), st.integers(1, 3)),
+                          st.tuples(st.sampled_from(["stall", "resume"]), st.integers(0, 2)),
+                          st.just(("run", 0))), max_size=40))
+def test_sockets_stalling_and_resuming_between_publishes_get_every_event_once_in_order(steps):
+    """Whatever happens to whose connection between publishes, each socket ends with every
+    event of its room once, in sequence: written directly while it takes them, queued while it
+    does not, never both, never out of order."""
+    async def scenario():
+        hub = Hub()
+        outlets = [FakeOutlet() for _ in range(3)]
+        subs = [hub.subscribe(1, f"p:{i}", "participant", o) for i, o in enumerate(outlets)]
+        writers = [asyncio.create_task(writer(s)) for s in subs]
+        await asyncio.sleep(0)
+        seq = 0
+        for action, n in steps:
+            if action == "publish":
+                hub.publish([event(1, seq + i) for i in range(1, n + 1)])
+                seq += n
+            elif action == "stall":
+                outlets[n].writable.clear()
+            elif action == "resume":
+                outlets[n].writable.set()
+            else:
+                await asyncio.sleep(0)
+        for outlet in outlets:
+            outlet.writable.set()
+        await asyncio.sleep(0.01)
+        for s in subs:
+            s.end()
+        await asyncio.gather(*writers)
+        return seq, [o.sent for o in outlets]
+    published, sent = asyncio.run(scenario())
+    assert sent == [list(range(1, published + 1))] * 3

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
+import struct
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -167,6 +169,48 @@ def test_a_comment_reaches_the_other_socket_in_the_room_and_no_socket_in_another
 
         with pytest.raises(TimeoutError):
             room_b.ws.recv(timeout=1)
+
+
+def test_a_client_that_stops_reading_and_one_that_vanishes_hold_up_no_one_and_lose_nothing(api, ws_base):
+    """A phone that stops reading for a while (a small receive window, nothing read) and one
+    that drops off the network mid-stream: the room's other sockets get every event in order
+    meanwhile, and the stalled one, once it reads again, gets them all too, once each. (What a
+    socket gets when its connection backs up, which loopback's megabytes of buffer never let
+    happen here, is test_hub's.)"""
+    posters = [join(api, ROOM_D, f"Poster {i}") for i in range(8)]
+    watcher, stalled_member, vanishing = (join(api, ROOM_D, n) for n in ("Watcher", "Stalled", "Vanishing"))
+    start = last_seq(api, watcher)
+    host, port = ws_base.split("://", 1)[1].split(":")
+    url = f"{ws_base}/api/v1/rooms/{watcher.room_id}/stream?after={start}&token="
+
+    def small_window_socket() -> socket.socket:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect((host, int(port)))
+        return sock
+
+    texts = [f"{i:03d} " + "x" * 1900 for i in range(120)]
+    with stream(ws_base, watcher, start) as s, \
+            connect(url + stalled_member.token, sock=small_window_socket(), max_queue=1,
+                    max_size=None, open_timeout=10) as stalled, \
+            connect(url + vanishing.token, sock=small_window_socket(), open_timeout=10) as gone:
+        for i, text in enumerate(texts):
+            if i == len(texts) // 2:
+                # Gone without a close frame: a reset, as a phone leaving the building.
+                gone.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                gone.socket.close()
+            r = post_comment(api, posters[i % len(posters)], text)
+            assert r.status_code == 201, r.text
+        live = [e for e in s.events_until_quiet() if e["type"] == "comment_posted"]
+        assert [e["comment"]["text"] for e in live] == texts
+        assert [e["seq"] for e in live] == list(range(start + 1, start + 1 + len(texts)))
+
+        caught_up = []
+        while len(caught_up) < len(texts):
+            message = json.loads(stalled.recv(timeout=10))
+            if message["type"] == "comment_posted":
+                caught_up.append(message["comment"]["text"])
+        assert caught_up == texts
 
 
 # -- catch-up after a reconnect ------------------------------------------------------------

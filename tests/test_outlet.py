@@ -1,4 +1,4 @@
-"""A socket's outlet: what the room's sender writes through, whoever published the event."""
+"""A socket's outlet: what the hub and the socket's writer write through, whoever published the event."""
 from __future__ import annotations
 
 import asyncio

@@ -1,9 +1,10 @@
 """The realtime hub: a channel per room, a bounded queue per socket.
 
 It never touches the database: it is handed committed events and passes them on. A socket
-that keeps up is written to directly, by one sender per room looping over the room's sockets
-(as a bare broadcast does); a socket whose connection is not ready, or that is still replaying,
-gets the message in its queue, which its own writer empties before it goes direct again. A
+that keeps up is written to directly, in the same pass over the room's sockets that publishes
+the message (as a bare broadcast loops over its sockets); a socket whose connection is not
+ready, or that is still replaying, gets the message in its queue, which its own writer empties
+before it goes direct again. A
 socket that cannot keep up at all is told to reconnect (and catch up from the log) instead of
 being allowed to grow memory. Tallies that change many times a second are coalesced per room.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
@@ -63,21 +64,21 @@ class Message:
 class Outlet(Protocol):
     """What a subscriber's socket is written through (live/outlet.py)."""
 
-    def ready(self) -> bool:
-        """Whether a send now would complete without waiting for the client."""
+    def push(self, message: Message) -> bool:
+        """Write the message now if that needs no wait for the client; False: not written."""
 
     async def send(self, message: Message) -> None: ...
 
 
 @dataclass(eq=False)
 class Follower:
-    """A socket's place in the hub: its queue, and whether the sender may write to it directly."""
+    """A socket's place in the hub: its queue, and whether the hub may write to it directly."""
 
     who: str  # "p:<id>" or "o:<id>"
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue())
     outlet: Outlet | None = None
-    # Set by the socket's writer while its queue is empty: the room's sender may then write to
-    # the socket itself, in order, without a task waking per message per socket.
+    # Set by the socket's writer while its queue is empty: the hub may then write to the
+    # socket itself, in order, without a task waking per message per socket.
     live: bool = False
     ended: bool = False
 
@@ -126,8 +127,6 @@ class Hub:
         self._next: dict[int, int] = {}
         self._waiting: dict[int, list] = defaultdict(list)
         self._gap_handles: dict[int, asyncio.TimerHandle] = {}
-        self._outbox: dict[int, deque] = defaultdict(deque)
-        self._senders: dict[int, asyncio.Task] = {}
         self.delivered = 0
         self.dropped_subscribers = 0
         # Who is here: this process's sockets, or (several processes) live/presence.py's shared count.
@@ -244,50 +243,29 @@ class Hub:
                 self._deliver(room_id, Message(event))
 
     def _deliver(self, room_id: int, message: Message) -> None:
-        direct = []
+        """To each socket of the room: written at once if it is live and its connection takes it
+        without waiting, so one slow client never holds up the room; otherwise queued, in
+        order, for its writer, and not written directly again until the writer has caught up."""
         for sub in [*self.rooms.get(room_id, ()), *self.watchers]:
             if sub.live:
-                direct.append(sub)
-            else:
-                self._offer(sub, message)
-        if direct:
-            self._outbox[room_id].append((message, direct))
-            if room_id not in self._senders:
-                self._senders[room_id] = asyncio.get_running_loop().create_task(self._send_out(room_id))
+                try:
+                    if sub.outlet.push(message):
+                        self.delivered += 1
+                        continue
+                except Exception as error:  # noqa: BLE001 - one socket's failure stays its own
+                    # The client went away mid-write (its reader ends the socket too).
+                    if not isinstance(error, (OSError, RuntimeError)):
+                        logger.exception("a socket write failed")
+                    sub.end()
+                    continue
+                sub.live = False
+            self._offer(sub, message)
 
     def _offer(self, sub: Follower, message: Message) -> None:
         if sub.offer(message):
             self.delivered += 1
         else:
             self._evict(sub)
-
-    async def _send_out(self, room_id: int) -> None:
-        """The room's sender: each message to each live socket in turn. A send to a ready
-        socket completes without waiting, so one slow client never holds up the room: its
-        messages go to its queue instead, in order, and its writer takes over."""
-        box = self._outbox[room_id]
-        try:
-            while box:
-                message, subs = box.popleft()
-                for sub in subs:
-                    if sub.ended:
-                        continue
-                    if not (sub.live and sub.outlet.ready()):
-                        sub.live = False
-                        self._offer(sub, message)
-                        continue
-                    try:
-                        await sub.outlet.send(message)
-                        self.delivered += 1
-                    except Exception as error:  # noqa: BLE001 - one socket's failure stays its own
-                        # The client went away mid-send (its reader ends the socket too).
-                        if not isinstance(error, (OSError, RuntimeError)):
-                            logger.exception("a socket send failed")
-                        sub.end()
-        finally:
-            self._senders.pop(room_id, None)
-            if not box:
-                self._outbox.pop(room_id, None)
 
     def _evict(self, sub: Follower, counted: bool = True) -> None:
         """A full queue means a socket too slow to follow: drop what it holds and tell its
@@ -329,8 +307,6 @@ class Hub:
     def close(self) -> None:
         for handle in [*self._flush_handles.values(), *self._presence_handles.values(), *self._gap_handles.values()]:
             handle.cancel()
-        for task in self._senders.values():
-            task.cancel()
         for sub in [s for subs in self.rooms.values() for s in subs] + list(self.watchers):
             sub.live = False
             sub.offer(CLOSE)

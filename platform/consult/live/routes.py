@@ -3,7 +3,7 @@
 Subscribe first, then replay the log after the client's last sequence from the database,
 then pass on live messages, skipping any the replay already sent: the client sees every
 event once, in order, even across a reconnect. Live messages queued meanwhile are sent by the
-socket's writer; once its queue is empty the hub's room sender writes to it directly."""
+socket's writer; once its queue is empty the hub writes to it directly."""
 from __future__ import annotations
 
 import asyncio
@@ -76,7 +76,7 @@ async def _until_disconnect(websocket: WebSocket) -> None:
 
 async def _write(websocket: WebSocket, sub: Follower) -> None:
     """The socket's writer: sends what the hub queued for it, and marks it live whenever its
-    queue is empty, so that the room's sender writes to it directly meanwhile."""
+    queue is empty, so that the hub writes to it directly meanwhile."""
     while True:
         sub.live = sub.queue.empty()
         message = await sub.queue.get()
