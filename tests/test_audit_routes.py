@@ -49,7 +49,7 @@ def test_imports_are_logged_with_their_counts(client):
                     headers={**HTMX, "X-CSRF-Token": csrf_token(org)})
     assert sent.status_code == 200
     what = [r["What"] for r in audit_csv(org, "?kind=import")]
-    assert what == ["Imported 3 participants from registrations.xlsx (2 placed in rooms, 1 rapporteurs)."]
+    assert what == ["Imported 3 participants from registrations.xlsx (2 placed in rooms, 1 rapporteur)."]
 
 
 def test_every_export_is_logged_with_how_and_whether_hidden_content_was_in_it(client, settings, monkeypatch, tmp_path):

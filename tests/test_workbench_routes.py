@@ -327,3 +327,29 @@ def test_a_citation_saving_would_refuse_is_previewed_as_not_found_and_not_linked
     assert "comment 999 (not found)" in english and "amendment 999 (not found)" in english
     refused = post(rita, f"/rooms/{rid}/draft", {"base_version": "0", "conclusions": source})
     assert refused.status_code == 422 and "#c999, #a999 cite nothing in this room" in refused.text
+
+
+def test_a_single_vote_or_reaction_is_counted_in_the_singular_in_every_language(demo_client):
+    """One abstention is '1 abstention' in French and '1 Enthaltung' in German, not '1 abstentions'
+    or '1 Enthaltungen': each count of a tally takes its own plural form, on the room's bar, in
+    what a screen reader hears of it, and under a paragraph with one request for discussion."""
+    rid, rita, _ = setup_room(demo_client)
+    pid = first_base_paragraph(demo_client, rid)
+    proposed = post(demo_client, f"/rooms/{rid}/amendments", {
+        "paragraph_id": pid, "kind": "replace", "text": "A new definition.", "rationale": "Clearer.",
+        "attribution": "sector", "idempotency_key": "plural-amend-1"})
+    amendment_id = int(re.search(r'id="a-(\d+)"', proposed.text).group(1))
+    post(demo_client, f"/rooms/{rid}/reactions", {"paragraph_id": pid, "discuss": "1"})
+    post(rita, f"/rooms/{rid}/phase", {"phase": "voting"})
+    assert post(demo_client, f"/amendments/{amendment_id}/vote", {"choice": "abstain"}).status_code == 200
+    for language, said, heard, discuss in (
+            ("fr", "<span>1 abstention</span>", "Votes : 0 d&#39;accord, 0 pas d&#39;accord, 1 abstention",
+             "1 souhaite en discuter"),
+            ("de", "<span>1 Enthaltung</span>", "Stimmen: 0 dafür, 0 dagegen, 1 Enthaltung", "1 möchte darüber sprechen"),
+            ("en", "<span>1 abstain</span>", "Votes: 0 agree, 0 disagree, 1 abstain", "1 wants discussion")):
+        page = demo_client.get(f"/rooms/{rid}", headers={"Accept-Language": language}).text
+        tally = page[page.index(f'id="tally-{amendment_id}"'):]
+        tally = tally[:tally.index("</p>")]
+        assert said in tally and f'aria-label="{heard}"' in tally, tally
+        spread = page[page.index(f'id="spread-{pid}"'):]
+        assert f'<strong class="discuss">{discuss}</strong>' in spread and f"{discuss}\"" in spread

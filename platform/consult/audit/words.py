@@ -130,17 +130,18 @@ def describe(action: str, detail: dict[str, Any], names: dict[str, dict[int, str
         return _("Downloaded %(file)s (%(document)s, version %(version)s).", file=detail.get("file"),
                  document=document, version=detail.get("version"))
     if action == "import.participants":
-        return ngettext("Imported %(num)s participant from %(file)s (%(placed)s placed in rooms, %(rapporteurs)s "
-                        "rapporteurs).",
-                        "Imported %(num)s participants from %(file)s (%(placed)s placed in rooms, %(rapporteurs)s "
-                        "rapporteurs).", detail.get("people") or 0, file=detail.get("file"),
-                        placed=detail.get("placed"), rapporteurs=detail.get("rapporteurs"))
+        return ngettext("Imported %(num)s participant from %(file)s (%(placed)s, %(rapporteurs)s).",
+                        "Imported %(num)s participants from %(file)s (%(placed)s, %(rapporteurs)s).",
+                        detail.get("people") or 0, file=detail.get("file"),
+                        placed=ngettext("%(num)s placed in a room", "%(num)s placed in rooms", detail.get("placed") or 0),
+                        rapporteurs=ngettext("%(num)s rapporteur", "%(num)s rapporteurs", detail.get("rapporteurs") or 0))
     if action == "import.document":
-        said = (N_("Replaced the document “%(title)s” from %(file)s: %(sections)s sections, %(paragraphs)s paragraphs.")
+        said = (N_("Replaced the document “%(title)s” from %(file)s: %(sections)s, %(paragraphs)s.")
                 if detail.get("replaced") else
-                N_("Imported the document “%(title)s” from %(file)s: %(sections)s sections, %(paragraphs)s paragraphs."))
-        return _(said, title=detail.get("title"), file=detail.get("file"), sections=detail.get("sections"),
-                 paragraphs=detail.get("paragraphs"))
+                N_("Imported the document “%(title)s” from %(file)s: %(sections)s, %(paragraphs)s."))
+        return _(said, title=detail.get("title"), file=detail.get("file"),
+                 sections=ngettext("%(num)s section", "%(num)s sections", detail.get("sections") or 0),
+                 paragraphs=ngettext("%(num)s paragraph", "%(num)s paragraphs", detail.get("paragraphs") or 0))
     if action == "amendment.decide":
         accepted = detail.get("decision") == "accept"
         said = (N_("Accepted amendment %(id)s with edited text.") if accepted and detail.get("edited")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from consult import tallies
 from consult.access import byline
 from consult.amendments.models import KIND_WORDS
 from consult.consolidation.provenance import ORGANISERS, change_authors
@@ -138,23 +139,19 @@ def annex(p: dict) -> list[str]:
     if resolution and resolution.get("note"):
         out.append(_("Conflict resolved: %(note)s", note=resolution["note"]))
     for a in pr["amendments"]:
-        t = a["tally"]
-        out.append(_("Amendment %(id)s (%(room)s, %(kind)s): %(outcome)s; %(agree)s agree, %(disagree)s disagree, "
-                     "%(abstain)s abstain.", id=a["id"], room=a["room_name"], kind=_(KIND_WORDS[a["kind"]]),
-                     outcome=_(ADOPTION[a["adopted"]]), agree=t["agree"], disagree=t["disagree"], abstain=t["abstain"]))
+        out.append(_("Amendment %(id)s (%(room)s, %(kind)s): %(outcome)s; %(tally)s.", id=a["id"], room=a["room_name"],
+                     kind=_(KIND_WORDS[a["kind"]]), outcome=_(ADOPTION[a["adopted"]]), tally=tallies.votes(a["tally"])))
     for a in pr["not_adopted"]:
         out.append(_("Amendment %(id)s (%(room)s, %(kind)s): not adopted, %(reason)s.", id=a["id"], room=a["room_name"],
                      kind=_(KIND_WORDS[a["kind"]]), reason=a["reason"]))
     if pr["amendments"]:
-        s = pr["support"]
-        out.append(ngettext("Support behind the adopted text: %(agree)s agree, %(disagree)s disagree, %(abstain)s "
-                            "abstain (%(num)s amendment).",
-                            "Support behind the adopted text: %(agree)s agree, %(disagree)s disagree, %(abstain)s "
-                            "abstain (%(num)s amendments).", s["amendments"],
-                            agree=s["agree"], disagree=s["disagree"], abstain=s["abstain"]))
+        out.append(ngettext("Support behind the adopted text: %(tally)s (%(num)s amendment).",
+                            "Support behind the adopted text: %(tally)s (%(num)s amendments).", pr["support"]["amendments"],
+                            tally=tallies.votes(pr["support"])))
     for c in pr["comments"]:
-        out.append(_("Comment %(id)s (%(room)s, %(author)s, %(support)s support) taken into account: “%(text)s”",
-                     id=c["id"], room=c["room_name"], author=byline(c), support=c["support"], text=c["text"]))
+        out.append(_("Comment %(id)s (%(room)s, %(author)s, %(support)s) taken into account: “%(text)s”",
+                     id=c["id"], room=c["room_name"], author=byline(c), support=tallies.support(c["support"]),
+                     text=c["text"]))
     if pr["base_number"] != p["number"]:
         out.append(_("Number in the base document: %(number)s.", number=pr["base_number"]))
     return out

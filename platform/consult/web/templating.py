@@ -6,7 +6,7 @@ import uuid
 from jinja2_fragments import render_block
 from jinja2_fragments.starlette import Jinja2Blocks
 
-from consult import i18n, version_notes
+from consult import i18n, tallies, version_notes
 from consult.access import byline
 from consult.i18n import N_
 from consult.markdown import render as render_markdown
@@ -69,7 +69,7 @@ def _diff(old: str | None, new: str | None):
     return diff_html(old or "", new or "")
 
 
-env.globals.update(diff_html=_diff, render_markdown=render_markdown, dict=dict)
+env.globals.update(diff_html=_diff, render_markdown=render_markdown, dict=dict, tallies=tallies)
 # Why the phase disables a control, in the reader's language (a live push is rendered per language).
 env.globals["phase_refusal"] = refusal
 
