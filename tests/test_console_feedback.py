@@ -49,9 +49,30 @@ def test_every_save_says_what_was_saved(client):
 
 def test_an_invitation_link_comes_with_a_qr_code_and_a_copy_button(client):
     org = sign_in(TestClient(client.app))
-    shown = post(org, "/organiser/rooms/1/invite")
+    shown = org.get(post(org, "/organiser/rooms/1/invite").headers["location"])
     assert "<svg" in shown.text and 'data-copy="invite-link"' in shown.text and 'id="invite-link"' in shown.text
     assert shown.headers["cache-control"] == "no-store"
+
+
+def test_an_invitation_is_made_once_and_its_page_reloads_without_posting_again(demo_client):
+    """The form's post makes the invitation and answers 303 to its page: reloading that page shows
+    the same link, makes no second invitation, and the link still works once. Another organiser's
+    browser has no link to show there."""
+    from consult.rooms.models import RapporteurInvite
+    from sqlalchemy import func, select
+
+    org = sign_in(TestClient(demo_client.app))
+    made = post(org, "/organiser/rooms/1/invite")
+    assert made.status_code == 303 and made.headers["location"] == "/organiser/rooms/1/invite"
+    first, again = org.get("/organiser/rooms/1/invite"), org.get("/organiser/rooms/1/invite")
+    link = re.search(r'id="invite-link" class="personal-link" href="([^"]+)"', first.text).group(1)
+    assert first.status_code == again.status_code == 200 and link in again.text
+    assert demo_client.app.state.core.db.read(lambda s: s.scalar(select(func.count()).select_from(RapporteurInvite))) == 1
+    token = re.search(r"invite=([\w-]+)", link).group(1)
+    assert join(TestClient(demo_client.app), CODE_A, name="Invited", invite=token).status_code == 303
+    other = sign_in(TestClient(demo_client.app))
+    elsewhere = other.get("/organiser/rooms/1/invite", headers={"Accept-Language": "fr"})
+    assert token not in elsewhere.text and "Aucune invitation à afficher ici" in elsewhere.text
 
 
 def test_the_import_template_lists_the_allowed_values_and_imports_as_it_is(client):

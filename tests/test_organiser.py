@@ -217,7 +217,7 @@ def test_capacity_invitations_and_removal(client):
     rid = room_id(join(first, CODE_A, name="First"))
     full = join(TestClient(client.app), CODE_A, name="Second")
     assert full.status_code == 409 and "This room is full" in full.text
-    invite = post(org, f"/organiser/rooms/{rid}/invite").text
+    invite = org.get(post(org, f"/organiser/rooms/{rid}/invite").headers["location"]).text
     link = re.search(r'href="http://testserver(/join\?code=[^"]+)"', invite).group(1).replace("&amp;", "&")
     rapporteur = TestClient(client.app)
     form = rapporteur.get(link).text

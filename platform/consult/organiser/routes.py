@@ -10,7 +10,7 @@ from consult.errors import Invalid
 from consult.live.routes import dashboard_stream
 from consult.moderation import service as moderation
 from consult.organiser import confirm, setup
-from consult.web.forms import Refusal, done, optional_int
+from consult.web.forms import Refusal, back_to, done, optional_int
 from consult.web.guards import organisers_only
 from consult.web.templating import page
 from consult.i18n import _, ngettext
@@ -130,10 +130,23 @@ async def new_code(request):
 
 @organisers_only
 async def invite(request):
-    core, actor = request.app.state.core, request.state.actor
+    """A new invitation, then its page (POST-redirect-GET: a reload shows it again instead of
+    asking to send the form once more). Only the token's hash is stored with the invitation: the
+    link itself is kept in the organiser's session, held on the server and ended with it."""
     room_id = request.path_params["room_id"]
-    token = await core.write(setup.invite_rapporteur, actor, room_id)
-    code = await core.read(lambda s: s.get(setup.Room, room_id).code)
+    token = await request.app.state.core.write(setup.invite_rapporteur, request.state.actor, room_id)
+    request.session["invitations"] = {**request.session.get("invitations", {}), str(room_id): token}
+    return back_to(f"/organiser/rooms/{room_id}/invite")
+
+
+@organisers_only
+async def invitation(request):
+    room_id = request.path_params["room_id"]
+    token = request.session.get("invitations", {}).get(str(room_id))
+    if token is None:
+        return done(request, f"/organiser/setup#room-{room_id}",
+                    _("No invitation to show here: make one with “Invite a rapporteur”."))
+    code = await request.app.state.core.read(lambda s: s.get(setup.Room, room_id).code)
     link = str(request.url_for("join_form").include_query_params(code=code, invite=token))
     qr = segno.make(link, error="m").svg_inline(scale=4, dark="#111", title=_("QR code of the invitation link"))
     return page(request, "organiser/invite.html", {"link": link, "room_id": room_id, "qr": qr},
@@ -191,6 +204,7 @@ routes = [
     Route("/organiser/sessions", save_slot, methods=["POST"]),
     Route("/organiser/rooms", save_room, methods=["POST"]),
     Route("/organiser/rooms/{room_id:id}/code", new_code, methods=["POST"]),
+    Route("/organiser/rooms/{room_id:id}/invite", invitation, methods=["GET"]),
     Route("/organiser/rooms/{room_id:id}/invite", invite, methods=["POST"]),
     Route("/organiser/phase", bulk_phase, methods=["POST"]),
     Route("/rooms/{room_id:id}/members/{participant_id:id}/remove", remove_member, methods=["POST"]),
