@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text as sql
 from starlette.testclient import TestClient
 from test_organiser import CODE_A, CODE_B, post, rapporteur_of, sign_in
-from web_helpers import first_paragraph, join, room_id
+from web_helpers import csrf_token, first_paragraph, join, room_id
 
 
 def comment(client, rid, text, **extra):
@@ -74,7 +74,9 @@ def test_dismissing_reports_keeps_the_comment_and_empties_the_queue(client):
     org = sign_in(TestClient(client.app))
     rid = room_id(join(client, CODE_A))
     cid = comment(client, rid, "Robust but fair")
-    post(client, "/flags", {"target_type": "comment", "target_id": cid, "reason": "I disagree"})
+    other = TestClient(client.app)
+    join(other, CODE_A, name="Bo")
+    post(other, "/flags", {"target_type": "comment", "target_id": cid, "reason": "I disagree"})
     queue = org.get("/organiser/moderation").text
     assert "Robust but fair" in queue and "I disagree" in queue and "Dismiss the reports" in queue
     assert post(org, f"/moderation/comment/{cid}/dismiss", {}).status_code == 422
@@ -85,6 +87,29 @@ def test_dismissing_reports_keeps_the_comment_and_empties_the_queue(client):
     audit = org.get("/organiser/audit").text
     assert "Dismissed 1 report" in audit and "Disagreement is not abuse" in audit
     assert post(org, f"/moderation/comment/{cid}/dismiss", {"reason": "again"}).status_code == 422
+
+
+def test_nobody_reports_their_own_comment_or_amendment_nor_is_offered_to(demo_client):
+    """Ana's own comment has no report button for her (Bo's page has one); sending the report
+    anyway is refused with 403 and the reason in her language, and reaches no moderator."""
+    from consult.moderation.models import Flag
+    from sqlalchemy import func, select
+
+    rid = room_id(join(demo_client, CODE_A, name="Ana"))
+    cid = comment(demo_client, rid, "My own point")
+    aid = amendment(demo_client, rid, first_paragraph(demo_client.get(f"/rooms/{rid}").text), "My own wording")
+    other = TestClient(demo_client.app)
+    join(other, CODE_A, name="Bo")
+    reports = f'name="target_type" value="comment"><input type="hidden" name="target_id" value="{cid}">'
+    assert reports not in demo_client.get(f"/rooms/{rid}").text and reports in other.get(f"/rooms/{rid}").text
+    for target_type, target_id, said in (
+            ("comment", cid, "C'est votre propre commentaire : les signalements sont réservés aux contributions des autres."),
+            ("amendment", aid, "C'est votre propre amendement : les signalements sont réservés aux contributions des autres.")):
+        refused = demo_client.post("/flags", data={"target_type": target_type, "target_id": target_id, "reason": "x"},
+                                   headers={"X-CSRF-Token": csrf_token(demo_client), "Accept-Language": "fr"})
+        assert refused.status_code == 403 and said in refused.text.replace("&#39;", "'")
+    assert demo_client.app.state.core.db.read(lambda s: s.scalar(select(func.count()).select_from(Flag))) == 0
+    assert post(other, "/flags", {"target_type": "comment", "target_id": cid, "reason": "x"}).status_code == 200
 
 
 def test_the_queue_filters_by_room_and_state(client):

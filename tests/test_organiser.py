@@ -109,8 +109,10 @@ def test_hiding_a_comment_removes_it_for_participants_and_marks_it_in_the_export
     post(client, f"/rooms/{rid}/comments", {"text": "Offensive remark", "attribution": "sector",
                                             "idempotency_key": "mod-key-0001"})
     comment_id = int(re.search(r'id="c-(\d+)"', client.get(f"/rooms/{rid}").text).group(1))
-    assert post(client, "/flags", {"target_type": "comment", "target_id": comment_id,
-                                   "reason": "Insulting"}).status_code == 200
+    reporter = TestClient(client.app)
+    join(reporter, CODE_A, name="Bo")
+    assert post(reporter, "/flags", {"target_type": "comment", "target_id": comment_id,
+                                     "reason": "Insulting"}).status_code == 200
     queue = org.get("/organiser/moderation").text
     assert "Offensive remark" in queue and "Insulting" in queue
     assert post(org, f"/moderation/comment/{comment_id}/hide", {"reason": "Breaks the room's rules"}).status_code == 303

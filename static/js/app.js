@@ -232,8 +232,8 @@
     });
   }
 
-  // --- one's own comment keeps its "Your comment" line, not a support button (support for
-  // one's own comment is refused), when the socket's copy for everyone replaces it
+  // --- one's own comment keeps its "Your comment" line, not a support or report button (both
+  // are refused for one's own comment), when the socket's copy for everyone replaces it
   var ownActions = {};
   function keepOwnComments() {
     document.querySelectorAll("li.comment[data-own]").forEach(function (li) {

@@ -148,7 +148,7 @@ def list_comments(session: Session, access: RoomAccess, sort: str = "new") -> li
         select(Comment, Participant).join(Participant, Participant.id == Comment.author_id)
         .where(Comment.room_id == room.id)
     ).all()
-    # `own`: the viewer wrote it (no support for one's own comment); per viewer, never pushed.
+    # `own`: the viewer wrote it (no support or report for one's own comment); per viewer, never pushed.
     views = [dict(comment_view(c, p, room, reveal=actor.is_organiser),
                   own=c.author_id == actor.participant_id) for c, p in rows
              if access.lists(c)]

@@ -20,7 +20,7 @@ from consult.contributions.models import Comment
 from consult.contributions.service import COMMENT
 from consult.contributions import counts
 from consult.contributions.submission import announce
-from consult.errors import Invalid, NotFound
+from consult.errors import Forbidden, Invalid, NotFound
 from consult.moderation.models import TARGETS, Flag
 from consult.people.actor import Actor
 from consult.people.models import Participant
@@ -132,7 +132,10 @@ def _announce(session: Session, target_type: str, item, was: str) -> None:
 
 def flag(session: Session, actor: Actor, *, target_type: str, target_id: int, reason: str | None) -> dict:
     item = _target(session, target_type, target_id)
-    _, member = take_part(session, actor, item.room_id)
+    _access, member = take_part(session, actor, item.room_id)
+    if item.author_id == member.participant_id:
+        raise Forbidden(_("This is your own comment: reports are for what others wrote.") if target_type == "comment"
+                        else _("This is your own amendment: reports are for what others wrote."))
     insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Flag)
     added = session.execute(insert.values(
         room_id=item.room_id, target_type=target_type, target_id=target_id, participant_id=member.participant_id,
