@@ -413,6 +413,44 @@ def test_a_bad_document_file_lists_every_problem_and_creates_nothing(organiser):
     assert counts(organiser) == before
 
 
+def test_a_document_files_problems_and_refusals_are_said_in_the_readers_language(demo_client):
+    """A French organiser reads every problem of the file, and why a document cannot be
+    replaced or cut short, in French: the problems were English whatever the language."""
+    from test_organiser import sign_in
+
+    org = sign_in(demo_client)
+
+    def sent(filename, data, **fields):
+        return org.post("/organiser/import/document", data=fields, files={"file": (filename, data, XLSX)},
+                        headers={**HTMX, "X-CSRF-Token": csrf_token(org), "Accept-Language": "fr"})
+
+    markdown = "Intro.\n\n## Scope\n\n### Detail\n\n```\ncode\n```\n\n" + "x" * 5001 + "\n\n## Empty\n"
+    refused = sent("plan.md", markdown.encode(), target="new", kind="monitoring_plan", title="T")
+    assert refused.status_code == 422 and [said for _row, _column, said in report_rows(refused.text)] == [
+        "Ce texte précède la première section : commencez une section au-dessus avec un titre « ## ».",
+        "Les titres « ### » ne sont pas pris en charge : utilisez « ## » pour une section et des paragraphes "
+        "ordinaires en dessous.",
+        "Un bloc de code ne peut pas être importé ; écrivez-le comme un paragraphe ordinaire.",
+        "Le paragraphe compte 5001 caractères ; la limite est de 5000. Divisez-le.",
+        "La section « Empty » n'a aucun paragraphe."]
+    sheet = [["section", "paragraph"], ["A", "one"], ["B", "two"], ["A", "three"]]
+    assert report_rows(sent("plan.xlsx", workbook(sheet), target="new", kind="monitoring_plan", title="T").text) == [
+        ("4", "section", "La section « A » a déjà commencé à la ligne 2 : gardez ensemble les lignes d'une section.")]
+    demo_id = document_by_title(org, "Monitoring plan for drug-related violence in the EU")["id"]
+    short = sent("short.md", b"## Definitions\n\nOnly one section.\n", target=str(demo_id))
+    assert short.status_code == 409 and "Le fichier compte 1 section, mais des salles travaillent sur des sections " \
+        "suivantes : Room A - Definitions, indicators and reporting (sections 2, 6), " in html.unescape(short.text)
+    assert "(sections 3, 4, 5). Gardez au moins 6 sections dans le fichier" in html.unescape(short.text)
+    participant = TestClient(demo_client.app)
+    rid = room_id(join(participant, CODE_A))
+    participant.post(f"/rooms/{rid}/comments", headers={**HTMX, "X-CSRF-Token": csrf_token(participant)},
+                     data={"text": "A comment", "paragraph_id": first_paragraph(participant.get(f"/rooms/{rid}").text),
+                           "attribution": "sector", "idempotency_key": "import-fr-0001"})
+    touched = sent("plan.md", b"## A\n\nText.\n", target=str(demo_id))
+    assert touched.status_code == 409 and "« Monitoring plan for drug-related violence in the EU » ne peut pas " \
+        "être remplacé : il a déjà des commentaires, qui appartiennent" in html.unescape(touched.text)
+
+
 def test_a_new_document_needs_a_title_and_a_known_kind(organiser):
     before = counts(organiser)
     untitled = import_document(organiser, "plan.xlsx", workbook(DOCUMENT_SHEET), target="new", kind="monitoring_plan")

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from consult import i18n
 from consult.access import require_organiser
 from consult.amendments.models import Amendment
 from consult.audit import service as audit
@@ -36,7 +37,7 @@ from consult.imports.files import (
 from consult.people.actor import Actor
 from consult.rooms.models import Room, RoomSection
 from consult.text import clean_line
-from consult.i18n import N_, _
+from consult.i18n import N_, _, ngettext
 
 KIND_LABELS = {"monitoring_plan": N_("Monitoring plan"), "call_for_policies": N_("Call for policies")}
 MAX_SECTIONS = 50
@@ -77,15 +78,16 @@ def outline_from_rows(rows: list[Row]) -> Outline:
         current = outline.sections[-1] if outline.sections else None
         if title and (current is None or title != current.title.text):
             if title in started_at:
-                outline.problems.append(Problem(row.number, "section", f"The section “{title}” already started at "
-                                                f"row {started_at[title]}: keep a section's rows together."))
+                outline.problems.append(Problem(row.number, "section", _(
+                    "The section “%(title)s” already started at row %(row)s: keep a section's rows together.",
+                    title=title, row=started_at[title])))
                 continue
             started_at[title] = row.number
             current = OutlineSection(Block(row.number, title))
             outline.sections.append(current)
         if current is None:
-            outline.problems.append(Problem(row.number, "section", "The section is empty: "
-                                            "give the section title on the first row of each section."))
+            outline.problems.append(Problem(row.number, "section", _(
+                "The section is empty: give the section title on the first row of each section.")))
         elif text:
             current.paragraphs.append(Block(row.number, text))
     return outline
@@ -95,14 +97,15 @@ def check_outline(outline: Outline, title: str | None) -> None:
     """Every limit, checked on the whole file before anything is written."""
     problems = list(outline.problems)
     if title and len(title) > MAX_TITLE_CHARS:
-        problems.append(Problem(None, "", f"The document title is longer than {MAX_TITLE_CHARS} characters."))
+        problems.append(Problem(None, "", _("The document title is longer than %(max)s characters.",
+                                            max=MAX_TITLE_CHARS)))
     if not outline.sections and not outline.problems:
-        problems.append(Problem(None, "", "The file has no sections." + (
-            " Each section starts with a “## ” heading." if outline.unit == "Line" else "")))
+        problems.append(Problem(None, "", _("The file has no sections. Each section starts with a “## ” heading.")
+                                if outline.unit == "Line" else _("The file has no sections.")))
     if len(outline.sections) > MAX_SECTIONS:
-        problems.append(Problem(outline.sections[MAX_SECTIONS].title.at, "section",
-                                f"A document has at most {MAX_SECTIONS} sections; this is section "
-                                f"{MAX_SECTIONS + 1}. Split the document."))
+        problems.append(Problem(outline.sections[MAX_SECTIONS].title.at, "section", _(
+            "A document has at most %(max)s sections; this is section %(number)s. Split the document.",
+            max=MAX_SECTIONS, number=MAX_SECTIONS + 1)))
     for section in outline.sections:
         problems += _section_problems(section)
     refuse_if_problems(problems, outline.unit)
@@ -111,18 +114,18 @@ def check_outline(outline: Outline, title: str | None) -> None:
 def _section_problems(section: OutlineSection) -> list[Problem]:
     title, problems = section.title, []
     if not title.text:
-        problems.append(Problem(title.at, "section", "The section has no title."))
+        problems.append(Problem(title.at, "section", _("The section has no title.")))
     if len(title.text) > MAX_TITLE_CHARS:
-        problems.append(Problem(title.at, "section",
-                                f"The section title is longer than {MAX_TITLE_CHARS} characters."))
+        problems.append(Problem(title.at, "section", _("The section title is longer than %(max)s characters.",
+                                                       max=MAX_TITLE_CHARS)))
     if not section.paragraphs:
-        problems.append(Problem(title.at, "section", f"The section “{title.text}” has no paragraphs."))
+        problems.append(Problem(title.at, "section", _("The section “%(title)s” has no paragraphs.", title=title.text)))
     if len(section.paragraphs) > MAX_PARAGRAPHS:
-        problems.append(Problem(section.paragraphs[MAX_PARAGRAPHS].at, "paragraph",
-                                f"A section has at most {MAX_PARAGRAPHS} paragraphs; this is paragraph "
-                                f"{MAX_PARAGRAPHS + 1} of “{title.text}”. Split the section."))
-    problems += [Problem(p.at, "paragraph", f"The paragraph has {len(p.text)} characters; "
-                         f"the limit is {MAX_PARAGRAPH_CHARS}. Split it.")
+        problems.append(Problem(section.paragraphs[MAX_PARAGRAPHS].at, "paragraph", _(
+            "A section has at most %(max)s paragraphs; this is paragraph %(number)s of “%(title)s”. Split the section.",
+            max=MAX_PARAGRAPHS, number=MAX_PARAGRAPHS + 1, title=title.text)))
+    problems += [Problem(p.at, "paragraph", _("The paragraph has %(length)s characters; the limit is %(max)s. "
+                                              "Split it.", length=len(p.text), max=MAX_PARAGRAPH_CHARS))
                  for p in section.paragraphs if len(p.text) > MAX_PARAGRAPH_CHARS]
     return problems
 
@@ -181,16 +184,18 @@ def check_untouched(session: Session, document: Document) -> None:
     paragraph_ids = select(Paragraph.id).where(Paragraph.section_id.in_(section_ids))
     room_ids = select(RoomSection.room_id).where(RoomSection.section_id.in_(section_ids))
     pointing = {
-        "comments": select(Comment.id).where(Comment.paragraph_id.in_(paragraph_ids)),
-        "amendments": select(Amendment.id).where(Amendment.paragraph_id.in_(paragraph_ids)),
-        "reactions": select(Reaction.room_id).where(Reaction.paragraph_id.in_(paragraph_ids)),
-        "room drafts": select(DraftVersion.id).where(DraftVersion.room_id.in_(room_ids)),
-        "consolidated versions": select(ConsolidatedVersion.id).where(ConsolidatedVersion.document_id == document.id),
+        N_("comments"): select(Comment.id).where(Comment.paragraph_id.in_(paragraph_ids)),
+        N_("amendments"): select(Amendment.id).where(Amendment.paragraph_id.in_(paragraph_ids)),
+        N_("reactions"): select(Reaction.room_id).where(Reaction.paragraph_id.in_(paragraph_ids)),
+        N_("room drafts"): select(DraftVersion.id).where(DraftVersion.room_id.in_(room_ids)),
+        N_("consolidated versions"): select(ConsolidatedVersion.id)
+        .where(ConsolidatedVersion.document_id == document.id),
     }
-    found = [label for label, query in pointing.items() if session.scalar(select(query.exists()))]
+    found = [_(label) for label, query in pointing.items() if session.scalar(select(query.exists()))]
     if found:
-        raise Conflict(f"“{document.title}” cannot be replaced: it already has {_and(found)}, which belong "
-                       "to its current paragraphs and would be lost. Import the file as a new document instead.")
+        raise Conflict(_("“%(title)s” cannot be replaced: it already has %(found)s, which belong to its current "
+                         "paragraphs and would be lost. Import the file as a new document instead.",
+                         title=document.title, found=i18n.and_list(found)))
 
 
 def check_unassigned(session: Session, dropped: list[Section], kept: int) -> None:
@@ -204,10 +209,14 @@ def check_unassigned(session: Session, dropped: list[Section], kept: int) -> Non
         sections_of: dict[str, list[str]] = {}
         for name, position in rows:
             sections_of.setdefault(name, []).append(str(position + 1))
-        uses = _and([f"{name} (section {', '.join(numbers)})" for name, numbers in sections_of.items()])
-        raise Conflict(f"The file has {kept} section{'s' if kept != 1 else ''}, but rooms work on later ones: "
-                       f"{uses}. Keep at least {max(position for _, position in rows) + 1} sections in the file, "
-                       "or import it as a new document.")
+        uses = i18n.and_list(ngettext("%(room)s (section %(sections)s)", "%(room)s (sections %(sections)s)",
+                                      len(numbers), room=name, sections=", ".join(numbers))
+                             for name, numbers in sections_of.items())
+        raise Conflict(ngettext("The file has %(num)s section, but rooms work on later ones: %(rooms)s. Keep at "
+                                "least %(needed)s sections in the file, or import it as a new document.",
+                                "The file has %(num)s sections, but rooms work on later ones: %(rooms)s. Keep at "
+                                "least %(needed)s sections in the file, or import it as a new document.",
+                                kept, rooms=uses, needed=max(position for _name, position in rows) + 1))
 
 
 def _write_sections(session: Session, document_id: int, parsed: list[OutlineSection],
@@ -233,6 +242,3 @@ def document_choices(session: Session, actor: Actor, event_slug: str) -> list[di
     return [{"id": d.id, "title": d.title, "kind": KIND_LABELS.get(d.kind, d.kind)}
             for d in session.scalars(select(Document).where(Document.event_id == event_id).order_by(Document.position))]
 
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -303,7 +303,7 @@ class Outline:
 
 
 _markdown = MarkdownIt("commonmark", {"html": False})
-_UNSUPPORTED_BLOCKS = {"fence": "code block", "code_block": "code block"}
+_CODE_BLOCKS = ("fence", "code_block")
 
 
 def read_markdown(data: bytes) -> Outline:
@@ -323,9 +323,9 @@ def read_markdown(data: bytes) -> Outline:
             _read_heading(outline, token.tag, Block(line, _plain(tokens[index + 1])))
         elif token.type == "paragraph_open":
             _read_paragraph(outline, Block(line, _plain(tokens[index + 1])))
-        elif token.type in _UNSUPPORTED_BLOCKS:
-            outline.problems.append(Problem(line, "paragraph", f"A {_UNSUPPORTED_BLOCKS[token.type]} cannot be "
-                                            "imported; write it as an ordinary paragraph."))
+        elif token.type in _CODE_BLOCKS:
+            outline.problems.append(Problem(line, "paragraph", _(
+                "A code block cannot be imported; write it as an ordinary paragraph.")))
     return outline
 
 
@@ -335,17 +335,18 @@ def _read_heading(outline: Outline, tag: str, heading: Block) -> None:
     elif tag == "h1" and outline.title is None and not outline.sections:
         outline.title = heading.text
     elif tag == "h1":
-        outline.problems.append(Problem(heading.at, "section", "A document has one “# ” title, above its "
-                                        "first section; start sections with “## ”."))
+        outline.problems.append(Problem(heading.at, "section", _(
+            "A document has one “# ” title, above its first section; start sections with “## ”.")))
     else:
-        outline.problems.append(Problem(heading.at, "section", f"“{'#' * int(tag[1])} ” headings are not supported: "
-                                        "use “## ” for a section and ordinary paragraphs below it."))
+        outline.problems.append(Problem(heading.at, "section", _(
+            "“%(marks)s ” headings are not supported: use “## ” for a section and ordinary paragraphs below it.",
+            marks="#" * int(tag[1]))))
 
 
 def _read_paragraph(outline: Outline, paragraph: Block) -> None:
     if not outline.sections:
-        outline.problems.append(Problem(paragraph.at, "paragraph", "This text comes before the first section: "
-                                        "start a section above it with a “## ” heading."))
+        outline.problems.append(Problem(paragraph.at, "paragraph", _(
+            "This text comes before the first section: start a section above it with a “## ” heading.")))
     else:
         outline.sections[-1].paragraphs.append(paragraph)
 
