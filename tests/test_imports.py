@@ -498,6 +498,26 @@ def test_a_refused_document_file_is_said_next_to_the_file_field_with_the_form_as
     assert counts(organiser) == before
 
 
+def test_a_bad_document_choice_is_said_next_to_its_select_with_the_form_as_typed(demo_client):
+    """A target that is no number, or a document gone meanwhile, is said under the Document
+    select, which is marked and focused, not above the form; in the reader's language."""
+    from test_organiser import sign_in
+
+    org = sign_in(demo_client)
+    for target, language, said in (("abc", "en", "“Document” must be a whole number."),
+                                   ("999999", "en", "That document does not exist any more. Reload the page."),
+                                   ("999999", "fr", "Ce document n'existe plus. Rechargez la page.")):
+        response = org.post("/organiser/import/document", data={"target": target, "title": "Plan B"},
+                            files={"file": ("plan.md", MARKDOWN.encode(), XLSX)},
+                            headers={**HTMX, "X-CSRF-Token": csrf_token(org), "Accept-Language": language})
+        assert response.status_code in (404, 422)
+        shown = re.search(r'<p class="error" id="f-target-error">(.*?)</p>', response.text, re.S)
+        assert shown and html.unescape(shown.group(1)) == said, response.text[-2000:]
+        assert 'aria-describedby="f-target-hint f-target-error" aria-invalid="true" autofocus' in response.text
+        assert 'id="import-report"' not in response.text and file_problem(response.text) is None
+        assert 'value="Plan B"' in response.text
+
+
 def test_a_document_file_over_the_upload_limit_replaces_only_the_file_field(organiser):
     """The body is refused from its declared length, before its other fields are read: the
     answer swaps the file field alone, so the title and kind typed stay in the browser."""

@@ -157,7 +157,8 @@ def replace_document(session: Session, actor: Actor, document_id: int, *, outlin
     check_outline(outline, title)
     document = session.get(Document, document_id)
     if document is None:
-        raise NotFound(_("That document does not exist any more. Reload the page."))
+        said = _("That document does not exist any more. Reload the page.")
+        raise NotFound(said, {"target": said})
     check_untouched(session, document)
     sections = list(session.scalars(select(Section).where(Section.document_id == document.id)
                                     .order_by(Section.position)))

@@ -53,10 +53,10 @@ async def read_upload(request: Request) -> Upload:
 
 def sent_back(request: Request, template: str, context: dict, error: DomainError, sent: dict[str, str] | None):
     """The import page again with the refusal: a problem of the file itself next to the file
-    field, anything else above the form. `sent` is None when the body was refused before it
+    field, of the document chosen next to its select, anything else above the form. `sent` is None when the body was refused before it
     was read (too large): the page then replaces only its file field, so the other fields keep
     what was typed in them."""
-    refusal = Refusal.of(error, sent or {}, "upload-form", said_at=("file",))
+    refusal = Refusal.of(error, sent or {}, "upload-form", said_at=("file", "target"))
     context = {**context, "refused": refusal, "error": error}
     if sent is None and is_htmx(request):
         return page(request, template, context, status=refusal.status, headers={
@@ -135,7 +135,7 @@ async def _create_or_replace(request: Request, values: dict[str, str], outline: 
         slug = await core.read(first_event_slug)
         return await core.write(documents.create_document, actor, slug, outline=outline, kind=values.get("kind", ""),
                                 title=values.get("title"), source=source)
-    document_id = optional_int(target, "document")
+    document_id = optional_int(target, "target")
     return await core.write(documents.replace_document, actor, document_id, outline=outline, title=values.get("title"),
                             source=source)
 

@@ -42,7 +42,8 @@ FIELD_LABELS = {"text": N_("Text"), "attribution": N_("Signature"), "rationale":
                 "option": N_("Option"), "options": N_("Options"), "question": N_("Question"),
                 "document": N_("Document"), "participant_id": N_("Participant"), "base_version": N_("Version"),
                 "to": N_("Version"), "from": N_("Version"), "with": N_("Version compared"),
-                "after": N_("Last event seen"), "title": N_("Title"), "file": N_("File")}
+                "after": N_("Last event seen"), "title": N_("Title"), "file": N_("File"),
+                "target": N_("Document")}
 
 
 def field_label(name: str) -> str:
