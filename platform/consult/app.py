@@ -109,6 +109,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # generation fills, which a replay of thousands of rows and a burst of posts do often.
         gc.collect()
         gc.freeze()
+        # A message to a room allocates as it goes out; at the default threshold (700) the
+        # young generation filled so often that full collections followed every few seconds,
+        # each walking every open socket's objects: with 2,000 sockets, pauses of up to 200 ms
+        # (bench/fanout_bench.py, N=2000: 5 full collections, 583 ms of pauses, none at 7,000).
+        gc.set_threshold(7000, 10, 10)
         yield
         gc.unfreeze()
         await core.broadcast.stop()
